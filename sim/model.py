@@ -1,0 +1,466 @@
+"""The scenario model: one pydantic description of a scenario, validated once, frozen after.
+
+Structure is checked by pydantic (types, ranges, unknown keys); everything that refers to
+something else by id (parties, issues, options, tags, sources) is checked by
+:func:`cross_check`, which returns located problems with "did you mean" suggestions.
+The loader (:mod:`sim.loader`) maps both kinds of problem back to ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MEDIATOR = "mediator"
+"""The id that stands for the mediator in trust keys (``ukraine->mediator``)."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Points = Annotated[float, Field(ge=0, le=100)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+Delta = Annotated[float, Field(ge=-100, le=100)]
+UnitDelta = Annotated[float, Field(ge=-1, le=1)]
+
+Path = tuple[str | int, ...]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Quote(Frozen):
+    """A verbatim quote from one of the scenario's sources."""
+
+    source: Slug
+    text: Text
+
+
+class Source(Frozen):
+    id: Slug
+    outlet: Text
+    title: Text
+    date: dt.date
+    file: str | None = None
+    """Name of the article's text file, used by ``mediate validate --sources DIR``."""
+    url: str | None = None
+
+
+class Clock(Frozen):
+    start: dt.datetime
+    round_hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24
+    max_rounds: Annotated[int, Field(ge=1, le=1000)] = 30
+
+
+class Dynamics(Frozen):
+    """Engine constants a scenario may tune; the defaults suit most scenarios."""
+
+    violation_trust: UnitDelta = -0.10
+    """Trust change (victim in actor) for an acknowledged violation."""
+    dispute_trust: UnitDelta = -0.15
+    """Trust change for a disputed incident: both sides lose trust in each other."""
+    incident_trust: UnitDelta = -0.03
+    """Trust change (victim in actor) for an incident no agreement covers."""
+    monitored_factor: Unit = 0.5
+    """Damage multiplier when a monitoring option in force settles a dispute."""
+    covered_rate_factor: Unit = 0.2
+    """Random incident rate multiplier while the actor reads its target as covered."""
+    distrust_rate_gain: Annotated[float, Field(ge=0, le=10)] = 1.0
+    """Random incident rate x (1 + gain * (1 - actor's trust in the victim))."""
+    consult_hours_fraction: Unit = 0.5
+    """A consultation costs this fraction of a round."""
+    credibility_trust: Unit = 0.5
+    """How much the mediator's credibility eases the distrust penalty (0 = not at all)."""
+
+
+class Option(Frozen):
+    id: Slug
+    label: Text
+    description: str | None = None
+    covers: tuple[Slug, ...] = ()
+    """Target tags this option protects while it is in force (by the scenario's reading)."""
+    duration_days: Annotated[float, Field(gt=0, le=3650)] | None = None
+    """The option lapses this many days after the agreement starts, unless renewed."""
+    monitoring: bool = False
+    """A monitoring mechanism: settles disputes by the agreement's own ``covers``."""
+
+
+class Issue(Frozen):
+    id: Slug
+    title: Text
+    description: str | None = None
+    default: Slug | None = None
+    """Option taken when a proposal leaves the issue out; the first option if omitted."""
+    options: tuple[Option, ...] = Field(min_length=1, max_length=64)
+
+    @cached_property
+    def default_option(self) -> str:
+        return self.default if self.default is not None else self.options[0].id
+
+    @cached_property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def option(self, option_id: str) -> Option:
+        return self.options[self.option_ids.index(option_id)]
+
+
+class Effects(Frozen):
+    """What a lever or an incident changes."""
+
+    reservation: dict[Slug, Delta] = {}
+    trust: dict[str, UnitDelta] = {}
+    """Keys ``a->b``: a's trust in b; a and b are party ids or ``mediator``."""
+    weights: dict[Slug, dict[Slug, Delta]] = {}
+    credibility: UnitDelta = 0
+
+
+class Lever(Frozen):
+    id: Slug
+    label: Text
+    description: str | None = None
+    target: Slug
+    cost: Unit = 0
+    """Credibility the mediator loses by using it."""
+    uses: Annotated[int, Field(ge=1, le=100)] = 1
+    effects: Effects = Effects()
+    quote: Quote | None = None
+
+
+class Mediator(Frozen):
+    name: Text
+    leader: str | None = None
+    credibility: Unit = 0.7
+    levers: tuple[Lever, ...] = ()
+
+
+class Stance(Frozen):
+    weight: Annotated[float, Field(gt=0, le=1000)]
+    values: dict[Slug, Points]
+    """Value per option; options not listed count 0."""
+    demand: Slug
+    red_lines: tuple[Slug, ...] = ()
+    visibility: Literal["public", "private"] = "public"
+    quote: Quote | None = None
+    """Where the public demand comes from; required for public stances."""
+    red_line_quote: Quote | None = None
+
+    def value(self, option_id: str) -> float:
+        return self.values.get(option_id, 0.0)
+
+
+class Party(Frozen):
+    id: Slug
+    name: Text
+    leader: str | None = None
+    reservation: Points = 50
+    concession: Annotated[float, Field(gt=0, le=20)] = 1.0
+    """beta: below 1 holds firm until late, above 1 concedes early."""
+    distrust_penalty: Annotated[float, Field(ge=0, le=100)] = 10
+    walkout_trust: Unit = 0.05
+    red_line_patience: Annotated[int, Field(ge=0, le=100)] = 2
+    trust: dict[str, Unit] = {}
+    """This party's trust in other parties and in ``mediator``; 0.5 where not given."""
+    reads: dict[str, tuple[Slug, ...]] = {}
+    """``issue.option`` -> tags: how this party reads an option's coverage (replaces covers)."""
+    stances: dict[Slug, Stance] = Field(min_length=1)
+
+
+class ScheduledIncident(Frozen):
+    id: Slug
+    round: Annotated[int, Field(ge=0, le=1000)]
+    hour: Annotated[float, Field(ge=0, lt=24 * 365)] = 0
+    """Hours into the round (0 = at the start of the round)."""
+    actor: Slug
+    target: Slug
+    text: Text
+    effects: Effects = Effects()
+    quote: Quote | None = None
+
+
+class RandomIncident(Frozen):
+    id: Slug
+    actor: Slug
+    target: Slug
+    rate_per_day: Annotated[float, Field(ge=0, le=24)]
+    text: Text
+    effects: Effects = Effects()
+    quote: Quote | None = None
+
+
+class Incidents(Frozen):
+    scheduled: tuple[ScheduledIncident, ...] = ()
+    random: tuple[RandomIncident, ...] = ()
+
+
+class Outcome(Frozen):
+    id: Slug
+    title: Text
+    description: str | None = None
+    when: dict[Slug, tuple[Slug, ...]] = Field(min_length=1)
+    """Every listed issue must take one of the listed options in the agreement in force."""
+
+
+class HistoryEntry(Frozen):
+    round: Annotated[int, Field(ge=0)] | None = None
+    text: Text
+    quote: Quote | None = None
+
+
+class Debrief(Frozen):
+    questions: tuple[Text, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+
+
+class Scenario(Frozen):
+    """A negotiation scenario. Build it with :func:`sim.loader.load_scenario`."""
+
+    schema_: Literal[1] = Field(1, alias="schema")
+    id: Slug
+    title: Text
+    summary: Text
+    background: str | None = None
+    sources: tuple[Source, ...] = ()
+    clock: Clock
+    tags: tuple[Slug, ...] = ()
+    dynamics: Dynamics = Dynamics()
+    issues: tuple[Issue, ...] = Field(min_length=1, max_length=200)
+    mediator: Mediator
+    parties: tuple[Party, ...] = Field(min_length=2, max_length=12)
+    incidents: Incidents = Incidents()
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    debrief: Debrief = Debrief()
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True)
+
+    @cached_property
+    def issue_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.issues)
+
+    @cached_property
+    def party_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+    def issue(self, issue_id: str) -> Issue:
+        return self.issues[self.issue_ids.index(issue_id)]
+
+    def party(self, party_id: str) -> Party:
+        return self.parties[self.party_ids.index(party_id)]
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    @cached_property
+    def default_package(self) -> dict[str, str]:
+        return {i.id: i.default_option for i in self.issues}
+
+    def complete(self, partial: dict[str, str]) -> dict[str, str]:
+        """A full package: ``partial`` plus each left-out issue at its default, in issue order."""
+        return {i.id: partial.get(i.id, i.default_option) for i in self.issues}
+
+    def covers(self, party_id: str | None, issue_id: str, option_id: str) -> tuple[str, ...]:
+        """Tags an option protects as ``party_id`` reads it (None: as the text itself says)."""
+        if party_id is not None:
+            read = self.party(party_id).reads.get(f"{issue_id}.{option_id}")
+            if read is not None:
+                return read
+        return self.issue(issue_id).option(option_id).covers
+
+
+# ---------------------------------------------------------------- cross references
+
+
+@dataclass(frozen=True)
+class RefProblem:
+    """A problem found after structural validation, located by its path in the document."""
+
+    path: Path
+    message: str
+    at_key: bool = False
+    """True when the problem is the mapping key at ``path`` rather than its value."""
+
+
+def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
+    """' — did you mean 'x'?' for the closest candidate, or a list of the choices."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if close:
+        return f" — did you mean '{close[0]}'?"
+    if not candidates:
+        return ""
+    shown = ", ".join(f"'{c}'" for c in list(candidates)[:8])
+    more = "" if len(candidates) <= 8 else ", …"
+    return f" (expected one of {shown}{more})"
+
+
+def _dupes(items: tuple, path: Path, what: str) -> list[RefProblem]:
+    seen: set[str] = set()
+    out = []
+    for n, item in enumerate(items):
+        if item.id in seen:
+            out.append(RefProblem((*path, n, "id"), f"duplicate {what} id '{item.id}': ids must be unique"))
+        seen.add(item.id)
+    return out
+
+
+def cross_check(s: Scenario) -> list[RefProblem]:
+    """Every id reference in the scenario, checked; problems come with suggestions."""
+    out: list[RefProblem] = []
+    tags = list(s.tags)
+    sources = [x.id for x in s.sources]
+    parties = list(s.party_ids)
+    issues = list(s.issue_ids)
+    actors = [*parties, MEDIATOR]
+
+    out += _dupes(s.sources, ("sources",), "source")
+    out += _dupes(s.issues, ("issues",), "issue")
+    out += _dupes(s.parties, ("parties",), "party")
+    out += _dupes(s.mediator.levers, ("mediator", "levers"), "lever")
+    out += _dupes(s.incidents.scheduled + s.incidents.random, ("incidents",), "incident")
+    out += _dupes(s.outcomes, ("outcomes",), "outcome")
+    if MEDIATOR in parties:
+        out.append(RefProblem(("parties", parties.index(MEDIATOR), "id"),
+                              "'mediator' is reserved for the mediator; give the party another id"))
+    for n, tag in enumerate(s.tags):
+        if tag in tags[:n]:
+            out.append(RefProblem(("tags", n), f"duplicate tag '{tag}'"))
+
+    def tag(path: Path, t: str, at_key: bool = False) -> None:
+        if t not in tags:
+            out.append(RefProblem(path, f"unknown tag '{t}'{suggest(t, tags)}; add it to 'tags' or fix the name", at_key))
+
+    def source(path: Path, q: Quote | None) -> None:
+        if q is not None and q.source not in sources:
+            out.append(RefProblem((*path, "source"), f"unknown source '{q.source}'{suggest(q.source, sources)}"))
+
+    def option(path: Path, issue: Issue, o: str, at_key: bool = False) -> None:
+        if o not in issue.option_ids:
+            out.append(RefProblem(path, f"unknown option '{o}' in {issue.id}{suggest(o, issue.option_ids)}", at_key))
+
+    def party(path: Path, p: str, allowed: list[str] = parties, at_key: bool = False) -> None:
+        if p not in allowed:
+            out.append(RefProblem(path, f"unknown party '{p}'{suggest(p, allowed)}", at_key))
+
+    def issue_ref(path: Path, i: str, at_key: bool = True) -> Issue | None:
+        if i not in issues:
+            out.append(RefProblem(path, f"unknown issue '{i}'{suggest(i, issues)}", at_key))
+            return None
+        return s.issue(i)
+
+    def effects(path: Path, e: Effects) -> None:
+        for p in e.reservation:
+            party((*path, "reservation", p), p, at_key=True)
+        for key in e.trust:
+            a, sep, b = key.partition("->")
+            if not sep or not a or not b:
+                out.append(RefProblem((*path, "trust", key), f"trust key '{key}' must look like 'a->b' (a's trust in b)", True))
+                continue
+            for end in (a.strip(), b.strip()):
+                party((*path, "trust", key), end, actors, at_key=True)
+            if a.strip() == b.strip():
+                out.append(RefProblem((*path, "trust", key), f"trust key '{key}' names the same side twice", True))
+        for p, ws in e.weights.items():
+            party((*path, "weights", p), p, at_key=True)
+            for i in ws:
+                issue_ref((*path, "weights", p, i), i)
+
+    for n, iss in enumerate(s.issues):
+        if iss.default is not None:
+            option(("issues", n, "default"), iss, iss.default)
+        seen: set[str] = set()
+        for k, o in enumerate(iss.options):
+            if o.id in seen:
+                out.append(RefProblem(("issues", n, "options", k, "id"), f"duplicate option id '{o.id}' in {iss.id}"))
+            seen.add(o.id)
+            for c, t in enumerate(o.covers):
+                tag(("issues", n, "options", k, "covers", c), t)
+
+    for n, lev in enumerate(s.mediator.levers):
+        path = ("mediator", "levers", n)
+        party((*path, "target"), lev.target)
+        effects((*path, "effects"), lev.effects)
+        source(path + ("quote",), lev.quote)
+
+    for n, p in enumerate(s.parties):
+        path = ("parties", n)
+        for other in p.trust:
+            if other == p.id:
+                out.append(RefProblem((*path, "trust", other), "a party's trust in itself is not modelled; remove it", True))
+            else:
+                party((*path, "trust", other), other, actors, at_key=True)
+        for key, read in p.reads.items():
+            i, sep, o = key.partition(".")
+            if not sep:
+                out.append(RefProblem((*path, "reads", key), f"reads key '{key}' must look like 'issue.option'", True))
+                continue
+            iss = issue_ref((*path, "reads", key), i)
+            if iss is not None:
+                option((*path, "reads", key), iss, o, at_key=True)
+            for c, t in enumerate(read):
+                tag((*path, "reads", key, c), t)
+        for i, st in p.stances.items():
+            spath = (*path, "stances", i)
+            iss = issue_ref(spath, i)
+            if iss is None:
+                continue
+            for o in st.values:
+                option((*spath, "values", o), iss, o, at_key=True)
+            option((*spath, "demand"), iss, st.demand)
+            for c, o in enumerate(st.red_lines):
+                option((*spath, "red_lines", c), iss, o)
+            if st.demand in st.red_lines:
+                out.append(RefProblem((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines"))
+            if set(st.red_lines) >= set(iss.option_ids):
+                out.append(RefProblem((*spath, "red_lines"), f"every option of {i} is a red line: no package could ever be accepted"))
+            if st.visibility == "public" and st.quote is None:
+                out.append(RefProblem(spath, "a public stance needs a 'quote' citing where the demand was stated "
+                                              "(or make it 'visibility: private')", True))
+            source((*spath, "quote"), st.quote)
+            source((*spath, "red_line_quote"), st.red_line_quote)
+
+    for kind in ("scheduled", "random"):
+        for n, inc in enumerate(getattr(s.incidents, kind)):
+            path = ("incidents", kind, n)
+            party((*path, "actor"), inc.actor)
+            tag((*path, "target"), inc.target)
+            effects((*path, "effects"), inc.effects)
+            source((*path, "quote"), inc.quote)
+            if kind == "scheduled" and inc.round >= s.clock.max_rounds:
+                out.append(RefProblem((*path, "round"), f"round {inc.round} is after the last round "
+                                                        f"({s.clock.max_rounds - 1}); lower it or raise clock.max_rounds"))
+
+    for n, oc in enumerate(s.outcomes):
+        for i, opts in oc.when.items():
+            iss = issue_ref(("outcomes", n, "when", i), i)
+            if iss is not None:
+                for c, o in enumerate(opts):
+                    option(("outcomes", n, "when", i, c), iss, o)
+
+    for n, h in enumerate(s.debrief.history):
+        source(("debrief", "history", n, "quote"), h.quote)
+    return out
+
+
+def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:
+    """Every quote in the scenario with its document path, in document order."""
+    found: list[tuple[Path, Quote]] = []
+    for n, lev in enumerate(s.mediator.levers):
+        if lev.quote:
+            found.append((("mediator", "levers", n, "quote"), lev.quote))
+    for n, p in enumerate(s.parties):
+        for i, st in p.stances.items():
+            for field in ("quote", "red_line_quote"):
+                q = getattr(st, field)
+                if q:
+                    found.append((("parties", n, "stances", i, field), q))
+    for kind in ("scheduled", "random"):
+        for n, inc in enumerate(getattr(s.incidents, kind)):
+            if inc.quote:
+                found.append((("incidents", kind, n, "quote"), inc.quote))
+    for n, h in enumerate(s.debrief.history):
+        if h.quote:
+            found.append((("debrief", "history", n, "quote"), h.quote))
+    return found
