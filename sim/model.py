@@ -54,6 +54,8 @@ class Clock(Frozen):
     start: dt.datetime
     round_hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24
     max_rounds: Annotated[int, Field(ge=1, le=1000)] = 30
+    settle_rounds: Annotated[int, Field(ge=1, le=1000)] = 3
+    """The game ends early once the top outcome tier has held this many rounds."""
 
 
 class Dynamics(Frozen):
@@ -163,6 +165,8 @@ class Party(Frozen):
     distrust_penalty: Annotated[float, Field(ge=0, le=100)] = 10
     walkout_trust: Unit = 0.05
     red_line_patience: Annotated[int, Field(ge=0, le=100)] = 2
+    noise: Annotated[float, Field(ge=0, le=50)] = 0
+    """Threshold jitter: each response draws uniformly within ±noise points."""
     trust: dict[str, Unit] = {}
     """This party's trust in other parties and in ``mediator``; 0.5 where not given."""
     reads: dict[str, tuple[Slug, ...]] = {}

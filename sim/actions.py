@@ -1,0 +1,124 @@
+"""Mediator actions, and moves files (a scripted list of actions) with located validation.
+
+A moves file is YAML::
+
+    scenario: energy-truce-2025-03      # optional: which scenario it was written for
+    seed: 7                             # optional: default seed for `mediate run`
+    moves:
+      - propose: {ceasefire: full_30_days}
+      - consult: russia
+      - lever: pause_intel
+      - wait                            # or {wait: 3} for several rounds
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .model import Path, RefProblem, Scenario, Slug, suggest
+
+
+class Action(BaseModel):
+    """One mediator action. Exactly one of the fields is set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    propose: dict[Slug, Slug] | None = None
+    """Issue -> option; issues left out take their default."""
+    consult: Slug | None = None
+    lever: Slug | None = None
+    wait: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_wait(cls, data: Any) -> Any:
+        if data == "wait":
+            return {"wait": 1}
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Action:
+        set_ = [k for k in ("propose", "consult", "lever", "wait") if getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
+                             "lever: LEVER, wait")
+        return self
+
+    @property
+    def kind(self) -> Literal["propose", "consult", "lever", "wait"]:
+        for k in ("propose", "consult", "lever", "wait"):
+            if getattr(self, k) is not None:
+                return k  # type: ignore[return-value]
+        raise AssertionError("unreachable: validated to have one kind")
+
+    def to_data(self) -> Any:
+        """The compact YAML/JSON form (``'wait'`` for a one-round wait)."""
+        if self.wait == 1:
+            return "wait"
+        return self.model_dump(exclude_none=True)
+
+    def describe(self) -> str:
+        if self.propose is not None:
+            return "propose " + ", ".join(f"{k}={v}" for k, v in self.propose.items()) if self.propose else "propose defaults"
+        if self.consult is not None:
+            return f"consult {self.consult}"
+        if self.lever is not None:
+            return f"lever {self.lever}"
+        return "wait" if self.wait == 1 else f"wait {self.wait}"
+
+
+def propose(**package: str) -> Action:
+    return Action(propose=package)
+
+
+def consult(party: str) -> Action:
+    return Action(consult=party)
+
+
+def lever(lever_id: str) -> Action:
+    return Action(lever=lever_id)
+
+
+def wait(rounds: int = 1) -> Action:
+    return Action(wait=rounds)
+
+
+class Moves(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scenario: str | None = None
+    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
+    moves: tuple[Action, ...] = Field(min_length=1)
+
+
+def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
+    """Problems with an action's references to the scenario (empty when it is valid)."""
+    out: list[RefProblem] = []
+    if a.propose is not None:
+        for issue_id, option_id in a.propose.items():
+            if issue_id not in s.issue_ids:
+                out.append(RefProblem((*path, "propose", issue_id),
+                                      f"unknown issue '{issue_id}'{suggest(issue_id, s.issue_ids)}", True))
+            elif option_id not in s.issue(issue_id).option_ids:
+                opts = s.issue(issue_id).option_ids
+                out.append(RefProblem((*path, "propose", issue_id),
+                                      f"unknown option '{option_id}' in {issue_id}{suggest(option_id, opts)}"))
+    if a.consult is not None and a.consult not in s.party_ids:
+        out.append(RefProblem((*path, "consult"), f"unknown party '{a.consult}'{suggest(a.consult, s.party_ids)}"))
+    if a.lever is not None:
+        ids = [lv.id for lv in s.mediator.levers]
+        if a.lever not in ids:
+            out.append(RefProblem((*path, "lever"), f"unknown lever '{a.lever}'{suggest(a.lever, ids)}"))
+    return out
+
+
+def check_moves(s: Scenario, m: Moves) -> list[RefProblem]:
+    out: list[RefProblem] = []
+    if m.scenario is not None and m.scenario != s.id:
+        out.append(RefProblem(("scenario",), f"these moves were written for scenario '{m.scenario}', "
+                                             f"not '{s.id}': run them on that scenario or fix the id"))
+    for n, a in enumerate(m.moves):
+        out += check_action(s, a, ("moves", n))
+    return out

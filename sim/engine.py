@@ -1,0 +1,523 @@
+"""The simpy engine and the mediator's one interface to it: :class:`Session`.
+
+A session is scenario + seed + the list of mediator actions. Its simpy ``Environment``
+runs processes for the rounds, the scheduled incidents, one Poisson process per random
+incident, and each expiring option. The rounds process yields an event the session
+triggers with the mediator's action, so the clock stops exactly where a decision is due:
+:meth:`Session.act` triggers it, steps the environment until the next decision (or the
+end), and returns the typed events that happened in between. Nothing polls.
+
+Randomness: one ``random.Random`` per source of chance (each random incident, each
+party's noise), seeded from ``sha256(seed/name)``, so two mediators facing the same seed
+meet the same shocks as far as their choices allow (common random numbers), and nothing
+depends on PYTHONHASHSEED.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from datetime import timedelta
+
+import simpy
+
+from . import negotiation as neg
+from .actions import Action, check_action
+from .events import (
+    AgreementLapsed,
+    AgreementReached,
+    Consulted,
+    Ended,
+    Event,
+    Incident,
+    LeverUsed,
+    Proposed,
+    Responded,
+    RoundStarted,
+    Shifted,
+    TierChanged,
+    TrustChanged,
+    Waited,
+    Walkout,
+)
+from .model import MEDIATOR, Effects, Party, RandomIncident, Scenario, ScheduledIncident
+from .view import KnownStance, LeverView, MediatorView, PartyView
+
+EPS = 1e-9
+LOW_TRUST_ROUNDS = 2
+"""A party walks out when its trust in a counterpart is below its walkout_trust at the end
+of this many consecutive rounds."""
+
+
+class ActionRefused(Exception):
+    """The action can't be taken now (unknown id, no uses left, game over); nothing changed."""
+
+
+def stream(seed: int, name: str) -> random.Random:
+    """An independent, reproducible random stream for one source of chance."""
+    digest = hashlib.sha256(f"{seed}/{name}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def scenario_hash(s: Scenario) -> str:
+    """Content hash of a scenario's validated model (saves refuse a changed scenario)."""
+    return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
+
+
+class _PartyState:
+    __slots__ = ("party", "reservation", "weights", "trust", "red_line_count", "low_rounds", "revealed",
+                 "reservation_known", "walked_out")
+
+    def __init__(self, s: Scenario, p: Party):
+        self.party = p
+        self.reservation = float(p.reservation)
+        self.weights = {i: float(st.weight) for i, st in p.stances.items()}
+        self.trust = {o: float(p.trust.get(o, 0.5)) for o in [*s.party_ids, MEDIATOR] if o != p.id}
+        self.red_line_count = 0
+        self.low_rounds = {o: 0 for o in s.party_ids if o != p.id}
+        self.revealed: list[str] = []
+        self.reservation_known = False
+        self.walked_out = False
+
+
+class Session:
+    """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = ()):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.events: list[Event] = []
+        self.actions: list[Action] = []
+        self.env = simpy.Environment()
+        s = scenario
+        self.H = float(s.clock.round_hours)
+        self.state = {p.id: _PartyState(s, p) for p in s.parties}
+        self.credibility = float(s.mediator.credibility)
+        self.uses = {lv.id: lv.uses for lv in s.mediator.levers}
+        self.agreement: dict[str, str] | None = None
+        self.agreement_since = 0.0
+        self.expires: dict[str, float] = {}
+        self._agreement_serial = 0
+        self.tier = 0
+        self.best_tier = 0
+        self.tier_since = 0.0
+        self.tier_hours: dict[int, float] = {}
+        self.violations = 0
+        self.disputes = 0
+        self.round = 0
+        self.budget = 1.0
+        self.ended = False
+        self.end_reason: str | None = None
+        self._pending: simpy.Event | None = None
+        self._waits_left = 0
+        self._noise = {p.id: stream(self.seed, f"noise/{p.id}") for p in s.parties}
+        self.env.process(self._rounds())
+        if s.incidents.scheduled:
+            self.env.process(self._scheduled())
+        for inc in s.incidents.random:
+            if inc.rate_per_day > 0:
+                self.env.process(self._random(inc))
+        self._advance()
+        for a in actions:
+            self.act(a)
+
+    # ------------------------------------------------------------ public interface
+
+    @property
+    def awaiting(self) -> bool:
+        """True when the clock is stopped for the mediator's next action."""
+        return self._pending is not None and not self.ended
+
+    def act(self, action: Action) -> list[Event]:
+        """Take one mediator action; return the events it caused up to the next decision."""
+        if self.ended:
+            raise ActionRefused("the negotiation is over")
+        problems = check_action(self.scenario, action, ())
+        if problems:
+            raise ActionRefused(problems[0].message)
+        if action.lever is not None and self.uses[action.lever] <= 0:
+            raise ActionRefused(f"lever '{action.lever}' has no uses left")
+        assert self._pending is not None
+        self.actions.append(action)
+        first = len(self.events)
+        pending, self._pending = self._pending, None
+        pending.succeed(action)
+        self._advance()
+        return self.events[first:]
+
+    def view(self) -> MediatorView:
+        """What the mediator can know now."""
+        s = self.scenario
+        parties = []
+        for p in s.parties:
+            st = self.state[p.id]
+            known = {}
+            hidden = 0
+            for i, stance in p.stances.items():
+                rev = i in st.revealed
+                if not rev:
+                    hidden += 1
+                if rev:
+                    known[i] = KnownStance(i, stance.visibility, stance.demand, stance.red_lines, True,
+                                           st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote)
+                elif stance.visibility == "public":
+                    known[i] = KnownStance(i, "public", stance.demand, stance.red_lines, False,
+                                           quote=stance.quote, red_line_quote=stance.red_line_quote)
+            parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in st.trust.items()}, known,
+                                     round(st.reservation, 4) if st.reservation_known else None, hidden,
+                                     st.walked_out, st.red_line_count, p.red_line_patience))
+        levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self.uses[lv.id], lv.description)
+                       for lv in s.mediator.levers)
+        title = s.outcomes[self.tier - 1].title if self.tier else "no agreement tier"
+        return MediatorView(self.round, s.clock.max_rounds, self.env.now, self.when(), self.budget,
+                            round(self.credibility, 4), dict(self.agreement) if self.agreement else None,
+                            dict(self.expires), self.tier, title, tuple(parties), levers, self.ended,
+                            self.end_reason, len(self.actions), s)
+
+    def when(self, hours: float | None = None):
+        """The in-game date and time at ``hours`` (default: now)."""
+        return self.scenario.clock.start + timedelta(hours=self.env.now if hours is None else hours)
+
+    def utility(self, party_id: str, package: dict[str, str]) -> float:
+        """True utility of a full package for a party (engine truth, not mediator knowledge)."""
+        st = self.state[party_id]
+        return neg.utility(st.party, st.weights, package)
+
+    def reservation(self, party_id: str) -> float:
+        return self.state[party_id].reservation
+
+    # ------------------------------------------------------------ stepping
+
+    def _advance(self) -> None:
+        while self._pending is None and not self.ended:
+            self.env.step()
+
+    def _emit(self, cls: type[Event], **kw) -> None:
+        # The round is read off the clock, so an incident at a round's first hour belongs to it
+        # even when it fires before the rounds process has announced the round.
+        r = min(self.scenario.clock.max_rounds - 1, int((self.env.now + EPS) // self.H))
+        self.events.append(cls(t=round(self.env.now, 6), round=r, **kw))
+
+    # ------------------------------------------------------------ processes
+
+    def _rounds(self):
+        s = self.scenario
+        for r in range(s.clock.max_rounds):
+            self.round = r
+            self.budget = 1.0
+            self._emit(RoundStarted)
+            while self.budget > EPS and not self.ended:
+                if self._waits_left > 0:
+                    self._waits_left -= 1
+                    self._emit(Waited)
+                    break
+                self._pending = self.env.event()
+                action: Action = yield self._pending
+                kind = action.kind
+                if kind in ("consult", "lever"):
+                    if kind == "consult":
+                        self._consult(action.consult)
+                    else:
+                        self._lever(action.lever)
+                    cost = min(self.budget, s.dynamics.consult_hours_fraction)
+                    self.budget -= cost
+                    if cost > EPS:
+                        yield self.env.timeout(cost * self.H)
+                    continue
+                if kind == "propose":
+                    self._propose(action.propose or {})
+                else:
+                    self._waits_left = (action.wait or 1) - 1
+                    self._emit(Waited)
+                break
+            if self.ended:
+                return
+            rest = (r + 1) * self.H - self.env.now
+            if rest > EPS:
+                yield self.env.timeout(rest)
+            self._end_of_round()
+            if self.ended:
+                return
+        self.round = s.clock.max_rounds - 1
+        self._end("deadline")
+
+    def _scheduled(self):
+        for inc in sorted(self.scenario.incidents.scheduled, key=lambda i: (i.round * self.H + i.hour, i.id)):
+            at = inc.round * self.H + inc.hour
+            if at > self.env.now:
+                yield self.env.timeout(at - self.env.now)
+            self._incident(inc, scheduled=True)
+
+    def _random(self, inc: RandomIncident):
+        """Poisson arrivals by thinning: candidates at the maximum rate, each kept with
+        probability rate(t)/max_rate. Candidates and draws come from the incident's own
+        stream whatever the mediator does."""
+        rng = stream(self.seed, f"incident/{inc.id}")
+        dyn = self.scenario.dynamics
+        max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain)
+        while True:
+            yield self.env.timeout(rng.expovariate(max_rate))
+            u = rng.random()
+            if u * max_rate < self._rate(inc):
+                self._incident(inc, scheduled=False)
+
+    def _rate(self, inc: RandomIncident) -> float:
+        """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
+        covered, ×(1 + gain·(1 − the actor's mean trust in its victims))."""
+        s = self.scenario
+        dyn = s.dynamics
+        rate = inc.rate_per_day / 24
+        if inc.target in neg.in_force_covers(s, inc.actor, self.agreement):
+            rate *= dyn.covered_rate_factor
+        actor = self.state[inc.actor]
+        victims = [v for v in s.party_ids if v != inc.actor]
+        trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
+        return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
+
+    def _expiry(self, serial: int, issue: str, at: float):
+        yield self.env.timeout(max(0.0, at - self.env.now))
+        if self._agreement_serial != serial or self.agreement is None or self.ended:
+            return
+        option = self.agreement[issue]
+        default = self.scenario.issue(issue).default_option
+        self.agreement = {**self.agreement, issue: default}
+        self.expires.pop(issue, None)
+        self._emit(AgreementLapsed, issue=issue, option=option, reverts_to=default)
+        if all(o == self.scenario.issue(i).default_option for i, o in self.agreement.items()):
+            self.agreement = None
+        self._update_tier()
+
+    # ------------------------------------------------------------ mechanisms
+
+    def _threshold(self, st: _PartyState) -> float:
+        p = st.party
+        s = self.scenario
+        others = [o for o in s.party_ids if o != p.id and not self.state[o].walked_out]
+        teff = neg.effective_trust(s, p, st.trust, self.credibility, others)
+        tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights), self.round, s.clock.max_rounds,
+                            p.concession, p.distrust_penalty, teff)
+        if p.noise > 0:
+            tau = min(100.0, max(0.0, tau + self._noise[p.id].uniform(-p.noise, p.noise)))
+        return tau
+
+    def _propose(self, partial: dict[str, str]) -> None:
+        s = self.scenario
+        package = s.complete(partial)
+        changed = tuple(i for i in s.issue_ids if package[i] != s.issue(i).default_option)
+        self._emit(Proposed, package=package, changed=changed)
+        accepts = []
+        walkouts = []
+        for pid in s.party_ids:
+            st = self.state[pid]
+            hit = neg.red_lines_hit(st.party, package)
+            u = neg.utility(st.party, st.weights, package)
+            tau = self._threshold(st)
+            ok = not hit and u >= tau - EPS
+            self._emit(Responded, party=pid, accept=ok, utility=round(u, 4), threshold=round(tau, 4),
+                       reasons=neg.reasons(s, st.party, st.weights, package, ok, u, tau), red_lines=tuple(hit))
+            accepts.append(ok)
+            if hit:
+                st.red_line_count += 1
+                if st.red_line_count > st.party.red_line_patience:
+                    walkouts.append(pid)
+        if walkouts:
+            pid = walkouts[0]
+            self._walkout(pid, f"the mediator kept proposing its red lines "
+                               f"({self.state[pid].red_line_count} times; patience {self.state[pid].party.red_line_patience})")
+            return
+        if all(accepts):
+            self._agree(package)
+
+    def _agree(self, package: dict[str, str]) -> None:
+        s = self.scenario
+        self._agreement_serial += 1
+        self.agreement = dict(package)
+        self.agreement_since = self.env.now
+        self.expires = {}
+        for i, o in package.items():
+            days = s.issue(i).option(o).duration_days
+            if days is not None:
+                self.expires[i] = round(self.env.now + days * 24, 6)
+                self.env.process(self._expiry(self._agreement_serial, i, self.expires[i]))
+        self._emit(AgreementReached, package=dict(package), expires=dict(self.expires))
+        self._update_tier()
+
+    def _update_tier(self) -> None:
+        level = neg.tier_of(self.scenario, self.agreement)
+        if level == self.tier:
+            return
+        self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + self.env.now - self.tier_since
+        self.tier, self.tier_since = level, self.env.now
+        self.best_tier = max(self.best_tier, level)
+        oc = self.scenario.outcomes[level - 1] if level else None
+        self._emit(TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
+                   level=level)
+
+    def _consult(self, party_id: str) -> None:
+        """Reveal the party's reservation (first consultation) and its weightiest hidden stance."""
+        s = self.scenario
+        st = self.state[party_id]
+        p = st.party
+        revealed: list[str] = []
+        details: list[str] = []
+        if not st.reservation_known:
+            st.reservation_known = True
+            revealed.append("reservation")
+            details.append(f"{p.name} would walk away from anything worth less than {st.reservation:.0f} "
+                           "points to it.")
+        hidden = [i for i in p.stances if i not in st.revealed]
+        hidden.sort(key=lambda i: (-st.weights[i], s.issue_ids.index(i)))
+        if hidden:
+            i = hidden[0]
+            st.revealed.append(i)
+            revealed.append(i)
+            stance = p.stances[i]
+            iss = s.issue(i)
+            share = 100 * st.weights[i] / sum(st.weights.values())
+            vals = ", ".join(f"{iss.option(o).label} {stance.value(o):.0f}" for o in iss.option_ids)
+            line = f"{iss.title}: {share:.0f}% of what matters to {p.name}; values {vals}"
+            if stance.red_lines:
+                line += "; never: " + ", ".join(iss.option(o).label for o in stance.red_lines)
+            if stance.visibility == "private":
+                line += " (not said in public)"
+            details.append(line)
+        elif st.reservation_known and len(revealed) == 0:
+            details.append(f"{p.name} has nothing more to tell.")
+        self._emit(Consulted, party=party_id, revealed=tuple(revealed), details=tuple(details))
+
+    def _lever(self, lever_id: str) -> None:
+        lv = next(lv for lv in self.scenario.mediator.levers if lv.id == lever_id)
+        self.uses[lever_id] -= 1
+        before = self.credibility
+        self.credibility = min(1.0, max(0.0, self.credibility - lv.cost))
+        self._emit(LeverUsed, lever=lever_id, target=lv.target, credibility=round(self.credibility, 4))
+        if abs(self.credibility - before) > EPS:
+            self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
+                       after=round(self.credibility, 4), cause=f"lever:{lever_id}")
+        self._apply(lv.effects, f"lever:{lever_id}")
+
+    def _incident(self, inc: ScheduledIncident | RandomIncident, scheduled: bool) -> None:
+        if self.ended:
+            return
+        s = self.scenario
+        dyn = s.dynamics
+        victims = [v for v in s.party_ids if v != inc.actor]
+        readings = {p: inc.target in neg.in_force_covers(s, p, self.agreement) for p in s.party_ids}
+        worst = "none"
+        verdict = ""
+        damage: list[tuple[str, str, float]] = []
+        order = {"none": 0, "monitored": 1, "violation": 2, "disputed": 3}
+        for v in victims:
+            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self.agreement)
+            if order[judgement] > order[worst]:
+                worst, verdict = judgement, vd
+            if judgement == "none":
+                damage.append((v, inc.actor, dyn.incident_trust))
+            elif judgement == "violation":
+                damage.append((v, inc.actor, dyn.violation_trust))
+            elif judgement == "disputed":
+                damage.append((v, inc.actor, dyn.dispute_trust))
+                damage.append((inc.actor, v, dyn.dispute_trust))
+            else:  # monitored: settled by the text, damage damped
+                base = dyn.violation_trust if vd == "violation" else dyn.incident_trust
+                damage.append((v, inc.actor, base * dyn.monitored_factor))
+        if worst in ("violation",) or (worst == "monitored" and verdict == "violation"):
+            self.violations += 1
+        elif worst == "disputed":
+            self.disputes += 1
+        self._emit(Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
+                   scheduled=scheduled, judgement=worst, readings=readings, verdict=verdict)
+        for a, b, d in damage:
+            self._trust(a, b, d, f"incident:{inc.id}")
+        self._apply(inc.effects, f"incident:{inc.id}")
+
+    def _trust(self, a: str, b: str, delta: float, cause: str) -> None:
+        if a == MEDIATOR or abs(delta) < EPS:
+            return
+        st = self.state[a]
+        before = st.trust[b]
+        after = min(1.0, max(0.0, before + delta))
+        if abs(after - before) < EPS:
+            return
+        st.trust[b] = after
+        self._emit(TrustChanged, truster=a, trustee=b, before=round(before, 4), after=round(after, 4), cause=cause)
+
+    def _apply(self, e: Effects, cause: str) -> None:
+        for pid, d in e.reservation.items():
+            st = self.state[pid]
+            before = st.reservation
+            st.reservation = min(100.0, max(0.0, before + d))
+            self._emit(Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
+                       after=round(st.reservation, 4), cause=cause)
+        for key, d in e.trust.items():
+            a, _, b = key.partition("->")
+            self._trust(a.strip(), b.strip(), d, cause)
+        for pid, ws in e.weights.items():
+            st = self.state[pid]
+            for i, d in ws.items():
+                if i not in st.weights:
+                    continue  # the party holds no stance on this issue: weight has no meaning
+                before = st.weights[i]
+                st.weights[i] = max(0.01, before + d)
+                self._emit(Shifted, what="weight", party=pid, issue=i, before=round(before, 4),
+                           after=round(st.weights[i], 4), cause=cause)
+        if abs(e.credibility) > EPS:
+            before = self.credibility
+            self.credibility = min(1.0, max(0.0, before + e.credibility))
+            self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
+                       after=round(self.credibility, 4), cause=cause)
+
+    def _end_of_round(self) -> None:
+        s = self.scenario
+        for pid in s.party_ids:
+            st = self.state[pid]
+            for o in st.low_rounds:
+                st.low_rounds[o] = st.low_rounds[o] + 1 if st.trust[o] < st.party.walkout_trust - EPS else 0
+                if st.low_rounds[o] >= LOW_TRUST_ROUNDS:
+                    name = s.party(o).name
+                    self._walkout(pid, f"its trust in {name} stayed below {st.party.walkout_trust:g} "
+                                       f"for {LOW_TRUST_ROUNDS} rounds")
+                    return
+        top = len(s.outcomes)
+        if self.tier == top and self.env.now - self.tier_since >= s.clock.settle_rounds * self.H - EPS:
+            self._end("settled")
+
+    def _walkout(self, pid: str, reason: str) -> None:
+        self.state[pid].walked_out = True
+        self._emit(Walkout, party=pid, reason=reason)
+        self._end("walkout")
+
+    def _end(self, reason: str) -> None:
+        if self.ended:
+            return
+        s = self.scenario
+        self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + self.env.now - self.tier_since
+        package = self.agreement or s.default_package
+        surplus = {pid: round(neg.utility(st.party, st.weights, package) - st.reservation, 4)
+                   for pid, st in self.state.items()}
+        days = (self.env.now - self.agreement_since) / 24 if self.agreement else 0.0
+        best = s.outcomes[self.best_tier - 1].id if self.best_tier else None
+        tier = s.outcomes[self.tier - 1].id if self.tier else None
+        self.ended = True
+        self.end_reason = reason
+        self._pending = None
+        self._emit(Ended, reason=reason, tier=tier, best_tier=best, days_in_force=round(days, 4),
+                   violations=self.violations, disputes=self.disputes, surplus=surplus)
+
+    # ------------------------------------------------------------ summaries
+
+    def held_days(self, level: int) -> float:
+        """Days the agreement satisfied tier ``level`` or higher (0 when never)."""
+        hours = 0.0
+        open_level = self.tier
+        for lv, h in self.tier_hours.items():
+            if lv >= level:
+                hours += h
+        if not self.ended and open_level >= level:
+            hours += self.env.now - self.tier_since
+        return hours / 24
+
+    def rounds_played(self) -> int:
+        return self.round + 1 if self.events else 0
+

@@ -1,0 +1,177 @@
+"""Typed events: everything the engine tells the world, JSON-serialisable.
+
+Every event carries ``t`` (hours since ``clock.start``) and ``round``. Renderers (the CLI
+transcript, the TUI's news wire, the Markdown report) work from these alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+    t: float
+    round: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **asdict(self)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class RoundStarted(Event):
+    kind: ClassVar[str] = "round"
+
+
+@dataclass(frozen=True)
+class Proposed(Event):
+    kind: ClassVar[str] = "proposal"
+    package: dict[str, str]
+    """The full package, every issue included (left-out issues at their default)."""
+    changed: tuple[str, ...]
+    """Issues the mediator set away from the default."""
+
+
+@dataclass(frozen=True)
+class Responded(Event):
+    kind: ClassVar[str] = "response"
+    party: str
+    accept: bool
+    utility: float
+    threshold: float
+    reasons: tuple[str, ...]
+    red_lines: tuple[str, ...] = ()
+    """``issue.option`` of each red line the package touches."""
+
+
+@dataclass(frozen=True)
+class AgreementReached(Event):
+    kind: ClassVar[str] = "agreement"
+    package: dict[str, str]
+    expires: dict[str, float] = field(default_factory=dict)
+    """Issue -> hour at which its option lapses (options with ``duration_days``)."""
+
+
+@dataclass(frozen=True)
+class AgreementLapsed(Event):
+    kind: ClassVar[str] = "lapse"
+    issue: str
+    option: str
+    reverts_to: str
+
+
+@dataclass(frozen=True)
+class Incident(Event):
+    kind: ClassVar[str] = "incident"
+    incident: str
+    actor: str
+    target: str
+    text: str
+    scheduled: bool
+    judgement: str
+    """'none' (no agreement covers it), 'violation', 'disputed', or 'monitored'."""
+    readings: dict[str, bool] = field(default_factory=dict)
+    """Party -> whether that party reads the agreement in force as covering the target."""
+    verdict: str = ""
+    """For 'monitored': 'violation' or 'not covered', by the agreement's own text."""
+
+
+@dataclass(frozen=True)
+class TrustChanged(Event):
+    kind: ClassVar[str] = "trust"
+    truster: str
+    trustee: str
+    before: float
+    after: float
+    cause: str
+
+
+@dataclass(frozen=True)
+class Shifted(Event):
+    """A reservation, weight or the mediator's credibility moved (levers, battlefield)."""
+
+    kind: ClassVar[str] = "shift"
+    what: str
+    """'reservation', 'weight' or 'credibility'."""
+    party: str
+    issue: str
+    before: float
+    after: float
+    cause: str
+
+
+@dataclass(frozen=True)
+class LeverUsed(Event):
+    kind: ClassVar[str] = "lever"
+    lever: str
+    target: str
+    credibility: float
+    """The mediator's credibility after the cost."""
+
+
+@dataclass(frozen=True)
+class Consulted(Event):
+    kind: ClassVar[str] = "consult"
+    party: str
+    revealed: tuple[str, ...]
+    """What became known: issue ids, and 'reservation'."""
+    details: tuple[str, ...]
+    """Plain-text lines a renderer can show: what the party told the mediator."""
+
+
+@dataclass(frozen=True)
+class Waited(Event):
+    kind: ClassVar[str] = "wait"
+
+
+@dataclass(frozen=True)
+class Walkout(Event):
+    kind: ClassVar[str] = "walkout"
+    party: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TierChanged(Event):
+    kind: ClassVar[str] = "tier"
+    tier: str | None
+    title: str
+    level: int
+    """0 = no tier; 1.. = position in the scenario's outcome list."""
+
+
+@dataclass(frozen=True)
+class Ended(Event):
+    kind: ClassVar[str] = "end"
+    reason: str
+    """'deadline', 'walkout' or 'settled'."""
+    tier: str | None
+    best_tier: str | None
+    days_in_force: float
+    """How long the agreement at the end had been in force (0 without one)."""
+    violations: int
+    disputes: int
+    surplus: dict[str, float]
+    """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (RoundStarted, Proposed, Responded, AgreementReached, AgreementLapsed, Incident,
+                              TrustChanged, Shifted, LeverUsed, Consulted, Waited, Walkout, TierChanged, Ended)
+}
+
+
+def from_dict(d: dict[str, Any]) -> Event:
+    """Rebuild an event from its ``to_dict`` form (tuples restored)."""
+    cls = EVENT_TYPES[d["kind"]]
+    kwargs = {}
+    for f in fields(cls):
+        v = d[f.name]
+        kwargs[f.name] = tuple(v) if isinstance(v, list) else v
+    return cls(**kwargs)

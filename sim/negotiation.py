@@ -1,0 +1,125 @@
+"""The negotiation model's formulas, as pure functions (see docs/model.md).
+
+Utilities are points 0–100:  U_p(x) = Σ_i w_i·v_i(x_i) / Σ_i w_i  over p's stances.
+Threshold in round r of T:   τ_p = R + (A − R)·(1 − s^(1/β)) + D·(1 − trust_eff),  s = (r + 1)/T
+  A = U_p(p's stated demands) (aspiration), R = reservation, β = concession, D = distrust penalty,
+  trust_eff = tc + (1 − tc)·k·credibility·tm, with tc the party's mean trust in its
+  counterparts, tm its trust in the mediator and k = dynamics.credibility_trust: a credible,
+  trusted mediator stands guarantor and eases the penalty for distrust.
+A party accepts x iff x touches none of its red lines and U_p(x) ≥ τ_p.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .model import MEDIATOR, Party, Scenario
+
+
+def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
+    """U_p(x): weighted mean of the party's option values, 0–100."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(weights[i] * st.value(package[i]) for i, st in party.stances.items()) / total
+
+
+def aspiration(party: Party, weights: Mapping[str, float]) -> float:
+    """A_p: the utility of the party's own stated demands."""
+    return utility(party, weights, {i: st.demand for i, st in party.stances.items()})
+
+
+def effective_trust(s: Scenario, party: Party, trust: Mapping[str, float], credibility: float,
+                    counterparts: list[str]) -> float:
+    tc = sum(trust[c] for c in counterparts) / len(counterparts) if counterparts else 1.0
+    tm = trust[MEDIATOR]
+    return tc + (1 - tc) * s.dynamics.credibility_trust * credibility * tm
+
+
+def threshold(reservation: float, aspiration_: float, round_: int, max_rounds: int, beta: float,
+              distrust_penalty: float, trust_eff: float) -> float:
+    """τ_p(t): concedes from aspiration to reservation over the rounds, raised by distrust."""
+    s = min(1.0, (round_ + 1) / max_rounds)
+    gap = max(0.0, aspiration_ - reservation)
+    tau = reservation + gap * (1 - s ** (1 / beta)) + distrust_penalty * (1 - trust_eff)
+    return min(100.0, max(0.0, tau))
+
+
+def red_lines_hit(party: Party, package: Mapping[str, str]) -> list[str]:
+    """``issue.option`` for every red line of the party the package touches, in stance order."""
+    return [f"{i}.{package[i]}" for i, st in party.stances.items() if package[i] in st.red_lines]
+
+
+def largest_gaps(party: Party, weights: Mapping[str, float], package: Mapping[str, str], n: int = 2
+                 ) -> list[tuple[str, float]]:
+    """The n issues where the package falls furthest below the party's demands (weighted points)."""
+    total = sum(weights.values()) or 1.0
+    gaps = []
+    for i, st in party.stances.items():
+        gap = weights[i] * (st.value(st.demand) - st.value(package[i])) / total
+        if gap > 1e-9:
+            gaps.append((i, gap))
+    gaps.sort(key=lambda g: (-g[1], g[0]))
+    return gaps[:n]
+
+
+def reasons(s: Scenario, party: Party, weights: Mapping[str, float], package: Mapping[str, str],
+            accept: bool, u: float, tau: float) -> tuple[str, ...]:
+    """Plain-text reasons for a response: the red lines hit, else the two largest gaps."""
+    hit = red_lines_hit(party, package)
+    if hit:
+        out = []
+        for ref in hit:
+            i, o = ref.split(".", 1)
+            out.append(f"red line: {s.issue(i).title} — {s.issue(i).option(o).label}")
+        return tuple(out)
+    head = (f"acceptable: utility {u:.0f} ≥ threshold {tau:.0f}" if accept
+            else f"not enough: utility {u:.0f} < threshold {tau:.0f}")
+    gaps = [f"{s.issue(i).title}: wants {s.issue(i).option(party.stances[i].demand).label} "
+            f"(−{g:.0f})" for i, g in largest_gaps(party, weights, package)]
+    return (head, *gaps)
+
+
+def in_force_covers(s: Scenario, reader: str | None, agreement: Mapping[str, str] | None) -> set[str]:
+    """Tags the agreement in force protects, as ``reader`` reads it (None: by its own text)."""
+    if not agreement:
+        return set()
+    tags: set[str] = set()
+    for i, o in agreement.items():
+        tags.update(s.covers(reader, i, o))
+    return tags
+
+
+def monitored(s: Scenario, agreement: Mapping[str, str] | None) -> bool:
+    return bool(agreement) and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
+
+
+def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None
+          ) -> tuple[str, str]:
+    """How an incident by ``actor`` on ``target`` is judged while ``agreement`` is in force.
+
+    Covered for both by their own readings → 'violation'; for the victim only → 'disputed',
+    unless a monitoring option is in force, which settles it by the agreement's own text
+    ('monitored', with verdict 'violation' or 'not covered'). Not covered for the victim → 'none'.
+    """
+    if not agreement:
+        return "none", ""
+    if target not in in_force_covers(s, victim, agreement):
+        return "none", ""
+    if target in in_force_covers(s, actor, agreement):
+        return "violation", ""
+    if monitored(s, agreement):
+        verdict = "violation" if target in in_force_covers(s, None, agreement) else "not covered"
+        return "monitored", verdict
+    return "disputed", ""
+
+
+def tier_of(s: Scenario, agreement: Mapping[str, str] | None) -> int:
+    """Level of the highest outcome tier the agreement satisfies (0 = none)."""
+    if not agreement:
+        return 0
+    level = 0
+    for n, oc in enumerate(s.outcomes, start=1):
+        if all(agreement.get(i) in opts for i, opts in oc.when.items()):
+            level = n
+    return level
