@@ -1,0 +1,247 @@
+"""Transcripts: JSONL of typed events, news-wire lines, and the Markdown debrief report.
+
+Every renderer works from events plus the frozen scenario; the same seed and actions give
+byte-identical output (no clocks, no set ordering, floats rounded by the engine).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import IO
+
+from .engine import Session, scenario_hash
+from .events import (
+    AgreementLapsed,
+    AgreementReached,
+    Consulted,
+    Ended,
+    Event,
+    Incident,
+    LeverUsed,
+    Proposed,
+    Responded,
+    RoundStarted,
+    Shifted,
+    TierChanged,
+    TrustChanged,
+    Waited,
+    Walkout,
+)
+from .model import MEDIATOR, Scenario
+
+FORMAT = "mediate-transcript/1"
+
+
+def header(session: Session) -> dict:
+    s = session.scenario
+    return {"kind": "session", "format": FORMAT, "scenario": s.id, "scenario_hash": scenario_hash(s),
+            "seed": session.seed, "actions": [a.to_data() for a in session.actions]}
+
+
+def jsonl(session: Session) -> str:
+    """The whole transcript: a header line, then one line per event."""
+    lines = [json.dumps(header(session), ensure_ascii=False, separators=(",", ":"))]
+    lines += [e.to_json() for e in session.events]
+    return "\n".join(lines) + "\n"
+
+
+def write_jsonl(session: Session, fh: IO[str]) -> None:
+    fh.write(jsonl(session))
+
+
+# ---------------------------------------------------------------- plain-text lines
+
+
+def name_of(s: Scenario, who: str) -> str:
+    if who == MEDIATOR:
+        return s.mediator.name
+    return s.party(who).name if who in s.party_ids else who
+
+
+def package_text(s: Scenario, package: dict[str, str], only: Iterable[str] | None = None) -> str:
+    ids = list(only) if only is not None else [i for i in s.issue_ids if package[i] != s.issue(i).default_option]
+    if not ids:
+        return "nothing beyond the status quo"
+    return "; ".join(f"{s.issue(i).title}: {s.issue(i).option(package[i]).label}" for i in ids)
+
+
+def stamp(s: Scenario, e: Event) -> str:
+    when = s.clock.start + timedelta(hours=e.t)
+    return f"R{e.round:>2} {when:%d %b %H:%M}"
+
+
+def line(s: Scenario, e: Event) -> str | None:
+    """One plain-text news-wire line for an event (None for events shown only as state)."""
+    match e:
+        case RoundStarted():
+            return None
+        case Proposed(package=p, changed=ch):
+            return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
+        case Responded(party=pid, accept=ok, reasons=rs):
+            mark = "✓ accepts" if ok else "✗ rejects"
+            return f"{name_of(s, pid)} {mark} — " + "; ".join(rs)
+        case AgreementReached(package=p, expires=ex):
+            lapse = ""
+            if ex:
+                lapse = " (lapses: " + ", ".join(
+                    f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items()) + ")"
+            return f"✓ AGREEMENT in force: {package_text(s, p)}{lapse}"
+        case AgreementLapsed(issue=i, option=o):
+            return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
+        case Incident(actor=a, text=text, judgement=j, readings=r, verdict=v, target=tg):
+            tail = ""
+            if j == "violation":
+                tail = f" — ✗ VIOLATION: both sides read the agreement as covering {tg}"
+            elif j == "disputed":
+                who = [name_of(s, p) for p, c in r.items() if c]
+                tail = (f" — ! DISPUTED: {', '.join(who)} read(s) the agreement as covering {tg}; "
+                        f"{name_of(s, a)} does not")
+            elif j == "monitored":
+                tail = f" — monitors rule: {v}"
+            return f"! {text}{tail}"
+        case TrustChanged(truster=a, trustee=b, before=x, after=y):
+            arrow = "↓" if y < x else "↑"
+            return f"  trust {name_of(s, a)} → {name_of(s, b)} {arrow} {x:.2f} → {y:.2f}"
+        case Shifted(what=w, party=pid, issue=i, before=x, after=y):
+            if w == "credibility":
+                return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
+            if w == "weight":
+                return f"  {name_of(s, pid)} cares {'more' if y > x else 'less'} about {s.issue(i).title}"
+            return f"  {name_of(s, pid)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+        case LeverUsed(lever=lv):
+            lever = next(x for x in s.mediator.levers if x.id == lv)
+            return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
+        case Consulted(party=pid, details=d):
+            return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(d)
+        case Waited():
+            return f"{s.mediator.name} waits."
+        case Walkout(party=pid, reason=why):
+            return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {why}"
+        case TierChanged(title=title, level=lv):
+            return f"» Outcome tier: {title}" + (f" (level {lv})" if lv else "")
+        case Ended(reason=why, best_tier=best, violations=v, disputes=d):
+            best_t = next((o.title for o in s.outcomes if o.id == best), "none")
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)"
+    return None
+
+
+# ---------------------------------------------------------------- Markdown debrief
+
+
+def _md(text: str) -> str:
+    """Scenario text is data: escape what Markdown would read as markup."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def trust_series(session: Session) -> dict[tuple[str, str], list[float]]:
+    """Trust of each ordered pair at the end of every round played (for charts)."""
+    s = session.scenario
+    current = {(p.id, o): p.trust.get(o, 0.5) for p in s.parties for o in [*s.party_ids, MEDIATOR] if o != p.id}
+    last_round = session.events[-1].round if session.events else 0
+    series: dict[tuple[str, str], list[float]] = {k: [] for k in current}
+    by_round: dict[int, list[TrustChanged]] = {}
+    for e in session.events:
+        if isinstance(e, TrustChanged):
+            by_round.setdefault(e.round, []).append(e)
+    for r in range(last_round + 1):
+        for e in by_round.get(r, []):
+            current[(e.truster, e.trustee)] = e.after
+        for k in series:
+            series[k].append(current[k])
+    return series
+
+
+def markdown_report(session: Session, extra: dict[str, str] | None = None) -> str:
+    """The debrief as Markdown: tier and how long it held, incidents, surplus, timeline, questions.
+
+    ``extra`` adds titled sections (e.g. the distance from the Nash package, hints used).
+    """
+    s = session.scenario
+    end = next((e for e in reversed(session.events) if isinstance(e, Ended)), None)
+    view = session.view()
+    out = [f"# Debrief: {_md(s.title)}", ""]
+    out.append(f"Scenario `{s.id}` · seed {session.seed} · {len(session.actions)} mediator actions · "
+               f"{view.round + 1} of {s.clock.max_rounds} rounds")
+    out.append("")
+    out.append("## Outcome")
+    best = s.outcomes[session.best_tier - 1].title if session.best_tier else "no outcome tier"
+    now = view.tier_title if view.tier else "no agreement tier"
+    status = f"ended: {end.reason}" if end else "still in progress"
+    out.append(f"- Highest tier reached: **{_md(best)}**")
+    for level, oc in enumerate(s.outcomes, start=1):
+        days = session.held_days(level)
+        if days > 0:
+            out.append(f"  - {_md(oc.title)}: held {days:.1f} days")
+    out.append(f"- In force at the end: {_md(now)} ({status})")
+    out.append(f"- Violations: {session.violations} · disputes: {session.disputes}")
+    walk = [e for e in session.events if isinstance(e, Walkout)]
+    for w in walk:
+        out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(w.reason)}")
+    out.append("")
+    out.append("## Agreement and surplus")
+    package = session.agreement or s.default_package
+    if session.agreement:
+        for i in s.issue_ids:
+            if package[i] != s.issue(i).default_option:
+                out.append(f"- {_md(s.issue(i).title)}: {_md(s.issue(i).option(package[i]).label)}")
+    else:
+        out.append("- No agreement in force.")
+    out.append("")
+    out.append("| Party | Utility | Reservation | Surplus |")
+    out.append("|---|---:|---:|---:|")
+    for p in s.parties:
+        u = session.utility(p.id, package)
+        r = session.reservation(p.id)
+        out.append(f"| {_md(p.name)} | {u:.1f} | {r:.1f} | {u - r:+.1f} |")
+    out.append("")
+    for title, body in (extra or {}).items():
+        out += [f"## {_md(title)}", "", body, ""]
+    out.append("## Trust at the end")
+    out.append("")
+    out.append("| Truster | Trustee | Start | End |")
+    out.append("|---|---|---:|---:|")
+    for (a, b), vals in trust_series(session).items():
+        if vals:
+            start = s.party(a).trust.get(b, 0.5)
+            out.append(f"| {_md(name_of(s, a))} | {_md(name_of(s, b))} | {start:.2f} | {vals[-1]:.2f} |")
+    out.append("")
+    out.append("## Timeline")
+    out.append("")
+    for e in session.events:
+        if isinstance(e, TrustChanged | Shifted):
+            continue
+        text = line(s, e)
+        if text:
+            out.append(f"- `{stamp(s, e)}` {_md(text)}")
+    out.append("")
+    if s.debrief.history:
+        out.append("## What actually happened")
+        out.append("")
+        for h in s.debrief.history:
+            when = f"Round {h.round}: " if h.round is not None else ""
+            cite = ""
+            if h.quote:
+                src = s.source(h.quote.source)
+                cite = f" — “{_md(h.quote.text)}” ({_md(src.outlet)}, {src.date:%d %b %Y})"
+            out.append(f"- {when}{_md(h.text)}{cite}")
+        out.append("")
+    if s.debrief.questions:
+        out.append("## Questions for discussion")
+        out.append("")
+        for n, q in enumerate(s.debrief.questions, start=1):
+            out.append(f"{n}. {_md(q)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def surplus(session: Session) -> dict[str, float]:
+    package = session.agreement or session.scenario.default_package
+    return {p: session.utility(p, package) - session.reservation(p) for p in session.scenario.party_ids}
+
+
+__all__ = ["jsonl", "write_jsonl", "line", "markdown_report", "trust_series", "header"]
