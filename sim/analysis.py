@@ -475,7 +475,7 @@ def _frontier_core(
         parent = np.repeat(np.arange(s), k)
         opt = np.tile(opts[i], s)
         if prune:
-            ok = np.all(cand + ub_rest[step + 1] >= reservation, axis=1)
+            ok = np.all(cand + ub_rest[step] >= reservation, axis=1)
             if not ok.all():
                 cand, parent, opt = cand[ok], parent[ok], opt[ok]
         if cand.shape[0] == 0:

@@ -67,7 +67,7 @@ def scenario_hash(s: Scenario) -> str:
 
 class _PartyState:
     __slots__ = ("party", "reservation", "weights", "trust", "red_line_count", "low_rounds", "revealed",
-                 "reservation_known", "walked_out")
+                 "reservation_known", "walked_out", "cited")
 
     def __init__(self, s: Scenario, p: Party):
         self.party = p
@@ -79,6 +79,8 @@ class _PartyState:
         self.revealed: list[str] = []
         self.reservation_known = False
         self.walked_out = False
+        # Red lines the party has cited in its responses (issue -> options): known to the mediator.
+        self.cited: dict[str, list[str]] = {}
 
 
 class Session:
@@ -162,8 +164,12 @@ class Session:
                     known[i] = KnownStance(i, stance.visibility, stance.demand, stance.red_lines, True,
                                            st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote)
                 elif stance.visibility == "public":
-                    known[i] = KnownStance(i, "public", stance.demand, stance.red_lines, False,
+                    lines = (*stance.red_lines, *(o for o in st.cited.get(i, ()) if o not in stance.red_lines))
+                    known[i] = KnownStance(i, "public", stance.demand, lines, False,
                                            quote=stance.quote, red_line_quote=stance.red_line_quote)
+                elif i in st.cited:
+                    # A private stance shows itself only through the red lines the party cited.
+                    known[i] = KnownStance(i, "private", None, tuple(st.cited[i]), False)
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in st.trust.items()}, known,
                                      round(st.reservation, 4) if st.reservation_known else None, hidden,
                                      st.walked_out, st.red_line_count, p.red_line_patience))
@@ -317,6 +323,10 @@ class Session:
             self._emit(Responded, party=pid, accept=ok, utility=round(u, 4), threshold=round(tau, 4),
                        reasons=neg.reasons(s, st.party, st.weights, package, ok, u, tau), red_lines=tuple(hit))
             accepts.append(ok)
+            for ref in hit:
+                i, o = ref.split(".", 1)
+                if o not in st.cited.setdefault(i, []):
+                    st.cited[i].append(o)
             if hit:
                 st.red_line_count += 1
                 if st.red_line_count > st.party.red_line_patience:

@@ -76,7 +76,7 @@ def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
     path = path or default_save_path(session.scenario, session.seed)
     data = SaveFile(scenario=scenario_ref, scenario_id=session.scenario.id,
                     scenario_hash=scenario_hash(session.scenario), seed=session.seed,
-                    saved_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     actions=tuple(session.actions))
     payload = data.model_dump(mode="json")
     payload["actions"] = [a.to_data() for a in session.actions]

@@ -1,0 +1,501 @@
+"""Tests for sim.analysis: everything is checked against brute-force enumeration."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.analysis import (
+    Domain,
+    Relaxation,
+    _lexsort_desc,
+    _nd_pairwise,
+    _nondominated,
+    kalai_smorodinsky,
+    max_welfare,
+    nash_point,
+    pareto_frontier,
+    random_domain,
+    smallest_relaxation,
+    tier_reachability,
+    zopa_size,
+)
+
+# --------------------------------------------------------------------------
+# brute force reference
+# --------------------------------------------------------------------------
+
+
+def all_packages(d: Domain) -> np.ndarray:
+    return np.array(list(itertools.product(*[range(k) for k in d.n_options])), dtype=np.int64).reshape(-1, d.n_issues)
+
+
+def bf_utilities(d: Domain, pk: np.ndarray) -> np.ndarray:
+    # independent of Domain.utilities: plain Python sums in issue order
+    return np.array([[sum(d.contrib[i][p, x[i]] for i in range(d.n_issues)) for p in range(d.n_parties)] for x in pk]).reshape(
+        -1, d.n_parties
+    )
+
+
+def bf_pool(d: Domain, feasible_only: bool = True, restrict=None, reservation=None):
+    pk = all_packages(d)
+    ok = np.ones(len(pk), dtype=bool)
+    for i in range(d.n_issues):
+        ok &= ~d.red_lines[i][:, pk[:, i]].any(axis=0)
+        if restrict is not None and i in restrict:
+            ok &= np.isin(pk[:, i], list(restrict[i]))
+    U = bf_utilities(d, pk)
+    R = d.reservation if reservation is None else reservation
+    if feasible_only:
+        ok &= np.all(U >= R, axis=1)
+    return pk[ok], U[ok]
+
+
+def bf_frontier(pk: np.ndarray, U: np.ndarray):
+    keep = []
+    for a in range(len(U)):
+        dominated = any(np.all(U[b] >= U[a]) and np.any(U[b] > U[a]) for b in range(len(U)))
+        if not dominated:
+            keep.append(a)
+    return pk[keep], U[keep]
+
+
+def as_set(pk) -> set[tuple[int, ...]]:
+    return {tuple(int(v) for v in x) for x in pk}
+
+
+# --------------------------------------------------------------------------
+# hypothesis domains
+# --------------------------------------------------------------------------
+
+
+@st.composite
+def domains(draw, max_issues=5):
+    m = draw(st.integers(2, 4))
+    n = draw(st.integers(1, max_issues))
+    ks = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
+    tie_heavy = draw(st.booleans())
+    if tie_heavy:  # few distinct small values: many equal vectors and partial ties
+        val = st.sampled_from([0.0, 1.0, 2.0, 5.0, 10.0])
+    else:
+        val = st.floats(0.0, 100.0, allow_nan=False, allow_infinity=False)
+    contrib = [np.array(draw(st.lists(val, min_size=m * k, max_size=m * k))).reshape(m, k) for k in ks]
+    red_p = draw(st.sampled_from([0.0, 0.0, 0.1, 0.3]))
+    red = [np.array(draw(st.lists(st.floats(0, 1), min_size=m * k, max_size=m * k))).reshape(m, k) < red_p for k in ks]
+    top = sum(float(c.max()) for c in contrib)
+    res = np.array(draw(st.lists(st.floats(-1.0, max(top, 1.0) * 1.1), min_size=m, max_size=m)))
+    return Domain.from_arrays(contrib, red, res)
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def frontier_order_ok(pk: np.ndarray, U: np.ndarray) -> bool:
+    rows = [tuple(-u for u in U[r]) + tuple(pk[r]) for r in range(len(pk))]
+    return rows == sorted(rows)
+
+
+# --------------------------------------------------------------------------
+# frontier
+# --------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(domains(), st.booleans())
+def test_frontier_matches_brute_force(d, feasible_only):
+    f = pareto_frontier(d, feasible_only=feasible_only)
+    pk, U = bf_frontier(*bf_pool(d, feasible_only))
+    assert as_set(f.packages) == as_set(pk)
+    assert f.count == len(pk) == len(f)
+    assert f.distinct == len({tuple(u) for u in U})
+    # utilities are exact (dyadic grid): identical to the brute-force sums
+    np.testing.assert_array_equal(f.utilities, bf_utilities(d, f.packages))
+    assert frontier_order_ok(f.packages, f.utilities)
+    assert f.packages.dtype == np.int64 and f.packages.shape == (f.count, d.n_issues)
+
+
+def test_frontier_reports_every_tied_package():
+    # issue 2 is worth nothing to anyone: every frontier vector has 3 packages
+    contrib = [np.array([[10.0, 0.0], [0.0, 10.0]]), np.array([[3.0, 1.0], [1.0, 3.0]]), np.zeros((2, 3))]
+    d = Domain.from_arrays(contrib)
+    f = pareto_frontier(d)
+    pk, _ = bf_frontier(*bf_pool(d))
+    assert as_set(f.packages) == as_set(pk)
+    assert f.count == 3 * f.distinct
+    # identical options on one issue tie too
+    contrib = [np.array([[5.0, 5.0, 1.0], [2.0, 2.0, 9.0]]), np.array([[1.0, 2.0], [2.0, 1.0]])]
+    d = Domain.from_arrays(contrib)
+    f = pareto_frontier(d)
+    assert as_set(f.packages) == as_set(bf_frontier(*bf_pool(d))[0])
+    assert {(0, 0), (1, 0)} <= as_set(f.packages)
+
+
+def test_frontier_4_8_three_parties_verified_against_enumeration():
+    d = random_domain(8, 4, 3, 0, red_line_prob=0.05, reservation=20.0)
+    f = pareto_frontier(d)
+    pk = all_packages(d)
+    ok = np.ones(len(pk), dtype=bool)
+    for i, a in enumerate(d.allowed):
+        ok &= a[pk[:, i]]
+    U = d.utilities(pk)
+    ok &= np.all(U >= d.reservation, axis=1)
+    pk, U = pk[ok], U[ok]
+    F = f.utilities
+    # every feasible package is on the frontier or strictly dominated by a frontier vector
+    on = np.zeros(len(pk), dtype=bool)
+    fset = as_set(f.packages)
+    on[[i for i, x in enumerate(pk) if tuple(x) in fset]] = True
+    dom = np.zeros(len(pk), dtype=bool)
+    for a in range(0, len(pk), 4096):
+        blk = U[a : a + 4096]
+        dom[a : a + 4096] = (np.all(F[None] >= blk[:, None], axis=2) & np.any(F[None] > blk[:, None], axis=2)).any(axis=1)
+    assert np.all(on ^ dom)
+    # and no feasible package dominates a frontier vector
+    for a in range(0, len(F), 64):
+        blk = F[a : a + 64]
+        assert not (np.all(U[None] >= blk[:, None], axis=2) & np.any(U[None] > blk[:, None], axis=2)).any()
+
+
+def test_frontier_edge_cases():
+    # an issue with every option red-lined: nothing is allowed
+    d = Domain.from_arrays([np.ones((2, 2))], [np.array([[True, False], [False, True]])])
+    assert pareto_frontier(d).count == 0
+    assert nash_point(d) is None and kalai_smorodinsky(d) is None and max_welfare(d) is None
+    # single option everywhere
+    d = Domain.from_arrays([np.array([[3.0], [4.0]])] * 3)
+    f = pareto_frontier(d)
+    assert f.count == 1 and as_set(f.packages) == {(0, 0, 0)}
+    np.testing.assert_array_equal(f.utilities[0], [9.0, 12.0])
+    # one party: all maximisers
+    d = Domain.from_arrays([np.array([[1.0, 2.0, 2.0]]), np.array([[0.0, 0.0]])])
+    assert as_set(pareto_frontier(d).packages) == {(1, 0), (1, 1), (2, 0), (2, 1)}
+    # no issues: the empty package
+    d = Domain.from_arrays([], parties=("a", "b"))
+    f = pareto_frontier(d)
+    assert f.count == 1 and f.packages.shape == (1, 0)
+    assert pareto_frontier(d.with_reservation([1.0, 0.0])).count == 0
+
+
+@pytest.mark.parametrize("N", [150, 3000])
+@pytest.mark.parametrize("integer", [False, True])
+def test_nondominated_filters_agree(N, integer):
+    rng = np.random.default_rng(N + integer)
+    P = rng.dirichlet([1, 1, 1], N) * 100 + rng.normal(0, 0.5, (N, 3))
+    if integer:
+        P = np.round(P / 5)
+    P = np.unique(P, axis=0)
+    P = P[_lexsort_desc(P)]
+    assert np.array_equal(_nondominated(P), _nd_pairwise(P))
+
+
+def test_grid_makes_sums_order_independent():
+    rng = np.random.default_rng(3)
+    d = Domain.from_arrays([rng.uniform(0, 1, (3, 4)) / 3.0 for _ in range(12)])
+    pk = rng.integers(0, 4, (200, 12))
+    forward = d.utilities(pk)
+    backward = np.zeros_like(forward)
+    for i in reversed(range(12)):
+        backward += d.contrib[i][:, pk[:, i]].T
+    np.testing.assert_array_equal(forward, backward)
+    raw = Domain.from_arrays([np.array([[0.1, 0.2]])])
+    assert abs(raw.contrib[0][0, 0] - 0.1) < 1e-14
+
+
+# --------------------------------------------------------------------------
+# bargaining points
+# --------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(domains())
+def test_points_match_brute_force(d):
+    pk, U = bf_pool(d)
+    nash, ks, wel = nash_point(d), kalai_smorodinsky(d), max_welfare(d)
+    if len(pk) == 0:
+        assert nash is None and ks is None and wel is None
+        return
+    fpk, fU = bf_frontier(pk, U)
+    R = d.reservation
+    # Nash: value equal; ties are the frontier packages attaining it
+    prod = np.prod(U - R, axis=1)
+    best = prod.max()
+    assert math.isclose(nash.value, best, rel_tol=1e-12, abs_tol=0.0)
+    fprod = np.prod(fU - R, axis=1)
+    want = fpk[np.isclose(fprod, best, rtol=1e-12, atol=0.0) if best > 0 else fprod == best]
+    assert as_set(nash.ties) == as_set(want)
+    assert tuple(nash.package) == tuple(nash.ties[0])
+    np.testing.assert_array_equal(nash.utilities, bf_utilities(d, nash.package[None])[0])
+    # max welfare: exact, all maximisers (they are all Pareto-optimal)
+    w = U.sum(axis=1)
+    assert wel.value == w.max()
+    assert as_set(wel.ties) == as_set(pk[w == w.max()])
+    # KS: full brute force over the feasible set with the documented tie-breaks
+    ideal = U.max(axis=0)
+    span = ideal - R
+    ratio = np.where(span > 0, (U - R) / np.where(span > 0, span, 1.0), 1.0).min(axis=1)
+    cand = np.isclose(ratio, ratio.max(), rtol=1e-12, atol=0.0) if ratio.max() > 0 else ratio == ratio.max()
+    p2 = np.where(cand, prod, -np.inf)
+    cand &= np.isclose(p2, p2.max(), rtol=1e-12, atol=0.0) if p2.max() > 0 else p2 == p2.max()
+    rows = sorted(tuple(-u for u in U[r]) + tuple(pk[r]) for r in np.flatnonzero(cand))
+    assert tuple(ks.package) == rows[0][d.n_parties :]
+    assert math.isclose(ks.value, ratio.max(), rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_nash_accepts_precomputed_frontier():
+    d = random_domain(6, 3, 3, 1, reservation=30.0)
+    f = pareto_frontier(d)
+    assert tuple(nash_point(d, f).package) == tuple(nash_point(d).package)
+    with pytest.raises(ValueError):
+        nash_point(d, pareto_frontier(d, feasible_only=False))
+
+
+# --------------------------------------------------------------------------
+# ZOPA
+# --------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(domains())
+def test_zopa_count_matches_brute_force(d):
+    z = zopa_size(d)
+    pk, _ = bf_pool(d)
+    assert z.exact and z.count == z.low == z.high == len(pk)
+    assert z.total == math.prod(d.n_options)
+    assert z.allowed == len(bf_pool(d, feasible_only=False)[0])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_zopa_monte_carlo_interval_covers_truth(seed):
+    d = random_domain(7, 4, 3, seed, red_line_prob=0.05, reservation=45.0)
+    exact = zopa_size(d)
+    est = zopa_size(d, exact_limit=0, samples=100_000)
+    assert exact.exact and not est.exact and est.samples == 100_000
+    assert est.low <= exact.count <= est.high
+    assert est.allowed == exact.allowed
+
+
+def test_zopa_empty_is_exact_even_when_large():
+    d = random_domain(30, 4, 3, 0, reservation=[99.0, 0.0, 0.0])
+    z = zopa_size(d)
+    assert z.exact and z.count == 0 and z.allowed == 4**30
+
+
+# --------------------------------------------------------------------------
+# tiers
+# --------------------------------------------------------------------------
+
+
+def tier_domain(reservation=(0.0, 0.0, 0.0)):
+    # issue 0: options 0..2; issue 1: options 0..1
+    contrib = [
+        np.array([[30.0, 20.0, 0.0], [0.0, 20.0, 30.0], [10.0, 10.0, 10.0]]),
+        np.array([[20.0, 0.0], [0.0, 20.0], [5.0, 15.0]]),
+    ]
+    red = [np.zeros((3, 3), dtype=bool), np.zeros((3, 2), dtype=bool)]
+    red[0][0, 2] = True  # A refuses option 2 of issue 0
+    red[0][1, 0] = True  # B refuses option 0 of issue 0
+    return Domain.from_arrays(contrib, red, np.array(reservation), parties=("A", "B", "C"))
+
+
+def test_tier_red_line_blockers():
+    d = tier_domain()
+    (t,) = tier_reachability(d, [{0: {0, 2}}])
+    assert not t.reachable and t.witness is None
+    (b,) = t.red_line_blockers
+    assert b.issue == 0 and b.options == (0, 2) and b.parties == (0, 1) and b.party_ids == ("A", "B")
+    assert dict(b.per_option) == {0: (1,), 2: (0,)}
+    assert t.reservation_blockers == () and not t.joint_conflict
+
+
+def test_tier_reservation_blockers_and_gap():
+    d = tier_domain(reservation=(0.0, 45.0, 0.0))
+    # tier forces issue 1 = option 0: B gets at most 20 (issue 0 is forced to option 1 by red lines) + 0
+    (t,) = tier_reachability(d, {1: [0]})
+    assert not t.reachable and t.red_line_blockers == ()
+    (b,) = t.reservation_blockers
+    assert b.party == 1 and b.party_id == "B"
+    assert b.max_attainable == 20.0 and b.reservation == 45.0 and b.gap == 25.0
+
+
+def test_tier_joint_conflict_and_reachable():
+    d = tier_domain(reservation=(35.0, 35.0, 0.0))
+    # alone each can reach 35+ (A: 20+20 with issue0=1; B: 30+20), but not together
+    results = tier_reachability(d, [{}, {0: {1}}])
+    for t in results:
+        assert not t.reachable and t.joint_conflict
+        assert t.red_line_blockers == () and t.reservation_blockers == ()
+    d = tier_domain()
+    (t,) = tier_reachability(d, [{0: {1}, 1: {1}}])
+    assert t.reachable and t.witness is not None
+    assert tuple(t.witness.package) == (1, 1) and d.is_feasible(t.witness.package)
+
+
+@SETTINGS
+@given(domains(max_issues=4), st.data())
+def test_tier_reachability_matches_brute_force(d, data):
+    cond = {}
+    for i in data.draw(st.sets(st.integers(0, d.n_issues - 1), max_size=2)):
+        cond[i] = data.draw(st.sets(st.integers(0, d.n_options[i] - 1), min_size=1))
+    (t,) = tier_reachability(d, [cond])
+    pk, U = bf_pool(d, restrict=cond)
+    assert t.reachable == (len(pk) > 0)
+    if t.reachable:
+        assert as_set(t.witness.package[None]) <= as_set(pk)
+        return
+    blocked = {i for i, os_ in cond.items() if all(d.red_lines[i][:, o].any() for o in os_)}
+    blocked |= {i for i in range(d.n_issues) if i not in cond and not d.allowed[i].any()}
+    assert {b.issue for b in t.red_line_blockers} == blocked
+    for b in t.red_line_blockers:
+        for o, ps in b.per_option:
+            assert ps == tuple(np.flatnonzero(d.red_lines[b.issue][:, o]))
+    # reservation blockers: per party best over the tier (red-line-blocked issues relaxed)
+    for p in range(d.n_parties):
+        best = -np.inf
+        for x in all_packages(d):
+            if any(i in cond and x[i] not in cond[i] for i in range(d.n_issues)):
+                continue
+            if any(i not in blocked and d.red_lines[i][:, x[i]].any() for i in range(d.n_issues)):
+                continue
+            best = max(best, sum(d.contrib[i][p, x[i]] for i in range(d.n_issues)))
+        named = [b for b in t.reservation_blockers if b.party == p]
+        if best < d.reservation[p]:
+            assert len(named) == 1 and named[0].max_attainable == best
+            assert named[0].gap == d.reservation[p] - best
+        else:
+            assert not named
+    assert t.joint_conflict == (not t.red_line_blockers and not t.reservation_blockers)
+
+
+def test_tier_rejects_bad_conditions():
+    d = tier_domain()
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{5: {0}}])
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{0: {7}}])
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{0: set()}])
+
+
+# --------------------------------------------------------------------------
+# smallest relaxation
+# --------------------------------------------------------------------------
+
+
+def check_relaxations(d: Domain, rel: list[Relaxation]) -> None:
+    if len(bf_pool(d)[0]):
+        assert rel == []
+        return
+    sizes = [r.size for r in rel]
+    assert sizes == sorted(sizes)
+    for r in rel:
+        changed = r.apply(d)
+        assert len(bf_pool(changed)[0]) > 0, r
+        assert r.witness is not None and changed.is_feasible(r.witness.package)
+    # reservation kind: exact minimum, for every party for which it is possible
+    for p in range(d.n_parties):
+        R = np.array(d.reservation)
+        R[p] = -np.inf
+        pk, U = bf_pool(d, reservation=R)
+        got = [r for r in rel if r.kind == "reservation" and r.party == p]
+        if len(pk) == 0:
+            assert not got
+            continue
+        (r,) = got
+        assert r.new_reservation == U[:, p].max()
+        assert r.delta == d.reservation[p] - U[:, p].max() > 0
+        # anything smaller leaves it infeasible
+        R2 = np.array(d.reservation)
+        R2[p] = np.nextafter(r.new_reservation, np.inf)
+        assert len(bf_pool(d, reservation=R2)[0]) == 0
+    # red-line kind: exactly the sole red lines whose removal suffices
+    want = set()
+    for i in range(d.n_issues):
+        for o in range(d.n_options[i]):
+            ps = np.flatnonzero(d.red_lines[i][:, o])
+            if len(ps) == 1 and len(bf_pool(d.without_red_line(int(ps[0]), i, o))[0]):
+                want.add((int(ps[0]), i, o))
+    assert {(r.party, r.issue, r.option) for r in rel if r.kind == "red_line"} == want
+    for r in rel:
+        if r.kind == "red_line":
+            pk, U = bf_pool(r.apply(d))
+            assert math.isclose(r.slack, float(np.max(np.min(U - d.reservation, axis=1))), abs_tol=1e-9)
+
+
+@SETTINGS
+@given(domains(max_issues=4))
+def test_smallest_relaxation_brute_force(d):
+    check_relaxations(d, smallest_relaxation(d))
+
+
+def test_smallest_relaxation_crafted():
+    d = tier_domain(reservation=(35.0, 35.0, 0.0))
+    rel = smallest_relaxation(d)
+    assert rel, "infeasible domain must have a relaxation"
+    check_relaxations(d, rel)
+    # A's red line on issue 0 option 2 is worthless (A would get 0 there); B's on option 0 too
+    kinds = {(r.kind, r.party) for r in rel}
+    assert ("reservation", 0) in kinds and ("reservation", 1) in kinds
+    top = rel[0]
+    assert top.size == min(r.size for r in rel)
+    # lifting a red line that unlocks the deal ranks first (size 0)
+    contrib = [np.array([[10.0, 50.0], [10.0, 50.0]]), np.array([[10.0, 0.0], [0.0, 10.0]])]
+    red = [np.array([[False, False], [False, True]]), np.zeros((2, 2), dtype=bool)]
+    d = Domain.from_arrays(contrib, red, [45.0, 45.0])
+    rel = smallest_relaxation(d)
+    check_relaxations(d, rel)
+    assert rel[0].kind == "red_line" and (rel[0].party, rel[0].issue, rel[0].option) == (1, 0, 1)
+    assert rel[0].slack == 5.0
+    # feasible already: nothing to relax
+    assert smallest_relaxation(d.without_red_line(1, 0, 1)) == []
+
+
+def test_smallest_relaxation_within_tier():
+    d = tier_domain()
+    # tier {issue 0: option 0} is blocked by B's red line only
+    rel = smallest_relaxation(d, {0: {0}})
+    assert [(r.kind, r.party, r.issue, r.option) for r in rel] == [("red_line", 1, 0, 0)]
+
+
+# --------------------------------------------------------------------------
+# Domain
+# --------------------------------------------------------------------------
+
+
+def test_domain_validation_and_helpers():
+    with pytest.raises(ValueError):
+        Domain.from_arrays([np.ones((2, 3))], [np.zeros((2, 2), dtype=bool)])
+    with pytest.raises(ValueError):
+        Domain.from_arrays([np.array([[np.nan]])])
+    with pytest.raises(ValueError):
+        Domain.from_arrays([np.ones((2, 2))], reservation=[np.inf, 0.0])
+    d = Domain(
+        ("price", "term"),
+        (("low", "high"), ("1y", "2y", "3y")),
+        ("buyer", "seller"),
+        (np.array([[60.0, 0.0], [0.0, 60.0]]), np.array([[0.0, 20.0, 40.0], [40.0, 20.0, 0.0]])),
+        (np.zeros((2, 2), dtype=bool), np.array([[True, False, False], [False, False, False]])),
+        np.array([30.0, 30.0]),
+    )
+    assert [a.tolist() for a in d.allowed] == [[True, True], [False, True, True]]
+    assert d.total_packages == 6 and d.allowed_packages == 4
+    assert d.describe_package([1, 2]) == {"price": "high", "term": "3y"}
+    assert d.is_feasible(np.array([1, 2])) and not d.is_feasible(np.array([0, 0]))
+    np.testing.assert_array_equal(d.is_feasible(np.array([[1, 2], [0, 2]])), [True, False])
+    with pytest.raises(ValueError):
+        d.contrib[0][0, 0] = 1.0  # read-only
+
+
+def test_random_domain_is_reproducible():
+    a, b = random_domain(5, 3, 3, 42, red_line_prob=0.2), random_domain(5, 3, 3, 42, red_line_prob=0.2)
+    for x, y in zip(a.contrib + a.red_lines, b.contrib + b.red_lines):
+        np.testing.assert_array_equal(x, y)
+    # utilities are points: the best package per party is at most 100
+    for p in range(3):
+        assert 0 <= sum(c[p].max() for c in a.contrib) <= 100 + 1e-9
+    d = random_domain(3, [2, 3, 4], 2, 0)
+    assert d.n_options == (2, 3, 4)
