@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SCENARIOS = ROOT / "scenarios"
+TEMPLATE = SCENARIOS / "_template.yaml"
+FLAGSHIP = SCENARIOS / "energy-truce-2025-03.yaml"
+HISTORY = SCENARIOS / "energy-truce-2025-03.history.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Saves never touch the real per-user folder during tests."""
+    monkeypatch.setenv("MEDIATE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    yield
+
+
+@pytest.fixture
+def template_text() -> str:
+    return TEMPLATE.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+os.environ.setdefault("COLUMNS", "120")
