@@ -34,6 +34,19 @@ CORE_TAGS = {
 M = TypeVar("M", bound=BaseModel)
 
 
+class CoreLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core-schema booleans: only true/false, so an option named
+    ``yes``, ``no``, ``on`` or ``off`` stays a string (YAML 1.1 would make it a bool)."""
+
+
+CoreLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CoreLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -145,7 +158,7 @@ def _check_events(text: str, name: str) -> None:
     whose recursion would otherwise overflow on deep nesting."""
     depth = nodes = aliases = docs = 0
     try:
-        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        for ev in yaml.parse(text, Loader=CoreLoader):
             if isinstance(ev, yaml.DocumentStartEvent):
                 docs += 1
                 if docs > 1:
@@ -190,7 +203,7 @@ class _Builder:
         self.loc = Locator(name)
         self.problems: list[Problem] = []
         self.count = 0
-        self.ctor = yaml.SafeLoader("")
+        self.ctor = CoreLoader("")
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
@@ -236,7 +249,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locator]:
     """Plain data and the marks of a one-document YAML text."""
     _check_events(text, name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=CoreLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise LoadError([Problem(name, *(_mark(mark) if mark else (1, 1)),
