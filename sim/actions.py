@@ -122,3 +122,38 @@ def check_moves(s: Scenario, m: Moves) -> list[RefProblem]:
     for n, a in enumerate(m.moves):
         out += check_action(s, a, ("moves", n))
     return out
+
+
+def load_moves(path, scenario: Scenario):
+    """A moves file checked against the scenario, every problem located (raises LoadError).
+
+    Each move is checked on its own, so one malformed move doesn't hide the others' problems.
+    """
+    from pathlib import Path as FsPath
+
+    from pydantic import ValidationError
+
+    from . import loader
+
+    path = FsPath(path)
+    data, loc = loader.parse_yaml(loader.read_text(path), str(path))
+    problems: list[loader.Problem] = []
+    moves = None
+    try:
+        moves = loader.validate_data(data, loc, Moves)
+    except loader.LoadError as exc:
+        problems += exc.problems
+    refs: list[RefProblem] = []
+    if moves is not None:
+        refs = check_moves(scenario, moves)
+    elif isinstance(data, dict) and isinstance(data.get("moves"), list):
+        for n, item in enumerate(data["moves"]):
+            try:
+                refs += check_action(scenario, Action.model_validate(item), ("moves", n))
+            except ValidationError:
+                continue  # already reported by the whole-file validation
+    problems += [loc.problem(r.path, f"{loader.describe(r.path)}: {r.message}", r.at_key) for r in refs]
+    if problems:
+        raise loader.LoadError(problems)
+    assert moves is not None
+    return moves, loc

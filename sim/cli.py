@@ -230,9 +230,9 @@ def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
 
 
 def load_moves(path: Path, scenario: Scenario):
-    from .actions import Moves, check_moves
+    from .actions import load_moves as load
 
-    return loader.load_model(path, Moves, lambda m: check_moves(scenario, m))
+    return load(path, scenario)
 
 
 @main.command("run")

@@ -1,0 +1,158 @@
+"""The command line: authoring commands, runs, batches, and the installed wheel."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.loader import load_scenario
+from tests.conftest import FLAGSHIP, ROOT, SHARED, TEMPLATE, write
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_validate_ok_and_sources():
+    r = invoke("validate", str(TEMPLATE))
+    assert r.exit_code == 0 and "valid scenario 'harbour-dispute'" in r.output
+    r = invoke("validate", "energy-truce-2025-03", "--sources", str(SHARED / "seeds"))
+    assert r.exit_code == 0, r.output
+    assert "quotes verified" in r.output
+
+
+def test_validate_bad_file_exits_1_with_located_message(tmp_path, template_text):
+    bad = write(tmp_path, template_text.replace("demand: shared", "demand: shard"))
+    r = invoke("validate", str(bad), str(TEMPLATE))
+    assert r.exit_code == 1
+    assert f"{bad}:" in r.stderr and "did you mean 'shared'" in r.stderr
+    assert "Traceback" not in r.output + r.stderr
+
+
+def test_validate_reports_every_file(tmp_path):
+    a = write(tmp_path, "- 1\n", "a.yaml")
+    b = write(tmp_path, "x: [\n", "b.yaml")
+    r = invoke("validate", str(a), str(b))
+    assert r.exit_code == 1 and "a.yaml:1:1" in r.stderr and "b.yaml:" in r.stderr
+
+
+def test_no_traceback_from_a_real_process(tmp_path):
+    bad = tmp_path / "deep.yaml"
+    bad.write_text("[" * 50_000)
+    p = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(bad)], capture_output=True, text=True)
+    assert p.returncode == 1 and "Traceback" not in p.stderr and "deep.yaml:1:" in p.stderr
+    p = subprocess.run([sys.executable, "-m", "sim.cli", "run"], capture_output=True, text=True)
+    assert p.returncode == 2, "usage errors exit 2"
+
+
+def test_schema_is_json_schema():
+    r = invoke("schema")
+    schema = json.loads(r.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert {"issues", "parties", "mediator", "outcomes"} <= set(schema["properties"])
+
+
+def test_new_writes_a_template_that_validates(tmp_path):
+    target = tmp_path / "mine.yaml"
+    r = invoke("new", str(target))
+    assert r.exit_code == 0
+    text = target.read_text()
+    assert text.splitlines()[0].startswith("# yaml-language-server: $schema=")
+    assert (tmp_path / "mediate-scenario.schema.json").exists()
+    load_scenario(target)
+    r = invoke("new", str(target))
+    assert r.exit_code == 1 and "already exists" in r.stderr
+    assert target.read_text() == text, "nothing the user made is lost"
+
+
+def test_list_finds_the_flagship():
+    r = invoke("list")
+    assert r.exit_code == 0 and "energy-truce-2025-03" in r.output
+
+
+def test_run_with_policy_writes_transcript_and_report(tmp_path):
+    j, md = tmp_path / "t.jsonl", tmp_path / "r.md"
+    r = invoke("run", "energy-truce-2025-03", "--policy", "incremental", "--seed", "3", "--json", str(j),
+               "--report", str(md))
+    assert r.exit_code == 0, r.output
+    assert "Ended:" in r.output
+    lines = j.read_text().splitlines()
+    assert json.loads(lines[0])["kind"] == "session" and json.loads(lines[-1])["kind"] == "end"
+    report = md.read_text()
+    assert report.startswith("# Debrief:") and "## Questions for discussion" in report
+
+
+def test_run_with_a_bad_moves_file_is_located(tmp_path):
+    moves = write(tmp_path, "moves:\n  - propose: {truce_scop: energy}\n  - consult: rusia\n  - dance\n", "m.yaml")
+    r = invoke("run", "energy-truce-2025-03", "--script", str(moves))
+    assert r.exit_code == 1
+    assert "m.yaml:2:" in r.stderr and "did you mean 'truce_scope'" in r.stderr
+    assert "m.yaml:4:" in r.stderr
+
+
+def test_run_with_refused_move_points_at_it(tmp_path):
+    s = load_scenario(FLAGSHIP)
+    lever_id = s.mediator.levers[0].id
+    uses = s.mediator.levers[0].uses
+    body = "".join(f"  - lever: {lever_id}\n" for _ in range(uses + 1))
+    moves = write(tmp_path, "moves:\n" + body, "m.yaml")
+    r = invoke("run", "energy-truce-2025-03", "--script", str(moves))
+    assert r.exit_code == 1 and f"m.yaml:{uses + 2}:" in r.stderr and "no uses left" in r.stderr
+
+
+def test_run_needs_exactly_one_mediator():
+    r = CliRunner().invoke(main, ["run", "energy-truce-2025-03"])
+    assert r.exit_code == 2
+
+
+def test_batch_two_workers_csv_and_row_replay(tmp_path):
+    out = tmp_path / "b.csv"
+    r = invoke("batch", "energy-truce-2025-03", "--policy", "incremental", "--runs", "12", "--workers", "2",
+               "--seed", "5", "--csv", str(out))
+    assert r.exit_code == 0, r.output
+    assert "12 runs" in r.output and "95% interval" in r.output
+    rows = list(csv.DictReader(out.open()))
+    assert [int(x["run"]) for x in rows] == list(range(12))
+    serial = tmp_path / "s.csv"
+    invoke("batch", "energy-truce-2025-03", "--policy", "incremental", "--runs", "12", "--seed", "5",
+           "--csv", str(serial))
+    assert serial.read_text() == out.read_text(), "workers don't change results"
+    row = rows[7]
+    j = tmp_path / "t.jsonl"
+    invoke("run", "energy-truce-2025-03", "--policy", "incremental", "--seed", row["seed"], "--json", str(j), "-q")
+    end = json.loads(j.read_text().splitlines()[-1])
+    assert (end["tier"] or "") == row["tier"] and end["violations"] == int(row["violations"])
+    assert end["round"] + 1 == int(row["rounds"])
+
+
+def test_unknown_scenario_suggests(tmp_path):
+    r = invoke("run", "energy-truce-2025", "--policy", "random")
+    assert r.exit_code == 1 and "mediate list" in r.stderr
+
+
+@pytest.mark.slow
+def test_wheel_installed_mediate_list_finds_the_scenario(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)], check=True)
+    wheel = next(dist.glob("mediate_sim-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], check=True)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    p = subprocess.run([str(env_dir / "bin" / "mediate"), "list"], capture_output=True, text=True, cwd=other)
+    assert p.returncode == 0, p.stderr
+    assert "energy-truce-2025-03" in p.stdout
+    p = subprocess.run([str(env_dir / "bin" / "mediate"), "validate", "energy-truce-2025-03"], capture_output=True,
+                       text=True, cwd=other)
+    assert p.returncode == 0, p.stderr
+    assert not Path(other / "scenarios").exists()
