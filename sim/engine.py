@@ -101,6 +101,8 @@ class Session:
         self.agreement_since = 0.0
         self.expires: dict[str, float] = {}
         self._agreement_serial = 0
+        self._covers: dict[str | None, set[str]] = {}
+        """Tags the agreement in force covers, by reader; cleared whenever it changes."""
         self.tier = 0
         self.best_tier = 0
         self.tier_since = 0.0
@@ -268,13 +270,20 @@ class Session:
             if u * max_rate < self._rate(inc):
                 self._incident(inc, scheduled=False)
 
+    def covered(self, reader: str | None) -> set[str]:
+        """Tags the agreement in force protects as ``reader`` reads it (cached per agreement)."""
+        tags = self._covers.get(reader)
+        if tags is None:
+            tags = self._covers[reader] = neg.in_force_covers(self.scenario, reader, self.agreement)
+        return tags
+
     def _rate(self, inc: RandomIncident) -> float:
         """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
         covered, ×(1 + gain·(1 − the actor's mean trust in its victims))."""
         s = self.scenario
         dyn = s.dynamics
         rate = inc.rate_per_day / 24
-        if inc.target in neg.in_force_covers(s, inc.actor, self.agreement):
+        if inc.target in self.covered(inc.actor):
             rate *= dyn.covered_rate_factor
         actor = self.state[inc.actor]
         victims = [v for v in s.party_ids if v != inc.actor]
@@ -288,6 +297,7 @@ class Session:
         option = self.agreement[issue]
         default = self.scenario.issue(issue).default_option
         self.agreement = {**self.agreement, issue: default}
+        self._covers = {}
         self.expires.pop(issue, None)
         self._emit(AgreementLapsed, issue=issue, option=option, reverts_to=default)
         if all(o == self.scenario.issue(i).default_option for i, o in self.agreement.items()):
@@ -343,6 +353,7 @@ class Session:
         s = self.scenario
         self._agreement_serial += 1
         self.agreement = dict(package)
+        self._covers = {}
         self.agreement_since = self.env.now
         self.expires = {}
         for i, o in package.items():
@@ -413,13 +424,13 @@ class Session:
         s = self.scenario
         dyn = s.dynamics
         victims = [v for v in s.party_ids if v != inc.actor]
-        readings = {p: inc.target in neg.in_force_covers(s, p, self.agreement) for p in s.party_ids}
+        readings = {p: inc.target in self.covered(p) for p in s.party_ids}
         worst = "none"
         verdict = ""
         damage: list[tuple[str, str, float]] = []
         order = {"none": 0, "monitored": 1, "violation": 2, "disputed": 3}
         for v in victims:
-            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self.agreement)
+            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self.agreement, self.covered)
             if order[judgement] > order[worst]:
                 worst, verdict = judgement, vd
             if judgement == "none":

@@ -107,8 +107,12 @@ class Issue(Frozen):
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
 
+    @cached_property
+    def _option_map(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
     def option(self, option_id: str) -> Option:
-        return self.options[self.option_ids.index(option_id)]
+        return self._option_map[option_id]
 
 
 class Effects(Frozen):
@@ -249,11 +253,19 @@ class Scenario(Frozen):
     def party_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.parties)
 
+    @cached_property
+    def _issue_map(self) -> dict[str, Issue]:
+        return {i.id: i for i in self.issues}
+
+    @cached_property
+    def _party_map(self) -> dict[str, Party]:
+        return {p.id: p for p in self.parties}
+
     def issue(self, issue_id: str) -> Issue:
-        return self.issues[self.issue_ids.index(issue_id)]
+        return self._issue_map[issue_id]
 
     def party(self, party_id: str) -> Party:
-        return self.parties[self.party_ids.index(party_id)]
+        return self._party_map[party_id]
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

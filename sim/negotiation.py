@@ -11,7 +11,7 @@ A party accepts x iff x touches none of its red lines and U_p(x) ≥ τ_p.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .model import MEDIATOR, Party, Scenario
 
@@ -94,22 +94,24 @@ def monitored(s: Scenario, agreement: Mapping[str, str] | None) -> bool:
     return bool(agreement) and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
 
 
-def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None
-          ) -> tuple[str, str]:
+def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None,
+          covered: Callable[[str | None], set[str]] | None = None) -> tuple[str, str]:
     """How an incident by ``actor`` on ``target`` is judged while ``agreement`` is in force.
 
     Covered for both by their own readings → 'violation'; for the victim only → 'disputed',
     unless a monitoring option is in force, which settles it by the agreement's own text
     ('monitored', with verdict 'violation' or 'not covered'). Not covered for the victim → 'none'.
+    ``covered(reader)`` may supply cached coverage sets for the same agreement.
     """
     if not agreement:
         return "none", ""
-    if target not in in_force_covers(s, victim, agreement):
+    cov = covered or (lambda reader: in_force_covers(s, reader, agreement))
+    if target not in cov(victim):
         return "none", ""
-    if target in in_force_covers(s, actor, agreement):
+    if target in cov(actor):
         return "violation", ""
     if monitored(s, agreement):
-        verdict = "violation" if target in in_force_covers(s, None, agreement) else "not covered"
+        verdict = "violation" if target in cov(None) else "not covered"
         return "monitored", verdict
     return "disputed", ""
 

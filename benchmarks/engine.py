@@ -1,0 +1,100 @@
+"""Engine benchmark: full flagship runs per second per core, by policy; batch scaling.
+
+    python benchmarks/engine.py [--runs N] [--batch-runs N]
+
+Prints a table of comparable figures. With the optional `bench` extra (negmas) installed it
+adds one row: a NegMAS SAO negotiation (3 AspirationNegotiators, a 4^8 outcome space, 100
+steps) beside one full flagship run. NegMAS is only ever imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.batch import run_batch  # noqa: E402
+from sim.loader import load_scenario, resolve  # noqa: E402
+from sim.policies import POLICIES, play  # noqa: E402
+
+FLAGSHIP = "energy-truce-2025-03"
+
+
+def runs_per_second(scenario, policy: str, runs: int) -> tuple[float, float]:
+    """(runs/s, mean events per run) over seeds 0..runs-1, single process."""
+    started = time.perf_counter()
+    events = 0
+    for seed in range(runs):
+        events += len(play(scenario, policy, seed).events)
+    return runs / (time.perf_counter() - started), events / runs
+
+
+def batch_rate(path: Path, scenario, policy: str, runs: int, workers: int) -> float:
+    started = time.perf_counter()
+    run_batch(path, scenario, policy, runs, 0, workers, lambda row: None)
+    return runs / (time.perf_counter() - started)
+
+
+def negmas_sao(steps: int = 100) -> float | None:
+    """Seconds for one NegMAS SAO negotiation: 3 AspirationNegotiators, 4^8 outcomes."""
+    try:
+        import numpy as np
+        from negmas import SAOMechanism, make_issue
+        from negmas.preferences import LinearAdditiveUtilityFunction as LUF
+        from negmas.sao import AspirationNegotiator
+    except ImportError:
+        return None
+    rng = np.random.default_rng(0)
+    issues = [make_issue(4, f"i{n}") for n in range(8)]
+    times = []
+    for _ in range(3):
+        mech = SAOMechanism(issues=issues, n_steps=steps)
+        for p in range(3):
+            weights = rng.uniform(0, 1, 8)
+            values = [{o: float(v) for o, v in zip(issue.all, rng.uniform(0, 1, 4), strict=True)} for issue in issues]
+            ufun = LUF(values=values, weights=list(weights / weights.sum()), issues=issues)
+            mech.add(AspirationNegotiator(name=f"p{p}"), preferences=ufun)
+        started = time.perf_counter()
+        mech.run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=300, help="runs per policy for the per-core rate")
+    ap.add_argument("--batch-runs", type=int, default=2000, help="runs for the batch scaling rows")
+    args = ap.parse_args()
+    path = resolve(FLAGSHIP)
+    scenario = load_scenario(path)
+    print(f"mediate engine benchmark · {platform.python_implementation()} {platform.python_version()} · "
+          f"{platform.machine()} · {os.cpu_count()} cores · {time.strftime('%Y-%m-%d')}")
+    print()
+    print(f"{'what':<44} {'figure':>14}")
+    print("-" * 59)
+    one_run = None
+    for name in POLICIES:
+        rate, events = runs_per_second(scenario, name, args.runs)
+        print(f"{'full flagship runs/s/core, ' + name:<44} {rate:>10,.0f}/s   ({events:.0f} events/run)")
+        if name == "incremental":
+            one_run = 1 / rate
+    for workers in (1, 2):
+        rate = batch_rate(path, scenario, "incremental", args.batch_runs, workers)
+        print(f"{f'batch {args.batch_runs} runs, incremental, {workers} worker(s)':<44} {rate:>10,.0f}/s")
+    sao = negmas_sao()
+    if sao is None:
+        print(f"{'NegMAS SAO (3 agents, 4^8, 100 steps)':<44} {'negmas not installed: pip install -e .[bench]':>14}")
+    else:
+        print(f"{'NegMAS SAO (3 agents, 4^8, 100 steps)':<44} {sao * 1000:>10,.1f} ms")
+        print(f"{'one full flagship run (incremental)':<44} {one_run * 1000:>10,.2f} ms   "
+              f"({sao / one_run:,.0f}x)")
+
+
+if __name__ == "__main__":
+    main()
