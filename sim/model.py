@@ -430,7 +430,8 @@ def cross_check(s: Scenario) -> list[RefProblem]:
             if st.demand in st.red_lines:
                 out.append(RefProblem((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines"))
             if set(st.red_lines) >= set(iss.option_ids):
-                out.append(RefProblem((*spath, "red_lines"), f"every option of {i} is a red line: no package could ever be accepted"))
+                out.append(RefProblem((*spath, "red_lines"),
+                                      f"every option of {i} is a red line: no package could ever be accepted"))
             if st.visibility == "public" and st.quote is None:
                 out.append(RefProblem(spath, "a public stance needs a 'quote' citing where the demand was stated "
                                               "(or make it 'visibility: private')", True))

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from sim import loader
 from sim.loader import LoadError, load_scenario, load_scenario_located
@@ -38,7 +39,7 @@ def test_template_validates_and_is_frozen():
     s = load_scenario(TEMPLATE)
     assert s.id == "harbour-dispute"
     assert s.issue("fishing").default_option == "status_quo"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         s.title = "changed"  # type: ignore[misc]
     assert s.covers("south", "fishing", "shared") == ("boats", "pier")
     assert s.covers("north", "fishing", "shared") == ("boats",)
