@@ -5,7 +5,7 @@ A moves file is YAML::
     scenario: energy-truce-2025-03      # optional: which scenario it was written for
     seed: 7                             # optional: default seed for `mediate run`
     moves:
-      - propose: {ceasefire: full_30_days}
+      - propose: {truce_scope: full_30_days}
       - consult: russia
       - lever: pause_intel
       - wait                            # or {wait: 3} for several rounds

@@ -96,7 +96,8 @@ def line(s: Scenario, e: Event) -> str | None:
                 tail = f" — ✗ VIOLATION: both sides read the agreement as covering {tg}"
             elif j == "disputed":
                 who = [name_of(s, p) for p, c in r.items() if c]
-                tail = (f" — ! DISPUTED: {', '.join(who)} read(s) the agreement as covering {tg}; "
+                verb = "reads" if len(who) == 1 else "read"
+                tail = (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {tg}; "
                         f"{name_of(s, a)} does not")
             elif j == "monitored":
                 tail = f" — monitors rule: {v}"
