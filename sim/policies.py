@@ -6,8 +6,8 @@ actions caused. It never reads engine truth. All policies are deterministic give
 
 - ``incremental``: consult each side once, then the narrowest deal first (the lowest tier),
   widening one tier at a time once a deal holds; waits a round after a rejection.
-- ``maximal``: the top tier first; steps down a tier after two rejections, and after a deal
-  tries one tier higher every few rounds.
+- ``maximal``: consults each side once, then the top tier first; steps down a tier after two
+  rejections, and after a deal tries one tier higher every few rounds.
 - ``random``: a random legal action each turn (a baseline).
 - ``nash``: consults, then proposes the Nash bargaining package of what it knows
   (see :mod:`sim.analysis`), re-estimated every round.
@@ -117,8 +117,13 @@ class Maximal(Policy):
         self.target = len(scenario.outcomes)
         self.misses = 0
         self.quiet = 0
+        self.consulted: list[str] = []
 
     def decide(self, view: MediatorView) -> Action:
+        for p in view.parties:
+            if p.id not in self.consulted:
+                self.consulted.append(p.id)
+                return consult(p.id)
         top = len(view.scenario.outcomes)
         if view.tier >= self.target:
             self.quiet += 1
