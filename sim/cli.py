@@ -132,12 +132,11 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
 
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Problems that don't make a scenario invalid but that its author should know."""
-    try:
-        from .analysis import domain_from_scenario, tier_reachability
-    except ImportError:  # analysis not available in this build
-        return []
+    from .analysis import tier_reachability
+    from .domain import domain_from_scenario
+
     dom = domain_from_scenario(scenario)
-    tiers = tier_reachability(dom, [dict(o.when) for o in scenario.outcomes], scenario)
+    tiers = tier_reachability(dom, [dict(o.when) for o in scenario.outcomes])
     if not any(t.reachable for t in tiers):
         return ["no outcome tier is reachable with these red lines and reservations "
                 "(see `mediate analyze` for what blocks each one)"]
@@ -295,10 +294,8 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
 
 def report_extras(session: Any) -> dict[str, str]:
-    try:
-        from .analysis import nash_distance_text
-    except ImportError:
-        return {}
+    from .domain import nash_distance_text
+
     return {"Distance from the Nash bargaining package": nash_distance_text(session)}
 
 

@@ -181,7 +181,7 @@ class Nash(Policy):
         self.rejected = False
 
     def decide(self, view: MediatorView) -> Action:
-        from .analysis import known_nash_package
+        from .domain import known_nash_package
 
         for p in view.parties:
             if self.consults.get(p.id, 0) < self.consults_per_party and p.hidden > 0:

@@ -1,0 +1,125 @@
+"""Outcome-space domains built from a scenario, a live session, or the mediator's knowledge.
+
+:mod:`sim.analysis` works on a :class:`~sim.analysis.Domain` of per-issue contribution
+tables; this module makes one from the scenario model:
+
+- :func:`domain_from_scenario`: full information (the scenario's stances and reservations,
+  or a session's current weights and reservations when given);
+- :func:`domain_from_view`: only what the mediator knows, with the same assumptions the
+  TUI's predictions use (see :mod:`sim.view`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .analysis import Domain, nash_point
+from .model import Scenario
+from .view import ASSUMED_RESERVATION, ASSUMED_WEIGHT, MediatorView
+
+
+def domain_from_scenario(s: Scenario, session=None) -> Domain:
+    """Full-information domain; with ``session``, its current weights and reservations."""
+    contrib, red = [], []
+    for iss in s.issues:
+        c = np.zeros((len(s.parties), len(iss.options)))
+        r = np.zeros((len(s.parties), len(iss.options)), dtype=bool)
+        for p, party in enumerate(s.parties):
+            st = party.stances.get(iss.id)
+            if st is None:
+                continue
+            weights = session.state[party.id].weights if session is not None else {
+                i: x.weight for i, x in party.stances.items()}
+            total = sum(weights.values())
+            for o, opt in enumerate(iss.options):
+                c[p, o] = weights[iss.id] * st.value(opt.id) / total
+                r[p, o] = opt.id in st.red_lines
+        contrib.append(c)
+        red.append(r)
+    res = [session.reservation(p.id) if session is not None else p.reservation for p in s.parties]
+    return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), s.party_ids, tuple(contrib), tuple(red),
+                  np.array(res, dtype=float))
+
+
+def domain_from_view(view: MediatorView) -> Domain:
+    """The domain as the mediator can estimate it from public and revealed information."""
+    s = view.scenario
+    m = len(view.parties)
+    contrib = [np.zeros((m, len(i.options))) for i in s.issues]
+    red = [np.zeros((m, len(i.options)), dtype=bool) for i in s.issues]
+    index = {i: n for n, i in enumerate(s.issue_ids)}
+    res = []
+    for p, pv in enumerate(view.parties):
+        revealed_w = [st.weight for st in pv.stances.values() if st.revealed and st.weight is not None]
+        mean_w = sum(revealed_w) / len(revealed_w) if revealed_w else ASSUMED_WEIGHT
+        rows = {}
+        for issue_id, st in pv.stances.items():
+            iss = s.issue(issue_id)
+            if st.revealed and st.values is not None and st.weight is not None:
+                rows[issue_id] = (st.weight, [st.values.get(o, 0.0) for o in iss.option_ids])
+            elif st.demand is not None:
+                rows[issue_id] = (mean_w, [100.0 if o == st.demand else 0.0 if o in st.red_lines else 50.0
+                                           for o in iss.option_ids])
+            for o in st.red_lines:
+                red[index[issue_id]][p, iss.option_ids.index(o)] = True
+        total = sum(w for w, _ in rows.values()) or 1.0
+        for issue_id, (w, vals) in rows.items():
+            contrib[index[issue_id]][p] = np.array(vals) * w / total
+        res.append(pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION)
+    return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), s.party_ids, tuple(contrib), tuple(red),
+                  np.array(res, dtype=float))
+
+
+def known_nash_package(view: MediatorView) -> dict[str, str] | None:
+    """The Nash bargaining package of what the mediator knows (None if it sees no deal)."""
+    dom = domain_from_view(view)
+    sol = nash_point(dom)
+    if sol is None:
+        return None
+    return dom.describe_package(sol.package)
+
+
+def full_nash(session) -> tuple[dict[str, str], dict[str, float]] | None:
+    """The full-information Nash package at the session's current state, with utilities."""
+    dom = domain_from_scenario(session.scenario, session)
+    sol = nash_point(dom)
+    if sol is None:
+        return None
+    return dom.describe_package(sol.package), dict(zip(dom.parties, map(float, sol.utilities), strict=True))
+
+
+def nash_distance(session) -> dict | None:
+    """How far the agreement in force (or the status quo) is from the full-information
+    Nash package: issues that differ and each party's utility gap."""
+    found = full_nash(session)
+    if found is None:
+        return None
+    nash, nash_u = found
+    s = session.scenario
+    package = session.agreement or s.default_package
+    differ = [i for i in s.issue_ids if package[i] != nash[i]]
+    gaps = {p: session.utility(p, package) - nash_u[p] for p in s.party_ids}
+    return {"nash": nash, "nash_utility": nash_u, "issues_differ": differ, "utility_gap": gaps}
+
+
+def nash_distance_text(session) -> str:
+    """Markdown lines for the debrief: the Nash package and the agreement's distance from it."""
+    d = nash_distance(session)
+    s = session.scenario
+    if d is None:
+        return "No package meets every party's reservation at the end, so there is no Nash package."
+    lines = ["Full-information Nash bargaining package (max Π(U − R)) at the end:", ""]
+    for i in s.issue_ids:
+        if d["nash"][i] != s.issue(i).default_option:
+            lines.append(f"- {s.issue(i).title}: {s.issue(i).option(d['nash'][i]).label}")
+    lines.append("")
+    lines.append(f"Issues where your result differs: {len(d['issues_differ'])} of {len(s.issues)}.")
+    lines.append("")
+    lines.append("| Party | Nash utility | Your result | Difference |")
+    lines.append("|---|---:|---:|---:|")
+    for p in s.parties:
+        nu = d["nash_utility"][p.id]
+        gap = d["utility_gap"][p.id]
+        gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
+        lines.append(f"| {p.name} | {nu:.1f} | {nu + gap:.1f} | {gap:+.1f} |")
+    return "\n".join(lines)
