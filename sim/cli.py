@@ -398,6 +398,174 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
         err.print(f"wrote {csv_out}")
 
 
+# ---------------------------------------------------------------- analysis
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--round", "round_", type=click.IntRange(0, None), default=None,
+              help="Use the parties' thresholds at this round (initial trust) instead of their reservations.")
+@click.option("--known", is_flag=True, help="Only what the mediator knows at the start (public stances).")
+@click.option("--agreement", metavar="ISSUE=OPTION,…",
+              help="Forecast how long this package would hold if agreed now (e.g. truce_scope=energy).")
+@click.option("--runs", type=click.IntRange(10, 100_000), default=400, show_default=True,
+              help="Monte Carlo runs for --agreement.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@friendly
+def analyze(scenario: str, round_: int | None, known: bool, agreement: str | None, runs: int, as_json: bool) -> None:
+    """ZOPA, Pareto frontier, Nash / Kalai–Smorodinsky / max-welfare packages, reachable tiers."""
+    import time
+
+    from .analysis import (
+        kalai_smorodinsky,
+        max_welfare,
+        nash_point,
+        pareto_frontier,
+        smallest_relaxation,
+        tier_reachability,
+        zopa_size,
+    )
+    from .domain import domain_from_scenario, domain_from_view
+    from .engine import Session
+
+    s, loc, path = open_scenario(scenario)
+    started = time.perf_counter()
+    session = Session(s, 0)
+    dom = domain_from_view(session.view()) if known else domain_from_scenario(s)
+    basis = "what the mediator knows at the start" if known else "full information"
+    if round_ is not None:
+        if round_ >= s.clock.max_rounds:
+            fail([loc.problem(("clock", "max_rounds"), f"--round {round_} is past the last round "
+                                                      f"({s.clock.max_rounds - 1})")])
+        session.round = round_
+        thresholds = [session._threshold(session.state[p]) for p in s.party_ids]
+        dom = dom.with_reservation(thresholds)
+        basis += f", thresholds at round {round_}"
+    front = pareto_frontier(dom)
+    zopa = zopa_size(dom)
+    points = {"nash": nash_point(dom, front), "kalai_smorodinsky": kalai_smorodinsky(dom, front),
+              "max_welfare": max_welfare(dom, front)}
+    tiers = tier_reachability(dom, [dict(o.when) for o in s.outcomes])
+    relax = smallest_relaxation(dom) if front.count == 0 else []
+    elapsed = time.perf_counter() - started
+    forecast = None
+    if agreement:
+        forecast = agreement_forecast(s, agreement, runs)
+
+    def pkg(sol) -> dict[str, str] | None:
+        return None if sol is None else dom.describe_package(sol.package)
+
+    def util(sol) -> dict[str, float] | None:
+        return None if sol is None else {p: round(float(u), 3) for p, u in zip(dom.parties, sol.utilities, strict=True)}
+
+    def relax_line(r) -> dict:
+        p = s.party_ids.index(r.party_id)
+        if r.kind == "red_line":
+            red = s.parties[p].stances[r.issue_id].red_lines
+            where = loc.at(("parties", p, "stances", r.issue_id, "red_lines", red.index(r.option_id)))
+            text = f"{s.parties[p].name} gives up its red line on {r.issue_id}={r.option_id}"
+        else:
+            where = loc.at(("parties", p, "reservation"))
+            text = f"{s.parties[p].name} lowers its reservation by {r.delta:.1f} to {r.new_reservation:.1f}"
+        return {"kind": r.kind, "party": r.party_id, "text": text, "at": f"{path}:{where[0]}:{where[1]}"}
+
+    tier_rows = []
+    for oc, t in zip(s.outcomes, tiers, strict=True):
+        blockers = [f"every listed option of {b.issue_id} is a red line of {', '.join(b.party_ids)}"
+                    for b in t.red_line_blockers]
+        blockers += [f"{b.party_id} can reach at most {b.max_attainable:.1f} < reservation {b.reservation:.1f}"
+                     for b in t.reservation_blockers]
+        if t.joint_conflict:
+            blockers.append("no single party blocks it: the reservations are incompatible together")
+        tier_rows.append({"id": oc.id, "title": oc.title, "reachable": t.reachable, "blockers": blockers,
+                          "example": pkg(t.witness)})
+    result = {
+        "scenario": s.id, "basis": basis, "packages": dom.total_packages, "allowed_packages": dom.allowed_packages,
+        "zopa": {"count": zopa.count, "exact": zopa.exact, "low": zopa.low, "high": zopa.high},
+        "frontier": {"packages": front.count, "distinct_utility_vectors": front.distinct},
+        "points": {k: {"package": pkg(v), "utility": util(v)} for k, v in points.items()},
+        "reservations": {p: float(r) for p, r in zip(dom.parties, dom.reservation, strict=True)},
+        "tiers": tier_rows, "relaxations": [relax_line(r) for r in relax[:5]], "seconds": round(elapsed, 4),
+    }
+    if forecast is not None:
+        result["forecast"] = forecast
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    render_analysis(s, result)
+
+
+def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
+    from .actions import Action, check_action
+    from .forecast import durability
+
+    package: dict[str, str] = {}
+    for part in spec.split(","):
+        issue, sep, option = part.strip().partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{part}' should look like ISSUE=OPTION", param_hint="--agreement")
+        package[issue.strip()] = option.strip()
+    problems = check_action(s, Action(propose=package), ())
+    if problems:
+        raise click.BadParameter(problems[0].message, param_hint="--agreement")
+    d = durability(s, 0, (), package, runs=runs)
+    assert d is not None
+    return {"package": {k: v for k, v in d.package.items() if v != s.issue(k).default_option}, "runs": d.runs,
+            "in_force": {str(n): {"share": p, "low": lo, "high": hi}
+                         for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)},
+            "ended_by": d.breaks}
+
+
+def render_analysis(s: Scenario, r: dict) -> None:
+    out.rule(Text(f"{s.title} · {r['basis']}"))
+    z = r["zopa"]
+    size = f"{z['count']:,.0f}" if z["exact"] else f"≈{z['count']:,.0f} (estimate, 95% {z['low']:,.0f}–{z['high']:,.0f})"
+    out.print(Text.assemble(("Packages: ", "bold"), f"{r['packages']:,} in all, {r['allowed_packages']:,} touching no "
+                            "red line; ", ("ZOPA: ", "bold"), f"{size} acceptable to every party; ",
+                            ("Pareto frontier: ", "bold"), f"{r['frontier']['packages']:,} packages "
+                            f"({r['frontier']['distinct_utility_vectors']:,} distinct utility vectors)"))
+    names = {p.id: p.name for p in s.parties}
+    table = Table(title="Bargaining solutions", title_justify="left")
+    table.add_column("solution")
+    table.add_column("package (issues away from the default)")
+    for p in s.parties:
+        table.add_column(Text(names[p.id]), justify="right")
+    labels = {"nash": "Nash (max Π(U−R))", "kalai_smorodinsky": "Kalai–Smorodinsky", "max_welfare": "max welfare"}
+    for key, label in labels.items():
+        point = r["points"][key]
+        if point["package"] is None:
+            table.add_row(label, Text("no feasible package", style="red"), *["" for _ in s.parties])
+            continue
+        text = "; ".join(f"{i}={o}" for i, o in point["package"].items() if o != s.issue(i).default_option)
+        table.add_row(label, Text(text or "the status quo"),
+                      *[f"{point['utility'][p.id]:.1f}" for p in s.parties])
+    table.add_row(Text("reservation / threshold", style="dim"), "",
+                  *[Text(f"{r['reservations'][p.id]:.1f}", style="dim") for p in s.parties])
+    out.print(table)
+    tiers = Table(title="Outcome tiers", title_justify="left")
+    tiers.add_column("tier")
+    tiers.add_column("reachable")
+    tiers.add_column("why not / an example")
+    for t in r["tiers"]:
+        if t["reachable"]:
+            ex = "; ".join(f"{i}={o}" for i, o in t["example"].items() if o != s.issue(i).default_option)
+            tiers.add_row(Text(t["title"]), Text("✓ yes", style="green"), Text(f"e.g. {ex}", style="dim"))
+        else:
+            tiers.add_row(Text(t["title"]), Text("✗ no", style="red"), Text("; ".join(t["blockers"])))
+    out.print(tiers)
+    if r["relaxations"]:
+        out.print(Text("No package is feasible. Smallest single changes that would make one feasible:", style="bold"))
+        for x in r["relaxations"]:
+            out.print(Text(f"  • {x['text']}  ({x['at']})"))
+    if "forecast" in r:
+        f = r["forecast"]
+        parts = [f"{v['share']:.0%} after {d} days (95% {v['low']:.0%}–{v['high']:.0%})" for d, v in f["in_force"].items()]
+        why = ", ".join(f"{k} in {v} runs" for k, v in f["ended_by"].items() if v)
+        out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
+                                "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
+    out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
+
+
 # ---------------------------------------------------------------- entry
 
 

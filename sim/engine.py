@@ -86,9 +86,16 @@ class _PartyState:
 class Session:
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
-    def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = ()):
+    def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
+                 branch: tuple[int, float] | None = None, max_rounds: int | None = None):
+        """``branch=(k, t)`` gives every random incident a fresh stream (number k) from hour t
+        on, for Monte Carlo forecasts from a shared past; ``max_rounds`` overrides the
+        scenario's deadline (forecasts look past it), and then the game never ends as settled."""
         self.scenario = scenario
         self.seed = int(seed)
+        self._branch = branch
+        self.max_rounds = max_rounds or scenario.clock.max_rounds
+        self._forecasting = max_rounds is not None
         self.events: list[Event] = []
         self.actions: list[Action] = []
         self.env = simpy.Environment()
@@ -178,7 +185,7 @@ class Session:
         levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self.uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
         title = s.outcomes[self.tier - 1].title if self.tier else "no agreement tier"
-        return MediatorView(self.round, s.clock.max_rounds, self.env.now, self.when(), self.budget,
+        return MediatorView(self.round, self.max_rounds, self.env.now, self.when(), self.budget,
                             round(self.credibility, 4), dict(self.agreement) if self.agreement else None,
                             dict(self.expires), self.tier, title, tuple(parties), levers, self.ended,
                             self.end_reason, len(self.actions), s)
@@ -204,14 +211,14 @@ class Session:
     def _emit(self, cls: type[Event], **kw) -> None:
         # The round is read off the clock, so an incident at a round's first hour belongs to it
         # even when it fires before the rounds process has announced the round.
-        r = min(self.scenario.clock.max_rounds - 1, int((self.env.now + EPS) // self.H))
+        r = min(self.max_rounds - 1, int((self.env.now + EPS) // self.H))
         self.events.append(cls(t=round(self.env.now, 6), round=r, **kw))
 
     # ------------------------------------------------------------ processes
 
     def _rounds(self):
         s = self.scenario
-        for r in range(s.clock.max_rounds):
+        for r in range(self.max_rounds):
             self.round = r
             self.budget = 1.0
             self._emit(RoundStarted)
@@ -247,7 +254,7 @@ class Session:
             self._end_of_round()
             if self.ended:
                 return
-        self.round = s.clock.max_rounds - 1
+        self.round = self.max_rounds - 1
         self._end("deadline")
 
     def _scheduled(self):
@@ -264,8 +271,16 @@ class Session:
         rng = stream(self.seed, f"incident/{inc.id}")
         dyn = self.scenario.dynamics
         max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain)
+        branched = self._branch is None
         while True:
-            yield self.env.timeout(rng.expovariate(max_rate))
+            at = self.env.now + rng.expovariate(max_rate)
+            if not branched and at >= self._branch[1]:
+                # Memoryless arrivals: restarting the draw at the branch time with a new
+                # stream keeps the process exactly Poisson, and the past exactly shared.
+                branched = True
+                rng = stream(self.seed, f"incident/{inc.id}/branch/{self._branch[0]}")
+                at = self._branch[1] + rng.expovariate(max_rate)
+            yield self.env.timeout(at - self.env.now)
             u = rng.random()
             if u * max_rate < self._rate(inc):
                 self._incident(inc, scheduled=False)
@@ -311,7 +326,8 @@ class Session:
         s = self.scenario
         others = [o for o in s.party_ids if o != p.id and not self.state[o].walked_out]
         teff = neg.effective_trust(s, p, st.trust, self.credibility, others)
-        tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights), self.round, s.clock.max_rounds,
+        tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights), min(self.round, s.clock.max_rounds - 1),
+                            s.clock.max_rounds,
                             p.concession, p.distrust_penalty, teff)
         if p.noise > 0:
             tau = min(100.0, max(0.0, tau + self._noise[p.id].uniform(-p.noise, p.noise)))
@@ -501,7 +517,8 @@ class Session:
                                        f"for {LOW_TRUST_ROUNDS} rounds")
                     return
         top = len(s.outcomes)
-        if self.tier == top and self.env.now - self.tier_since >= s.clock.settle_rounds * self.H - EPS:
+        if (not self._forecasting and self.tier == top
+                and self.env.now - self.tier_since >= s.clock.settle_rounds * self.H - EPS):
             self._end("settled")
 
     def _walkout(self, pid: str, reason: str) -> None:

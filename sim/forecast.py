@@ -1,0 +1,78 @@
+"""Durability forecast: how likely an agreement is still in force after 7 and 30 days.
+
+Monte Carlo of the incident process from the current state: each replicate replays the
+session's past exactly (same seed and actions), then gives every random incident a fresh
+stream from now on (:class:`~sim.engine.Session` ``branch``) while the mediator waits. An
+agreement stops being in force when one of its options lapses or a party walks out; the
+clock runs past the scenario's deadline so the forecast can look 30 days ahead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .actions import Action, wait
+from .batch import wilson
+from .engine import Session
+from .events import AgreementLapsed, Walkout
+from .model import Scenario
+
+
+@dataclass(frozen=True)
+class Durability:
+    package: dict[str, str]
+    runs: int
+    days: tuple[int, ...]
+    held: tuple[float, ...]
+    """Share of replicates in which the agreement was still in force after each horizon."""
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    """95 % Wilson interval of each share."""
+    breaks: dict[str, int]
+    """What ended it within the longest horizon: 'lapse' or 'walkout', counted over replicates."""
+
+
+def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), package: dict[str, str] | None = None,
+               days: Iterable[int] = (7, 30), runs: int = 300) -> Durability | None:
+    """Forecast for ``package`` put in force now (default: the agreement in force after
+    ``actions``). None when there is no agreement to forecast."""
+    days = tuple(sorted(days))
+    base = Session(scenario, seed, actions)
+    package = scenario.complete(package) if package is not None else base.agreement
+    if package is None:
+        return None
+    t0 = base.env.now
+    horizon = t0 + days[-1] * 24
+    rounds = math.ceil(horizon / base.H) + 2
+    held = [0] * len(days)
+    breaks = {"lapse": 0, "walkout": 0}
+    for k in range(runs):
+        s = Session(scenario, seed, actions, branch=(k, t0), max_rounds=max(rounds, scenario.clock.max_rounds))
+        if s.ended:
+            return None
+        if s.agreement != package:
+            s._agree(package)
+        first = len(s.events)
+        while not s.ended and s.env.now < horizon:
+            s.act(wait(max(1, math.ceil((horizon - s.env.now) / s.H))))
+        t_break = math.inf
+        for e in s.events[first:]:
+            if isinstance(e, AgreementLapsed | Walkout):
+                t_break = e.t
+                breaks["lapse" if isinstance(e, AgreementLapsed) else "walkout"] += 1
+                break
+        for n, d in enumerate(days):
+            if t_break > t0 + d * 24:
+                held[n] += 1
+    shares = [wilson(h, runs) for h in held]
+    return Durability(package, runs, days, tuple(x[0] for x in shares), tuple(x[1] for x in shares),
+                      tuple(x[2] for x in shares), breaks)
+
+
+def describe(d: Durability) -> str:
+    parts = [f"{p:.0%} after {n} days (95% {lo:.0%}–{hi:.0%})" for n, p, lo, hi in zip(d.days, d.held, d.low, d.high,
+                                                                                        strict=True)]
+    why = ", ".join(f"{k} {v}" for k, v in d.breaks.items() if v)
+    return "Still in force: " + "; ".join(parts) + (f". Ended by: {why} (of {d.runs} runs)." if why else ".")
