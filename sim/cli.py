@@ -123,11 +123,16 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
             quotes = len(loader.iter_quotes(scenario))
             checked = f", {quotes} quotes verified against {sources}" if sources is not None else ""
             out.print(Text.assemble(("✓ ", "green bold"), f"{path}: valid scenario '{scenario.id}' "
-                                    f"({len(scenario.parties)} parties, {len(scenario.issues)} issues{checked})"))
+                                    f"({plural(len(scenario.parties), 'party', 'parties')}, "
+                                    f"{plural(len(scenario.issues), 'issue')}{checked})"))
             for warning in scenario_warnings(scenario):
                 out.print(Text.assemble(("! ", "yellow bold"), f"{path}: warning: {warning}"))
     if problems:
         fail(problems)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def scenario_warnings(scenario: Scenario) -> list[str]:

@@ -120,7 +120,7 @@ def read_text(path: FsPath, max_bytes: int = MAX_BYTES) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             raise LoadError([Problem(name, 1, 1, f"file is {size:,} bytes; the limit is {max_bytes:,}: "
-                                                 "split the scenario or trim its text")])
+                                                 "trim its text")])
         data = path.read_bytes()
     except FileNotFoundError:
         raise LoadError([Problem(name, 1, 1, "no such file: check the path")]) from None
@@ -325,6 +325,13 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, bool]:
     if isinstance(got, str) and len(got) > 40:
         shown = repr(got[:37] + "...")
     msg = err["msg"]
+    # Say it in the words of the YAML file, not of Python.
+    msg = (msg.replace("a valid tuple", "a list").replace("Tuple", "List").replace("Dictionary", "Mapping")
+           .replace("a valid dictionary", "a mapping").replace(" after validation", "").replace("Input should", "should"))
+    if kind == "too_short":
+        msg = f"needs at least {err.get('ctx', {}).get('min_length', 1)} item(s)"
+    elif kind == "timezone_aware":
+        msg = "give the time with its UTC offset, e.g. 2025-03-18T18:00:00+03:00"
     if kind == "string_pattern_mismatch":
         msg = "ids are lowercase letters, digits, '-' and '_', starting with a letter or digit"
     elif kind == "literal_error" and loc == ("schema",):
@@ -344,7 +351,9 @@ def validate_data(data: Any, loc: Locator, model: type[M],
         for err in errors:
             here = tuple(err["loc"])
             if err["type"] == "too_short" and any(len(d) > len(here) and d[: len(here)] == here for d in deeper):
-                continue  # a list judged short only because an item in it failed
+                given = err.get("input")
+                if isinstance(given, list | dict) and len(given) >= err.get("ctx", {}).get("min_length", 0):
+                    continue  # judged short only because an item in it failed
             message, at_key = _message(err, model)
             problems.append(loc.problem(tuple(err["loc"]), message, at_key))
         raise LoadError(problems) from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 MEDIATOR = "mediator"
 """The id that stands for the mediator in trust keys (``ukraine->mediator``)."""
@@ -30,7 +30,8 @@ Path = tuple[str | int, ...]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # Attribute docstrings become JSON Schema descriptions: editors show them on hover.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
 
 
 class Quote(Frozen):
@@ -51,7 +52,8 @@ class Source(Frozen):
 
 
 class Clock(Frozen):
-    start: dt.datetime
+    start: AwareDatetime
+    """When round 0 starts, with its UTC offset, e.g. 2025-03-18T18:00:00+03:00."""
     round_hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24
     max_rounds: Annotated[int, Field(ge=1, le=1000)] = 30
     settle_rounds: Annotated[int, Field(ge=1, le=1000)] = 3
@@ -225,7 +227,7 @@ class Debrief(Frozen):
 
 
 class Scenario(Frozen):
-    """A negotiation scenario. Build it with :func:`sim.loader.load_scenario`."""
+    """A mediate negotiation scenario (format version 1)."""
 
     schema_: Literal[1] = Field(1, alias="schema")
     id: Slug
@@ -243,7 +245,8 @@ class Scenario(Frozen):
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     debrief: Debrief = Debrief()
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True,
+                              use_attribute_docstrings=True)
 
     @cached_property
     def issue_ids(self) -> tuple[str, ...]:
@@ -346,7 +349,8 @@ def cross_check(s: Scenario) -> list[RefProblem]:
 
     def tag(path: Path, t: str, at_key: bool = False) -> None:
         if t not in tags:
-            out.append(RefProblem(path, f"unknown tag '{t}'{suggest(t, tags)}; add it to 'tags' or fix the name", at_key))
+            out.append(RefProblem(path, f"unknown tag '{t}'{suggest(t, tags)} (tags must be listed under 'tags')",
+                                  at_key))
 
     def source(path: Path, q: Quote | None) -> None:
         if q is not None and q.source not in sources:
@@ -374,6 +378,11 @@ def cross_check(s: Scenario) -> list[RefProblem]:
             if not sep or not a or not b:
                 out.append(RefProblem((*path, "trust", key), f"trust key '{key}' must look like 'a->b' (a's trust in b)", True))
                 continue
+            if a.strip() == MEDIATOR:
+                out.append(RefProblem((*path, "trust", key), f"trust key '{key}': the mediator's own trust is not "
+                                                             "modelled; use 'party->mediator' for a party's trust in it",
+                                      True))
+                continue
             for end in (a.strip(), b.strip()):
                 party((*path, "trust", key), end, actors, at_key=True)
             if a.strip() == b.strip():
@@ -381,7 +390,10 @@ def cross_check(s: Scenario) -> list[RefProblem]:
         for p, ws in e.weights.items():
             party((*path, "weights", p), p, at_key=True)
             for i in ws:
-                issue_ref((*path, "weights", p, i), i)
+                if issue_ref((*path, "weights", p, i), i) is not None and p in parties \
+                        and i not in s.party(p).stances:
+                    out.append(RefProblem((*path, "weights", p, i), f"{p} holds no stance on {i}, so its weight "
+                                                                    "can't change: add a stance or remove this", True))
 
     for n, iss in enumerate(s.issues):
         if iss.default is not None:

@@ -73,8 +73,8 @@ def reasons(s: Scenario, party: Party, weights: Mapping[str, float], package: Ma
             i, o = ref.split(".", 1)
             out.append(f"red line: {s.issue(i).title} — {s.issue(i).option(o).label}")
         return tuple(out)
-    head = (f"acceptable: utility {u:.0f} ≥ threshold {tau:.0f}" if accept
-            else f"not enough: utility {u:.0f} < threshold {tau:.0f}")
+    head = (f"acceptable: utility {u:.1f} ≥ threshold {tau:.1f}" if accept
+            else f"not enough: utility {u:.1f} < threshold {tau:.1f}")
     gaps = [f"{s.issue(i).title}: wants {s.issue(i).option(party.stances[i].demand).label} "
             f"(−{g:.0f})" for i, g in largest_gaps(party, weights, package)]
     return (head, *gaps)

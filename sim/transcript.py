@@ -69,7 +69,7 @@ def package_text(s: Scenario, package: dict[str, str], only: Iterable[str] | Non
 
 def stamp(s: Scenario, e: Event) -> str:
     when = s.clock.start + timedelta(hours=e.t)
-    return f"R{e.round:>2} {when:%d %b %H:%M}"
+    return f"R{e.round + 1:>2} {when:%d %b %H:%M}"  # rounds are 1-based for people, 0-based in files
 
 
 def line(s: Scenario, e: Event) -> str | None:
@@ -224,7 +224,7 @@ def markdown_report(session: Session, extra: dict[str, str] | None = None) -> st
         out.append("## What actually happened")
         out.append("")
         for h in s.debrief.history:
-            when = f"Round {h.round}: " if h.round is not None else ""
+            when = f"Round {h.round + 1}: " if h.round is not None else ""
             cite = ""
             if h.quote:
                 src = s.source(h.quote.source)

@@ -156,3 +156,11 @@ def test_wheel_installed_mediate_list_finds_the_scenario(tmp_path):
                        text=True, cwd=other)
     assert p.returncode == 0, p.stderr
     assert not Path(other / "scenarios").exists()
+
+
+def test_committed_schema_is_current():
+    """scenarios/mediate-scenario.schema.json is what `mediate schema` prints (regenerate with
+    `mediate schema -o scenarios/mediate-scenario.schema.json`)."""
+    committed = json.loads((ROOT / "scenarios" / "mediate-scenario.schema.json").read_text())
+    assert committed == json.loads(invoke("schema").output)
+    assert "description" in committed["$defs"]["Party"]["properties"]["concession"]

@@ -93,6 +93,8 @@ outcomes: [{id: deal, title: Deal, when: {x: [b]}}]
          "a public stance needs a 'quote'"),
         ("      round: 2", "      round: 12", "after the last round"),
         ("{south->mediator: 0.1}", "{south-mediator: 0.1}", "must look like 'a->b'"),
+        ("{south->mediator: 0.1}", "{mediator->south: 0.1}", "the mediator's own trust is not modelled"),
+        ("reservation: {south: -5}", "weights: {north: {fishing: 5}, south: {boats: 1}}", "unknown issue 'boats'"),
     ],
 )
 def test_cross_reference_errors_are_located_with_suggestions(tmp_path, template_text, old, new, expected):
@@ -116,6 +118,36 @@ def test_structural_errors_name_the_field_and_line(tmp_path, template_text):
     big = next(p for m, p in msgs.items() if "reservation" in m)
     assert big.line == line_of(text, "reservation: 145") and "145" in big.message
     assert len(problems) == 2, "every problem of the file is reported, and no knock-on noise"
+
+
+def test_weights_on_an_issue_without_a_stance(tmp_path, template_text):
+    text = template_text.replace(
+        "        reservation: {south: -5}         # south will settle for 5 points less",
+        "        weights: {south: {fishing: 5}}")
+    one_stance = text.replace("""      pier:
+        weight: 50
+        values: {undecided: 60, built: 20, cancelled: 100}
+        demand: cancelled
+        quote: {source: gazette, text: "No pier in our waters"}
+""", "")
+    assert one_stance != text
+    ok = load_scenario(write(tmp_path, text, "ok.yaml"))
+    assert ok.mediator.levers[0].effects.weights == {"south": {"fishing": 5.0}}
+    swapped = one_stance.replace("weights: {south: {fishing: 5}}", "weights: {south: {pier: 5}}")
+    messages = [p.message for p in errors_of(write(tmp_path, swapped))]
+    assert any("south holds no stance on pier" in m for m in messages), messages
+
+
+def test_too_few_parties_and_naive_times(tmp_path, template_text):
+    start = template_text.index("  - id: south\n")
+    end = template_text.index("incidents:")
+    text = template_text[:start] + template_text[end:]
+    text = text.replace("reservation: 40", "reservation: 400").replace("+00:00       # round 0", "       # round 0")
+    messages = [p.message for p in errors_of(write(tmp_path, text))]
+    assert any("parties: needs at least 2 item(s)" in m for m in messages), messages
+    assert any("UTC offset" in m for m in messages), messages
+    assert any("reservation" in m and "400" in m for m in messages), messages
+    assert not any("Tuple" in m or "Dictionary" in m or "Input should" in m for m in messages), messages
 
 
 def test_missing_key_and_wrong_types(tmp_path, template_text):
