@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 
 import simpy
 
@@ -123,6 +124,7 @@ class Session:
         self._pending: simpy.Event | None = None
         self._waits_left = 0
         self._noise = {p.id: stream(self.seed, f"noise/{p.id}") for p in s.parties}
+        self._known_cache: dict[str, tuple] = {}
         self.env.process(self._rounds())
         if s.incidents.scheduled:
             self.env.process(self._scheduled())
@@ -163,22 +165,7 @@ class Session:
         parties = []
         for p in s.parties:
             st = self.state[p.id]
-            known = {}
-            hidden = 0
-            for i, stance in p.stances.items():
-                rev = i in st.revealed
-                if not rev:
-                    hidden += 1
-                if rev:
-                    known[i] = KnownStance(i, stance.visibility, stance.demand, stance.red_lines, True,
-                                           st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote)
-                elif stance.visibility == "public":
-                    lines = (*stance.red_lines, *(o for o in st.cited.get(i, ()) if o not in stance.red_lines))
-                    known[i] = KnownStance(i, "public", stance.demand, lines, False,
-                                           quote=stance.quote, red_line_quote=stance.red_line_quote)
-                elif i in st.cited:
-                    # A private stance shows itself only through the red lines the party cited.
-                    known[i] = KnownStance(i, "private", None, tuple(st.cited[i]), False)
+            known, hidden = self._known(p, st)
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in st.trust.items()}, known,
                                      round(st.reservation, 4) if st.reservation_known else None, hidden,
                                      st.walked_out, st.red_line_count, p.red_line_patience))
@@ -189,6 +176,33 @@ class Session:
                             round(self.credibility, 4), dict(self.agreement) if self.agreement else None,
                             dict(self.expires), self.tier, title, tuple(parties), levers, self.ended,
                             self.end_reason, len(self.actions), s)
+
+    def _known(self, p: Party, st: _PartyState) -> tuple[Mapping[str, KnownStance], int]:
+        """What the mediator knows of a party's stances, rebuilt only when that knowledge or
+        the party's weights changed (views are taken before every decision)."""
+        key = (tuple(st.revealed), tuple((i, tuple(o)) for i, o in st.cited.items()), tuple(st.weights.values()))
+        cached = self._known_cache.get(p.id)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        known: dict[str, KnownStance] = {}
+        hidden = 0
+        for i, stance in p.stances.items():
+            rev = i in st.revealed
+            if not rev:
+                hidden += 1
+            if rev:
+                known[i] = KnownStance(i, stance.visibility, stance.demand, stance.red_lines, True,
+                                       st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote)
+            elif stance.visibility == "public":
+                lines = (*stance.red_lines, *(o for o in st.cited.get(i, ()) if o not in stance.red_lines))
+                known[i] = KnownStance(i, "public", stance.demand, lines, False,
+                                       quote=stance.quote, red_line_quote=stance.red_line_quote)
+            elif i in st.cited:
+                # A private stance shows itself only through the red lines the party cited.
+                known[i] = KnownStance(i, "private", None, tuple(st.cited[i]), False)
+        frozen = MappingProxyType(known)
+        self._known_cache[p.id] = (key, frozen, hidden)
+        return frozen, hidden
 
     def when(self, hours: float | None = None):
         """The in-game date and time at ``hours`` (default: now)."""

@@ -177,8 +177,9 @@ class Nash(Policy):
     def __init__(self, scenario: Scenario, seed: int):
         super().__init__(scenario, seed)
         self.consults: dict[str, int] = {}
-        self.last: dict[str, str] | None = None
         self.rejected = False
+        self._key: tuple | None = None
+        self._package: dict[str, str] | None = None
 
     def decide(self, view: MediatorView) -> Action:
         from .domain import known_nash_package
@@ -190,7 +191,12 @@ class Nash(Policy):
         if self.rejected:
             self.rejected = False
             return wait()
-        pkg = known_nash_package(view)
+        # The known domain changes only with knowledge: reuse the package until it does.
+        key = tuple((p.id, p.reservation, tuple((i, st.revealed, st.weight, st.red_lines) for i, st in p.stances.items()))
+                    for p in view.parties)
+        if key != self._key:
+            self._key, self._package = key, known_nash_package(view)
+        pkg = self._package
         if pkg is None or pkg == view.agreement:
             return wait()
         return Action(propose=pkg)

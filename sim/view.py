@@ -10,6 +10,7 @@ are invisible; an unknown reservation is taken as 50 and concession as linear (Î
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,7 +45,7 @@ class PartyView:
     leader: str | None
     trust: dict[str, float]
     """This party's trust in each counterpart and in 'mediator' (visible to all)."""
-    stances: dict[str, KnownStance]
+    stances: Mapping[str, KnownStance]
     reservation: float | None
     """Known once a consultation revealed it."""
     hidden: int
