@@ -49,20 +49,29 @@ The product space is never enumerated.  Issues are merged one at a time:
    share a node).  In lexicographic-descending order any dominator of point
    ``i`` comes *before* ``i``, so the test is a prefix query:
 
-   * m = 2: prefix maximum of the 2nd coordinate.
+   * m = 1: the first point; m = 2: prefix maximum of the 2nd coordinate.
    * m = 3: "is there j < i with y_j >= y_i and z_j >= z_i", answered for all
-     points at once with a blocked prefix table: points are cut into blocks of
-     ~sqrt(N); ``M[b, r]`` = max z among blocks ``<= b`` whose y-rank is
-     ``>= r`` (two ``np.maximum.accumulate`` passes); the part of the prefix
-     inside the point's own block is a small vectorised pairwise comparison.
-     O(N^1.5) numpy work, no Python loop over points.
-   * m >= 4 (and m = 1): chunked pairwise comparison against the
-     non-dominated points found so far.
+     points at once: points are blocked both by position (x-blocks) and by
+     y-rank (y-blocks) with B ~ N^(1/3); a (N/B)^2 table of max z (prefix over
+     x-blocks, suffix over y-blocks, two ``np.maximum.accumulate`` passes)
+     answers whole-block parts, and the two partial parts are vectorised scans
+     of B points.  O(N^(4/3)) numpy work, no Python loop over points.
+   * m >= 4: block-wise pairwise comparison against the non-dominated points
+     found so far (one coordinate at a time, coordinate 0 is implied by the
+     order).  Fine up to a few thousand frontier points; the frontier itself
+     grows quickly with m.
 5. After the last issue the surviving nodes are exactly the distinct frontier
    vectors; back-pointers are expanded (vectorised) into every package that
    reaches each vector, and packages are sorted by utility vector descending
    (lexicographic) and then by option indices ascending.  This is the
-   "frontier order" used for all tie-breaking below.
+   "frontier order" used for all tie-breaking below.  The number of packages
+   per node is tracked during the merge, so a frontier that ties into too many
+   packages is refused (:class:`FrontierTooLarge`) before it is expanded.
+
+Issues are merged in order of decreasing contribution spread (so the
+reservation bounds bite early); the result does not depend on the order.
+Measured on 2 cores (3 parties, 4 options, ``random_domain`` seed 0): 4^8 in
+~2 ms, 4^20 (10^12 packages) in ~25 ms, 4^30 in ~0.3 s, frontier + Nash.
 
 Bargaining points
 -----------------
@@ -72,6 +81,16 @@ order), ``max_welfare`` maximises sum_p U_p.  All three are attained on the
 frontier (each objective is monotone in every U_p), so they are searched there;
 ``ties`` lists every frontier package attaining the optimum (Nash and KS
 values are compared with a relative tolerance of 1e-12, welfare exactly).
+
+Other analyses
+--------------
+``zopa_size`` counts feasible packages exactly (meet in the middle over two
+halves of the issues) up to 2e7 allowed packages, else estimates it by Monte
+Carlo with a 95% interval.  ``tier_reachability`` tells, per outcome tier,
+whether a feasible package satisfies it and otherwise who blocks it (red
+lines, individual reservations, or a joint conflict).  ``smallest_relaxation``
+lists the single changes (lift one red line, lower one reservation by the
+exact minimum) that make an empty feasible set non-empty.
 """
 
 from __future__ import annotations
@@ -86,6 +105,7 @@ import numpy as np
 __all__ = [
     "Domain",
     "Frontier",
+    "FrontierTooLarge",
     "Solution",
     "ZopaSize",
     "RedLineBlocker",
@@ -348,59 +368,95 @@ def random_domain(
 _CHUNK = 1 << 22  # elements per temporary block in vectorised comparisons
 
 
+def _dominators_exist(F: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """For each row of Q: is some row of F >= it in coordinates 1.. (chunked).
+
+    Callers guarantee coordinate 0 of every F row is >= that of every Q row
+    (F precedes Q in lexicographic-descending order).
+    """
+    out = np.zeros(Q.shape[0], dtype=bool)
+    if F.shape[0] == 0 or Q.shape[0] == 0:
+        return out
+    rows = max(1, _CHUNK // F.shape[0])
+    for a in range(0, Q.shape[0], rows):
+        q = Q[a : a + rows]
+        ge = np.less_equal.outer(q[:, 1], F[:, 1])
+        for c in range(2, Q.shape[1]):
+            ge &= np.less_equal.outer(q[:, c], F[:, c])
+        out[a : a + rows] = ge.any(axis=1)
+    return out
+
+
 def _nd_pairwise(P: np.ndarray) -> np.ndarray:
     """Generic filter, any m: compare against the non-dominated points so far."""
     N, m = P.shape
     keep = np.zeros(N, dtype=bool)
-    step = max(1, min(N, int(math.isqrt(_CHUNK // max(m, 1)))))
+    if N == 0 or m == 1:
+        keep[:1] = True  # m = 1: distinct values sorted descending, only the first survives
+        return keep
+    step = 256
     nd = np.empty((0, m))
+    lower = np.tri(step, step, k=-1, dtype=bool)  # lower[i, j]: j < i
     for a in range(0, N, step):
         blk = P[a : a + step]
         b = len(blk)
-        dom = np.zeros(b, dtype=bool)
-        rows = max(1, _CHUNK // max(1, b * m))
-        for f in range(0, len(nd), rows):
-            F = nd[f : f + rows]
-            dom |= np.all(F[None, :, :] >= blk[:, None, :], axis=2).any(axis=1)
+        dom = _dominators_exist(nd, blk)
         # within the block: j < i only (lexicographic order)
-        ge = np.all(blk[None, :, :] >= blk[:, None, :], axis=2)  # ge[i, j]: blk[j] >= blk[i]
-        dom |= np.tril(ge, k=-1).any(axis=1)
+        ge = lower[:b, :b].copy()
+        for c in range(1, m):
+            ge &= np.greater_equal.outer(blk[:, c], blk[:, c]).T
+        dom |= ge.any(axis=1)
         keep[a : a + b] = ~dom
         nd = np.concatenate([nd, blk[~dom]])
     return keep
 
 
 def _nd_3d(P: np.ndarray) -> np.ndarray:
-    """m = 3: blocked prefix table for 'exists j < i: y_j >= y_i and z_j >= z_i'."""
+    """m = 3: for every i, "is there j < i with y_j >= y_i and z_j >= z_i"?
+
+    Points are cut into blocks of B consecutive indices (x-blocks) and,
+    independently, blocks of B consecutive y-ranks (y-blocks).  The prefix
+    {j < i} is (whole x-blocks before i's) + (i's own x-block up to i); the
+    y-condition is (whole y-blocks above i's) + (i's own y-block from i's rank
+    on).  A (N/B)^2 table of max z per (x-block prefix, y-block suffix) answers
+    whole-whole; the two partial parts are vectorised scans of B points each.
+    O(N * B + (N / B)^2) with B ~ N^(1/3).
+    """
     N = P.shape[0]
     if N <= 96:
         return _nd_pairwise(P)
-    y = P[:, 1]
-    z = P[:, 2]
+    y = np.ascontiguousarray(P[:, 1])
+    z = np.ascontiguousarray(P[:, 2])
+    B = max(16, int(2.0 * N ** (1.0 / 3.0)))
+    nb = -(-N // B)
     yorder = np.argsort(y, kind="stable")
     pos = np.empty(N, dtype=np.intp)
     pos[yorder] = np.arange(N)
     r = np.searchsorted(y[yorder], y, side="left")  # y_j >= y_i  <=>  pos_j >= r_i
-    B = max(16, int(math.isqrt(N)))
-    nb = -(-N // B)
+    idx = np.arange(N)
+    bx = idx // B
+    ry = r // B
+    # whole x-blocks before i  x  whole y-blocks above i's
+    table = np.full((nb, nb), -np.inf)
+    np.maximum.at(table, (bx, pos // B), z)
+    np.maximum.accumulate(table, axis=0, out=table)
+    table = np.maximum.accumulate(table[:, ::-1], axis=1)[:, ::-1]
+    ok = (bx > 0) & (ry + 1 < nb)
     dom = np.zeros(N, dtype=bool)
-    # cross-block part: prefix of whole blocks
-    carry = np.full(N, -np.inf)
-    rows = max(1, _CHUNK // N)
-    for b0 in range(0, nb - 1, rows):  # table rows b serve queries in block b + 1
-        b1 = min(b0 + rows, nb - 1)
-        lo, hi = b0 * B, min(b1 * B, N)
-        tab = np.full((b1 - b0, N), -np.inf)
-        idx = np.arange(lo, hi)
-        tab[idx // B - b0, pos[idx]] = z[idx]
-        tab[0] = np.maximum(tab[0], carry)
-        np.maximum.accumulate(tab, axis=0, out=tab)
-        carry = tab[-1].copy()
-        suff = np.maximum.accumulate(tab[:, ::-1], axis=1)[:, ::-1]
-        q = np.arange((b0 + 1) * B, min((b1 + 1) * B, N))
-        dom[q] = suff[q // B - 1 - b0, r[q]] >= z[q]
-    # within-block part: small pairwise comparisons, j < i
+    dom[ok] = table[bx[ok] - 1, ry[ok] + 1] >= z[ok]
+    # padded views by y-rank: x-block and z (padding never qualifies)
     pad = nb * B - N
+    ybx = np.concatenate([bx[yorder], np.full(pad, np.iinfo(np.intp).max)])
+    yz = np.concatenate([z[yorder], np.full(pad, -np.inf)])
+    offs = np.arange(B)
+    rows = max(1, _CHUNK // B)
+    for a in range(0, N, rows):
+        q = slice(a, min(a + rows, N))
+        # whole x-blocks before i  x  i's own y-block, ranks >= r_i
+        cols = (ry[q] * B)[:, None] + offs[None, :]
+        hit = (cols >= r[q][:, None]) & (ybx[cols] < bx[q][:, None]) & (yz[cols] >= z[q][:, None])
+        dom[q] |= hit.any(axis=1)
+    # i's own x-block, j < i: small pairwise comparisons
     Y = np.concatenate([y, np.full(pad, -np.inf)]).reshape(nb, B)
     Z = np.concatenate([z, np.full(pad, -np.inf)]).reshape(nb, B)
     lower = np.tri(B, B, k=-1, dtype=bool)  # lower[i, j]: j < i
@@ -441,32 +497,55 @@ def _lexsort_desc(U: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _frontier_core(
+class FrontierTooLarge(ValueError):
+    """The frontier has more packages (ties included) than the caller allowed."""
+
+    def __init__(self, count: float, distinct: int, limit: int):
+        self.count, self.distinct, self.limit = count, distinct, limit
+        super().__init__(
+            f"the Pareto frontier has {count:,.0f} packages ({distinct:,} distinct utility vectors), "
+            f"over the limit of {limit:,}: many options tie (same value to every party)"
+        )
+
+
+@dataclass
+class _Merged:
+    """Result of the issue-by-issue merge: distinct frontier vectors + back-pointers."""
+
+    V: np.ndarray  # [F, m] distinct frontier vectors, lexicographically descending
+    ways: np.ndarray  # [F] packages reaching each vector (float, for size guards)
+    back: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per step: (node, parent, option)
+    order: list[int]  # issue merged at each step
+    n: int
+
+
+def _merge(
     contrib: Sequence[np.ndarray],
     allowed: Sequence[np.ndarray],
     m: int,
     reservation: np.ndarray | None,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """(packages [F, n], utilities [F, m], distinct vectors) in frontier order.
+) -> _Merged | None:
+    """Issue-by-issue merge; None when no package qualifies.
 
     ``reservation=None`` ignores reservations; entries may be ``-inf``.
     """
     n = len(contrib)
     opts = [np.flatnonzero(a) for a in allowed]
     if any(len(o) == 0 for o in opts):
-        return np.zeros((0, n), dtype=np.int64), np.zeros((0, m)), 0
+        return None
     cols = [contrib[i][:, opts[i]].T for i in range(n)]  # [k', m]
     # merge order: issues with the widest contribution spread first (tightens bounds early)
     spread = [float(np.max(c.max(axis=0) - c.min(axis=0))) for c in cols]
     order = sorted(range(n), key=lambda i: (-spread[i], i))
     prune = reservation is not None and bool(np.any(np.isfinite(reservation)))
-    if prune:
-        best = np.array([cols[i].max(axis=0) for i in order]) if n else np.zeros((0, m))
-        ub_rest = np.zeros((n + 1, m))
-        for s in range(n - 1, -1, -1):
-            ub_rest[s] = ub_rest[s + 1] + best[s]
+    ub_rest = np.zeros((n + 1, m))
+    for s in range(n - 1, -1, -1):
+        ub_rest[s] = ub_rest[s + 1] + cols[order[s]].max(axis=0)
     V = np.zeros((1, m))
+    ways = np.ones(1)
     back: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if prune and not np.all(V[0] + ub_rest[0] >= reservation):
+        return None
     for step, i in enumerate(order):
         C = cols[i]
         k = C.shape[0]
@@ -475,11 +554,11 @@ def _frontier_core(
         parent = np.repeat(np.arange(s), k)
         opt = np.tile(opts[i], s)
         if prune:
-            ok = np.all(cand + ub_rest[step] >= reservation, axis=1)
+            ok = np.all(cand + ub_rest[step + 1] >= reservation, axis=1)
             if not ok.all():
                 cand, parent, opt = cand[ok], parent[ok], opt[ok]
         if cand.shape[0] == 0:
-            return np.zeros((0, n), dtype=np.int64), np.zeros((0, m)), 0
+            return None
         srt = _lexsort_desc(cand)
         cand, parent, opt = cand[srt], parent[srt], opt[srt]
         first = np.ones(cand.shape[0], dtype=bool)
@@ -491,19 +570,23 @@ def _frontier_core(
         new_id = np.cumsum(keep_u) - 1
         back.append((new_id[gid[keep]], parent[keep], opt[keep]))
         V = uniq[keep_u]
-    F = V.shape[0]
-    if n == 0:
-        if prune and not np.all(V[0] >= reservation):
-            return np.zeros((0, 0), dtype=np.int64), np.zeros((0, m)), 0
-        return np.zeros((1, 0), dtype=np.int64), V.copy(), 1
-    # expand back-pointers: rows = (final node, node at current step, options so far)
-    final = np.arange(F)
-    node = np.arange(F)
+        ways = np.bincount(back[-1][0], weights=ways[back[-1][1]], minlength=V.shape[0])
+    return _Merged(V, ways, back, order, n)
+
+
+def _expand(mg: _Merged, nodes: np.ndarray, max_packages: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every package reaching the given final nodes, in frontier order."""
+    nodes = np.asarray(nodes, dtype=np.intp)
+    total = float(mg.ways[nodes].sum())
+    if max_packages is not None and total > max_packages:
+        raise FrontierTooLarge(total, int(nodes.size), max_packages)
+    n, m = mg.n, mg.V.shape[1]
+    final = nodes.copy()
+    node = nodes.copy()
     picked: list[np.ndarray] = []
     for step in range(n - 1, -1, -1):
-        nid, par, opt = back[step]
-        n_nodes = int(nid[-1]) + 1 if nid.size else 0
-        counts = np.bincount(nid, minlength=n_nodes)
+        nid, par, opt = mg.back[step]
+        counts = np.bincount(nid, minlength=int(nid[-1]) + 1)
         starts = np.cumsum(counts) - counts
         c = counts[node]
         rep = np.repeat(np.arange(node.size), c)
@@ -514,12 +597,31 @@ def _frontier_core(
         picked.append(opt[entry])
         node = par[entry]
     packages = np.empty((final.size, n), dtype=np.int64)
-    for step, col in zip(range(n - 1, -1, -1), picked):
-        packages[:, order[step]] = col
-    utilities = V[final]
+    for step, col in zip(range(n - 1, -1, -1), picked, strict=True):
+        packages[:, mg.order[step]] = col
+    utilities = mg.V[final].reshape(-1, m)
     keys = [packages[:, i] for i in range(n - 1, -1, -1)] + [-utilities[:, p] for p in range(m - 1, -1, -1)]
     srt = np.lexsort(keys)
-    return packages[srt], utilities[srt], F
+    return packages[srt], utilities[srt]
+
+
+def _frontier_core(
+    contrib: Sequence[np.ndarray],
+    allowed: Sequence[np.ndarray],
+    m: int,
+    reservation: np.ndarray | None,
+    max_packages: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(packages [F, n], utilities [F, m], distinct vectors) in frontier order.
+
+    Raises :class:`FrontierTooLarge` before expanding more than
+    ``max_packages`` packages.
+    """
+    mg = _merge(contrib, allowed, m, reservation)
+    if mg is None:
+        return np.zeros((0, len(contrib)), dtype=np.int64), np.zeros((0, m)), 0
+    pk, u = _expand(mg, np.arange(mg.V.shape[0]), max_packages)
+    return pk, u, mg.V.shape[0]
 
 
 # --------------------------------------------------------------------------
@@ -564,28 +666,51 @@ class Solution:
     tie_utilities: np.ndarray
 
 
-def pareto_frontier(domain: Domain, feasible_only: bool = True) -> Frontier:
+def pareto_frontier(domain: Domain, feasible_only: bool = True, max_packages: int = 10_000_000) -> Frontier:
     """Exact Pareto frontier over all packages, ties included.
 
     ``feasible_only=True``: among feasible packages (no red line, every
     reservation met).  ``False``: among packages touching no red line.
+    Raises :class:`FrontierTooLarge` (a ValueError) rather than list more than
+    ``max_packages`` packages, which only happens when many options tie.
     """
     res = domain.reservation if feasible_only else None
-    pk, u, d = _frontier_core(domain.contrib, domain.allowed, domain.n_parties, res)
+    pk, u, d = _frontier_core(domain.contrib, domain.allowed, domain.n_parties, res, max_packages)
     return Frontier(pk, u, d, feasible_only)
 
 
-def _select(frontier: Frontier, score: np.ndarray, exact: bool) -> np.ndarray:
+def _best(score: np.ndarray, exact: bool) -> np.ndarray:
     best = score.max()
-    if exact or not np.isfinite(best):
+    if exact or not np.isfinite(best) or best == 0:
         return score == best
     return np.isclose(score, best, rtol=REL_TOL, atol=0.0)
 
 
-def _solution(frontier: Frontier, mask: np.ndarray, value: float) -> Solution:
-    ties = frontier.packages[mask]
-    tu = frontier.utilities[mask]
-    return Solution(ties[0].copy(), tu[0].copy(), float(value), ties, tu)
+def _nash_scores(U: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    prod = np.prod(U - R, axis=1)
+    return _best(prod, exact=False), prod
+
+
+def _ks_scores(U: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # U must contain every party's ideal (true for a frontier)
+    gain = U - R
+    span = gain.max(axis=0)
+    ratio = np.where(span > 0, gain / np.where(span > 0, span, 1.0), 1.0)
+    ks = ratio.min(axis=1)
+    mask = _best(ks, exact=False)
+    prod = np.prod(gain, axis=1)
+    mask &= _best(np.where(mask, prod, -np.inf), exact=False)
+    return mask, ks
+
+
+def _welfare_scores(U: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    w = U.sum(axis=1)  # exact on the grid
+    return _best(w, exact=True), w
+
+
+def _solution(pk: np.ndarray, U: np.ndarray, mask: np.ndarray, score: np.ndarray) -> Solution:
+    ties, tu = pk[mask], U[mask]
+    return Solution(ties[0].copy(), tu[0].copy(), float(score[mask][0]), ties, tu)
 
 
 def _frontier_of(domain: Domain, frontier: Frontier | None) -> Frontier:
@@ -596,14 +721,20 @@ def _frontier_of(domain: Domain, frontier: Frontier | None) -> Frontier:
     return frontier
 
 
-def nash_point(domain: Domain, frontier: Frontier | None = None) -> Solution | None:
-    """Feasible package(s) maximising prod_p (U_p - R_p); None if none is feasible."""
+def _point(domain: Domain, frontier: Frontier | None, scores) -> Solution | None:
     f = _frontier_of(domain, frontier)
     if f.count == 0:
         return None
-    prod = np.prod(f.utilities - domain.reservation, axis=1)
-    mask = _select(f, prod, exact=False)
-    return _solution(f, mask, prod[mask][0])
+    mask, score = scores(f.utilities, domain.reservation)
+    return _solution(f.packages, f.utilities, mask, score)
+
+
+def nash_point(domain: Domain, frontier: Frontier | None = None) -> Solution | None:
+    """Feasible package(s) maximising prod_p (U_p - R_p); None if none is feasible.
+
+    ``frontier``: a precomputed ``pareto_frontier(domain)`` to reuse.
+    """
+    return _point(domain, frontier, _nash_scores)
 
 
 def kalai_smorodinsky(domain: Domain, frontier: Frontier | None = None) -> Solution | None:
@@ -613,29 +744,23 @@ def kalai_smorodinsky(domain: Domain, frontier: Frontier | None = None) -> Solut
     1.  Ties are broken by Nash product, then frontier order; ``ties`` holds
     the packages tied on both.
     """
-    f = _frontier_of(domain, frontier)
-    if f.count == 0:
-        return None
-    gain = f.utilities - domain.reservation
-    span = gain.max(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(span > 0, gain / np.where(span > 0, span, 1.0), 1.0)
-    ks = ratio.min(axis=1)
-    mask = _select(f, ks, exact=False)
-    prod = np.prod(gain, axis=1)
-    sub = np.where(mask, prod, -np.inf)
-    mask &= _select(f, sub, exact=False)
-    return _solution(f, mask, ks[mask][0])
+    return _point(domain, frontier, _ks_scores)
 
 
 def max_welfare(domain: Domain, frontier: Frontier | None = None) -> Solution | None:
     """Feasible package(s) maximising sum_p U_p (exact ties); None if none is feasible."""
-    f = _frontier_of(domain, frontier)
-    if f.count == 0:
+    return _point(domain, frontier, _welfare_scores)
+
+
+def _witness(domain: Domain, allowed: Sequence[np.ndarray]) -> Solution | None:
+    """Nash point of the domain restricted to ``allowed``, expanding only its ties."""
+    R = domain.reservation
+    mg = _merge(domain.contrib, allowed, domain.n_parties, R)
+    if mg is None:
         return None
-    w = f.utilities.sum(axis=1)
-    mask = _select(f, w, exact=True)
-    return _solution(f, mask, w[mask][0])
+    mask, score = _nash_scores(mg.V, R)
+    pk, U = _expand(mg, np.flatnonzero(mask), max_packages=10_000_000)
+    return Solution(pk[0].copy(), U[0].copy(), float(score[mask][0]), pk, U)
 
 
 # --------------------------------------------------------------------------
@@ -676,12 +801,20 @@ def _enumerate(cols: Sequence[np.ndarray], m: int) -> np.ndarray:
 
 def zopa_size(
     domain: Domain,
-    exact_limit: int = 2_000_000,
+    exact_limit: int = 20_000_000,
     samples: int = 200_000,
     seed: int = 0,
 ) -> ZopaSize:
-    """Feasible-package count: exact (vectorised enumeration) when at most
-    ``exact_limit`` packages touch no red line, else a Monte-Carlo estimate."""
+    """Number of feasible packages.
+
+    Exact when at most ``exact_limit`` packages touch no red line: meet in
+    the middle -- enumerate the utility vectors of two halves of the issues and
+    count pairs whose (exact) sums meet every reservation, chunked, about 5 ns
+    per package (2e7 packages ~ 0.1 s).  Also exact (0) whenever some issue has
+    every option red-lined or some party cannot reach its reservation even
+    alone.  Otherwise a Monte-Carlo estimate: ``samples`` uniform draws over
+    the allowed packages with numpy ``default_rng(seed)``, 95% Wilson interval.
+    """
     m = domain.n_parties
     R = domain.reservation
     total, allowed = domain.total_packages, domain.allowed_packages
@@ -700,10 +833,13 @@ def zopa_size(
         if A.shape[0] < B.shape[0]:
             A, B = B, A
         count = 0
-        rows = max(1, _CHUNK // max(1, B.shape[0] * m))
+        rows = max(1, _CHUNK // max(1, B.shape[0]))
         for a in range(0, A.shape[0], rows):
-            S = A[a : a + rows, None, :] + B[None, :, :]
-            count += int(np.count_nonzero(np.all(S >= R, axis=2)))
+            # a + b >= R, one party at a time (the sums are exact on the grid)
+            ok = np.add.outer(A[a : a + rows, 0], B[:, 0]) >= R[0]
+            for p in range(1, m):
+                ok &= np.add.outer(A[a : a + rows, p], B[:, p]) >= R[p]
+            count += int(np.count_nonzero(ok))
         return ZopaSize(count, count, count, True, total, allowed)
     rng = np.random.default_rng(seed)
     hits = 0
@@ -711,7 +847,7 @@ def zopa_size(
     for a in range(0, samples, step):
         sz = min(step, samples - a)
         U = np.zeros((sz, m))
-        for o, c in zip(opts, cols):
+        for o, c in zip(opts, cols, strict=True):
             U += c[rng.integers(0, len(o), size=sz)]
         hits += int(np.count_nonzero(np.all(U >= R, axis=1)))
     p = hits / samples
@@ -719,7 +855,8 @@ def zopa_size(
     den = 1 + z * z / samples
     centre = (p + z * z / (2 * samples)) / den
     half = z * math.sqrt(p * (1 - p) / samples + z * z / (4 * samples * samples)) / den
-    return ZopaSize(p * allowed, max(0.0, centre - half) * allowed, min(1.0, centre + half) * allowed, False, total, allowed, samples)
+    low, high = max(0.0, centre - half) * allowed, min(1.0, centre + half) * allowed
+    return ZopaSize(p * allowed, low, high, False, total, allowed, samples)
 
 
 # --------------------------------------------------------------------------
@@ -777,41 +914,56 @@ class TierResult:
     witness: Solution | None
 
 
-def _tier_mask(domain: Domain, condition: Mapping[int, Iterable[int]]) -> tuple[dict[int, tuple[int, ...]], list[np.ndarray]]:
+def _index(name: object, ids: tuple[str, ...], what: str) -> int:
+    if isinstance(name, str):
+        try:
+            return ids.index(name)
+        except ValueError:
+            raise ValueError(f"unknown {what} {name!r}") from None
+    i = int(name)  # type: ignore[call-overload]
+    if not 0 <= i < len(ids):
+        raise ValueError(f"{what} index {i} out of range (0..{len(ids) - 1})")
+    return i
+
+
+def _tier_mask(
+    domain: Domain, condition: Mapping[int | str, Iterable[int | str]]
+) -> tuple[dict[int, tuple[int, ...]], list[np.ndarray]]:
     cond: dict[int, tuple[int, ...]] = {}
     masks = [np.ones(k, dtype=bool) for k in domain.n_options]
-    for i, os_ in condition.items():
-        i = int(i)
-        if not 0 <= i < domain.n_issues:
-            raise ValueError(f"condition names issue {i}, domain has {domain.n_issues}")
-        listed = tuple(sorted({int(o) for o in os_}))
+    for key, os_ in condition.items():
+        i = _index(key, domain.issues, "issue")
+        if isinstance(os_, str):
+            os_ = (os_,)
+        listed = tuple(sorted({_index(o, domain.options[i], f"option of issue {domain.issues[i]!r}") for o in os_}))
         if not listed:
-            raise ValueError(f"condition lists no option for issue {i}")
-        if listed[0] < 0 or listed[-1] >= domain.n_options[i]:
-            raise ValueError(f"condition names an option out of range for issue {i}")
+            raise ValueError(f"condition lists no option for issue {domain.issues[i]!r}")
+        if i in cond:
+            raise ValueError(f"condition names issue {domain.issues[i]!r} twice")
         cond[i] = listed
         masks[i] = np.zeros(domain.n_options[i], dtype=bool)
         masks[i][list(listed)] = True
     return dict(sorted(cond.items())), masks
 
 
-def _solution_from_core(domain: Domain, allowed: Sequence[np.ndarray]) -> Solution | None:
-    pk, u, d = _frontier_core(domain.contrib, allowed, domain.n_parties, domain.reservation)
-    return nash_point(domain, Frontier(pk, u, d, True))
-
-
 def tier_reachability(
     domain: Domain,
-    conditions: Sequence[Mapping[int, Iterable[int]]] | Mapping[int, Iterable[int]],
+    conditions: Sequence[Mapping[int | str, Iterable[int | str]]] | Mapping[int | str, Iterable[int | str]],
 ) -> list[TierResult]:
-    """Reachability and blockers for each tier condition (see :class:`TierResult`)."""
+    """Reachability and blockers for each tier condition (see :class:`TierResult`).
+
+    A condition maps issues to the options the agreement must pick one of.
+    Issues and options may be given as indices or as ids (``{"price": ["low"]}``);
+    ``TierResult.condition`` always uses indices.  A single mapping is accepted
+    and treated as a list of one.
+    """
     if isinstance(conditions, Mapping):
         conditions = [conditions]
     out = []
     for condition in conditions:
         cond, masks = _tier_mask(domain, condition)
-        allowed = [a & t for a, t in zip(domain.allowed, masks)]
-        witness = _solution_from_core(domain, allowed)
+        allowed = [a & t for a, t in zip(domain.allowed, masks, strict=True)]
+        witness = _witness(domain, allowed)
         if witness is not None:
             out.append(TierResult(cond, True, (), (), False, witness))
             continue
@@ -891,7 +1043,7 @@ class Relaxation:
 
 
 def smallest_relaxation(
-    domain: Domain, condition: Mapping[int, Iterable[int]] | None = None
+    domain: Domain, condition: Mapping[int | str, Iterable[int | str]] | None = None
 ) -> list[Relaxation]:
     """Single changes that make the feasible set non-empty, smallest first.
 
@@ -906,9 +1058,9 @@ def smallest_relaxation(
         _, masks = _tier_mask(domain, condition)
     else:
         masks = [np.ones(k, dtype=bool) for k in domain.n_options]
-    allowed = [a & t for a, t in zip(domain.allowed, masks)]
+    allowed = [a & t for a, t in zip(domain.allowed, masks, strict=True)]
     R = domain.reservation
-    if _frontier_core(domain.contrib, allowed, m, R)[0].shape[0]:
+    if _merge(domain.contrib, allowed, m, R) is not None:
         return []
     out: list[Relaxation] = []
     # red lines: only a sole red line on an option can be lifted by one change
@@ -920,14 +1072,12 @@ def smallest_relaxation(
             trial = list(allowed)
             trial[i] = np.zeros_like(allowed[i])
             trial[i][o] = True  # any newly feasible package must use this option
-            pk, u, d = _frontier_core(domain.contrib, trial, m, R)
-            if pk.shape[0] == 0:
+            mg = _merge(domain.contrib, trial, m, R)
+            if mg is None:
                 continue
-            slack = float(np.max(np.min(u - R, axis=1)))
+            slack = float(np.max(np.min(mg.V - R, axis=1)))  # max-min is attained on the frontier
             changed = domain.without_red_line(p, i, int(o))
-            # witness over the whole relaxed domain (within the tier)
-            w_allowed = [a & t for a, t in zip(changed.allowed, masks)]
-            witness = _solution_from_core(changed, w_allowed)
+            witness = _witness(changed, [a & t for a, t in zip(changed.allowed, masks, strict=True)])
             out.append(
                 Relaxation(
                     "red_line", p, domain.parties[p], 0.0, slack,
@@ -935,17 +1085,17 @@ def smallest_relaxation(
                     witness=witness,
                 )
             )
-    # reservations: best U_p subject to everyone else's constraints
+    # reservations: best U_p subject to everyone else's constraints (on their joint frontier)
     for p in range(m):
         Rp = np.array(R)
         Rp[p] = -np.inf
-        pk, u, _ = _frontier_core(domain.contrib, allowed, m, Rp)
-        if pk.shape[0] == 0:
+        mg = _merge(domain.contrib, allowed, m, Rp)
+        if mg is None:
             continue
-        best = float(u[:, p].max())
+        best = float(mg.V[:, p].max())
         delta = float(R[p] - best)
         changed = domain.with_reservation(np.where(np.arange(m) == p, best, R))
-        witness = _solution_from_core(changed, allowed)
+        witness = _witness(changed, allowed)
         out.append(
             Relaxation(
                 "reservation", p, domain.parties[p], delta, 0.0,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sim.analysis import (
     Domain,
+    FrontierTooLarge,
     Relaxation,
     _lexsort_desc,
     _nd_pairwise,
@@ -81,18 +82,25 @@ def domains(draw, max_issues=5):
     ks = draw(st.lists(st.integers(1, 4), min_size=n, max_size=n))
     tie_heavy = draw(st.booleans())
     if tie_heavy:  # few distinct small values: many equal vectors and partial ties
-        val = st.sampled_from([0.0, 1.0, 2.0, 5.0, 10.0])
+        val = st.sampled_from([0.0, 1.0, 2.0, 3.0, 10.0])
     else:
         val = st.floats(0.0, 100.0, allow_nan=False, allow_infinity=False)
     contrib = [np.array(draw(st.lists(val, min_size=m * k, max_size=m * k))).reshape(m, k) for k in ks]
-    red_p = draw(st.sampled_from([0.0, 0.0, 0.1, 0.3]))
-    red = [np.array(draw(st.lists(st.floats(0, 1), min_size=m * k, max_size=m * k))).reshape(m, k) < red_p for k in ks]
-    top = sum(float(c.max()) for c in contrib)
-    res = np.array(draw(st.lists(st.floats(-1.0, max(top, 1.0) * 1.1), min_size=m, max_size=m)))
+    if tie_heavy and draw(st.booleans()):  # an issue nobody cares about: every package ties k ways
+        contrib[draw(st.integers(0, n - 1))][:] = 0.0
+    red = [np.zeros((m, k), dtype=bool) for k in ks]
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2, 3, 5]))):  # a few red lines
+        i = draw(st.integers(0, n - 1))
+        red[i][draw(st.integers(0, m - 1)), draw(st.integers(0, ks[i] - 1))] = True
+    # reservation as a share of the party's best possible utility (> 1: unreachable)
+    best = sum(c.max(axis=1) for c in contrib)
+    hi = draw(st.sampled_from([0.6, 0.8, 1.05]))
+    share = np.array(draw(st.lists(st.floats(-0.1, hi), min_size=m, max_size=m)))
+    res = share * np.maximum(best, 1.0)
     return Domain.from_arrays(contrib, red, res)
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def frontier_order_ok(pk: np.ndarray, U: np.ndarray) -> bool:
@@ -127,6 +135,13 @@ def test_frontier_reports_every_tied_package():
     pk, _ = bf_frontier(*bf_pool(d))
     assert as_set(f.packages) == as_set(pk)
     assert f.count == 3 * f.distinct
+    with pytest.raises(FrontierTooLarge) as err:
+        pareto_frontier(d, max_packages=3 * f.distinct - 1)
+    assert err.value.count == f.count and err.value.distinct == f.distinct
+    # 30 issues nobody cares about: 2**30 tied packages are refused, not expanded
+    big = Domain.from_arrays(contrib[:2] + [np.zeros((2, 2))] * 30)
+    with pytest.raises(FrontierTooLarge):
+        pareto_frontier(big)
     # identical options on one issue tie too
     contrib = [np.array([[5.0, 5.0, 1.0], [2.0, 2.0, 9.0]]), np.array([[1.0, 2.0], [2.0, 1.0]])]
     d = Domain.from_arrays(contrib)
@@ -193,6 +208,21 @@ def test_nondominated_filters_agree(N, integer):
     assert np.array_equal(_nondominated(P), _nd_pairwise(P))
 
 
+def test_chunked_paths_agree(monkeypatch):
+    import sim.analysis as analysis
+
+    rng = np.random.default_rng(7)
+    P = rng.dirichlet([1, 1, 1, 1], 2000) * 100
+    P = P[_lexsort_desc(P)]
+    d = random_domain(6, 4, 3, 3, red_line_prob=0.1, reservation=35.0)
+    before = (_nondominated(P[:, :3]), _nd_pairwise(P), pareto_frontier(d).packages, zopa_size(d).count)
+    monkeypatch.setattr(analysis, "_CHUNK", 64)
+    after = (_nondominated(P[:, :3]), _nd_pairwise(P), pareto_frontier(d).packages, zopa_size(d).count)
+    for x, y in zip(before, after, strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert after[3] == len(bf_pool(d)[0])
+
+
 def test_grid_makes_sums_order_independent():
     rng = np.random.default_rng(3)
     d = Domain.from_arrays([rng.uniform(0, 1, (3, 4)) / 3.0 for _ in range(12)])
@@ -244,6 +274,22 @@ def test_points_match_brute_force(d):
     rows = sorted(tuple(-u for u in U[r]) + tuple(pk[r]) for r in np.flatnonzero(cand))
     assert tuple(ks.package) == rows[0][d.n_parties :]
     assert math.isclose(ks.value, ratio.max(), rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_ks_tie_broken_by_nash_product_then_order():
+    # one issue, options are utility vectors; ideals are 100 for everyone
+    vecs = np.array([[50, 100, 60], [50, 70, 90], [100, 0, 0], [0, 0, 100], [50, 90, 70]], dtype=float)
+    d = Domain.from_arrays([vecs.T])
+    ks = kalai_smorodinsky(d)
+    # a, b and e all have min ratio 0.5; Nash products 300000, 315000, 315000;
+    # b and e tie on both, e comes first in frontier order (U_1 = 90 > 70)
+    assert ks.value == 0.5
+    assert tuple(ks.package) == (4,)
+    assert as_set(ks.ties) == {(1,), (4,)}
+    assert tuple(nash_point(d).package) == (4,)
+    # welfare ties a, b and e (210 each): a is first in frontier order
+    wel = max_welfare(d)
+    assert tuple(wel.package) == (0,) and wel.value == 210.0 and as_set(wel.ties) == {(0,), (1,), (4,)}
 
 
 def test_nash_accepts_precomputed_frontier():
@@ -345,7 +391,13 @@ def test_tier_reachability_matches_brute_force(d, data):
     pk, U = bf_pool(d, restrict=cond)
     assert t.reachable == (len(pk) > 0)
     if t.reachable:
-        assert as_set(t.witness.package[None]) <= as_set(pk)
+        # the witness is the Nash point within the tier (all its ties)
+        fpk, fU = bf_frontier(pk, U)
+        prod = np.prod(fU - d.reservation, axis=1)
+        best = prod.max()
+        want = fpk[np.isclose(prod, best, rtol=1e-12, atol=0.0) if best > 0 else prod == best]
+        assert as_set(t.witness.ties) == as_set(want)
+        assert tuple(t.witness.package) == tuple(t.witness.ties[0])
         return
     blocked = {i for i, os_ in cond.items() if all(d.red_lines[i][:, o].any() for o in os_)}
     blocked |= {i for i in range(d.n_issues) if i not in cond and not d.allowed[i].any()}
@@ -379,6 +431,21 @@ def test_tier_rejects_bad_conditions():
         tier_reachability(d, [{0: {7}}])
     with pytest.raises(ValueError):
         tier_reachability(d, [{0: set()}])
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{"I9": ["o0"]}])
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{"I0": ["nope"]}])
+    with pytest.raises(ValueError):
+        tier_reachability(d, [{0: [0], "I0": [1]}])
+
+
+def test_tier_conditions_accept_ids():
+    d = tier_domain()
+    by_id, by_index = tier_reachability(d, [{"I0": ["o0", "o2"]}, {0: [0, 2]}])
+    assert by_id.condition == by_index.condition == {0: (0, 2)}
+    assert [b.parties for b in by_id.red_line_blockers] == [(0, 1)]
+    (t,) = tier_reachability(d, {"I0": "o1", 1: ["o1"]})
+    assert t.reachable and t.condition == {0: (1,), 1: (1,)}
 
 
 # --------------------------------------------------------------------------
@@ -396,6 +463,7 @@ def check_relaxations(d: Domain, rel: list[Relaxation]) -> None:
         changed = r.apply(d)
         assert len(bf_pool(changed)[0]) > 0, r
         assert r.witness is not None and changed.is_feasible(r.witness.package)
+        assert as_set(r.witness.ties) == as_set(nash_point(changed).ties)
     # reservation kind: exact minimum, for every party for which it is possible
     for p in range(d.n_parties):
         R = np.array(d.reservation)
@@ -492,7 +560,7 @@ def test_domain_validation_and_helpers():
 
 def test_random_domain_is_reproducible():
     a, b = random_domain(5, 3, 3, 42, red_line_prob=0.2), random_domain(5, 3, 3, 42, red_line_prob=0.2)
-    for x, y in zip(a.contrib + a.red_lines, b.contrib + b.red_lines):
+    for x, y in zip(a.contrib + a.red_lines, b.contrib + b.red_lines, strict=True):
         np.testing.assert_array_equal(x, y)
     # utilities are points: the best package per party is at most 100
     for p in range(3):
