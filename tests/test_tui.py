@@ -1,0 +1,468 @@
+"""Pilot tests of the TUI: a whole game from the picker to the debrief, resume, bad saves,
+scenario text as data (never markup), and a small terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from textual.widgets import OptionList, RichLog, Static, TabbedContent
+
+from sim import actions, loader, saves
+from sim.engine import Session
+from sim.events import Proposed
+from sim.loader import LoadError
+from tui.app import MediateApp, prepare, run_tui
+from tui.screens.briefing import BriefingScreen
+from tui.screens.debrief import DebriefScreen, export_name
+from tui.screens.help import HelpScreen
+from tui.screens.modals import ChoiceModal, ConfirmModal, MessageModal
+from tui.screens.negotiation import NegotiationScreen
+from tui.screens.picker import PickerScreen
+from tui.widgets.trust_chart import TrustSparkline
+
+SIZE = (80, 24)
+
+
+def flagship_ref() -> str:
+    """The flagship when it is bundled, else whichever bundled scenario exists."""
+    ids = [p.stem for p in loader.bundled()]
+    if loader.DEFAULT_SCENARIO in ids:
+        return loader.DEFAULT_SCENARIO
+    return ids[0] if ids else str(loader.scenarios_dir() / "_template.yaml")
+
+
+def flagship():
+    return loader.load_scenario(loader.resolve(flagship_ref()))
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def static_text(widget: Static) -> str:
+    return norm(str(widget.render()))
+
+
+def log_text(log: RichLog) -> str:
+    """What a RichLog shows (its rendered, wrapped lines), whitespace normalised."""
+    return norm(" ".join(strip.text for strip in log.lines))
+
+
+def shot_text(app) -> str:
+    """The text of the whole terminal as a screenshot shows it."""
+    return norm(html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " "))
+
+
+def screen_text(screen) -> str:
+    return norm(" ".join(str(w.render()) for w in screen.query(Static) if w.display))
+
+
+@pytest.fixture(autouse=True)
+def _cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+def new_app(*args, **kwargs) -> MediateApp:
+    """The app with animations off, so Pilot never waits for a scroll to glide."""
+    app = MediateApp(*args, **kwargs)
+    app.animation_level = "none"
+    return app
+
+
+def pilot_test(fn):
+    """Run an async Pilot test in its own event loop (no async pytest plugin needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- a whole game
+
+
+@pilot_test
+async def test_full_game_from_picker_to_debrief(tmp_path):
+    s = flagship()
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        if loader.DEFAULT_SCENARIO in [p.stem for p in loader.bundled()]:
+            assert picker.entry.ref == loader.DEFAULT_SCENARIO
+        info = static_text(picker.query_one("#info", Static))
+        assert norm(s.title) in info
+        for src in s.sources:
+            assert norm(src.outlet) in info
+
+        await pilot.press("enter")
+        brief = app.screen
+        assert isinstance(brief, BriefingScreen)
+        text = screen_text(brief)
+        for p in s.parties:
+            assert p.name in text
+            public = [st for st in p.stances.values() if st.visibility == "public" and st.quote]
+            assert norm(public[0].quote.text) in text
+        for lv in s.mediator.levers:
+            assert norm(lv.label) in text
+
+        await pilot.press("enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        status = static_text(neg.query_one("#status", Static))
+        assert f"Round 1 of {s.clock.max_rounds}" in status
+        assert f"{s.clock.start:%d %b %H:%M}" in status
+
+        # a proposal: open the first issue's select, take the next option
+        first = s.issues[0]
+        await pilot.press("enter", "down", "enter")
+        assert neg.builder.package()[first.id] == first.options[1].id
+        prediction = static_text(neg.panels[0].query_one("#party-prediction", Static))
+        assert "Forecast:" in prediction and any(m in prediction for m in ("✓", "✗", "?"))
+        await pilot.press("p")
+        wire = log_text(neg.wire)
+        assert f"{s.mediator.name} proposes:" in wire
+        assert norm(first.options[1].label) in wire
+        assert all(p.name in wire for p in s.parties)
+        assert "rejects" in wire or "accepts" in wire
+        assert "Round 2 of" in static_text(neg.query_one("#status", Static))
+
+        # a consultation: the first party's walk-away point becomes known
+        await pilot.press("c")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")
+        assert app.screen is neg
+        p0 = s.parties[0]
+        assert f"consults {p0.name}" in log_text(neg.wire)
+        assert f"walk-away {neg.session.reservation(p0.id):.0f}" in neg.panels[0].text()
+        assert "half a round left" in static_text(neg.query_one("#status", Static))
+
+        # a lever
+        await pilot.press("l")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")
+        lever = s.mediator.levers[0]
+        assert f"uses a lever: {lever.label}" in log_text(neg.wire)
+        assert f"{neg.session.view().credibility:.2f}" in static_text(neg.query_one("#status", Static))
+
+        # a wait
+        await pilot.press("w")
+        assert f"{s.mediator.name} waits." in log_text(neg.wire)
+
+        # autosaved after every action
+        save = saves.read(saves.default_save_path(s, 0))
+        assert len(save.actions) == 4
+
+        for _ in range(s.clock.max_rounds + 5):
+            if not isinstance(app.screen, NegotiationScreen):
+                break
+            await pilot.press("w")
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        session = debrief.session
+        assert session.ended
+
+        outcome = static_text(debrief.query_one("#outcome", Static))
+        assert "tier" in outcome
+        for oc in s.outcomes:
+            assert norm(oc.title) in outcome
+        assert "Ended:" in outcome
+        surplus = static_text(debrief.query_one("#surplus", Static))
+        for p in s.parties:
+            assert p.name in surplus
+            pkg = session.agreement or s.default_package
+            assert f"{session.utility(p.id, pkg) - session.reservation(p.id):+.1f}" in surplus
+
+        tabs = debrief.query_one(TabbedContent)
+        tabs.active = "tab-trust"
+        await pilot.pause()
+        sparks = list(debrief.query(TrustSparkline))
+        assert len(sparks) == len(s.parties) * len(s.parties)  # each party in each other and the mediator
+        assert all(len(sp.data) == session.round + 1 for sp in sparks)
+
+        tabs.active = "tab-timeline"
+        await pilot.pause()
+        timeline = log_text(debrief.query_one("#timeline", RichLog))
+        assert f"{s.mediator.name} proposes:" in timeline and "■ END" in timeline
+
+        tabs.active = "tab-history"
+        await pilot.pause()
+        history = screen_text(debrief.query_one("#history"))
+        for h in s.debrief.history:
+            assert norm(h.text) in history
+            if h.quote:
+                assert norm(h.quote.text) in history
+
+        tabs.active = "tab-questions"
+        await pilot.pause()
+        questions = static_text(debrief.query_one("#questions", Static))
+        for q in s.debrief.questions:
+            assert norm(q) in questions
+
+        await pilot.press("e")
+        exported = tmp_path / export_name(session)
+        assert exported.read_text(encoding="utf-8").startswith("# Debrief")
+
+        await pilot.press("n")
+        assert isinstance(app.screen, PickerScreen)
+        assert "action(s)" in static_text_options(app.screen.query_one("#saves", OptionList))
+
+
+def static_text_options(ol: OptionList) -> str:
+    return norm(" ".join(str(ol.get_option_at_index(n).prompt) for n in range(ol.option_count)))
+
+
+@pilot_test
+async def test_red_line_walkout_asks_first_then_ends_in_debrief():
+    s = flagship()
+    party, issue, red = next((p, i, st.red_lines[0]) for p in s.parties for i, st in p.stances.items()
+                             if st.visibility == "public" and st.red_lines)
+    app = new_app(flagship_ref())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        neg.builder.set_package({issue: red})
+        await pilot.pause()
+        assert "red line" in static_text(neg.query_one(f"#party-{party.id} #party-prediction", Static))
+        for _ in range(party.red_line_patience):
+            await pilot.press("p")
+            if not isinstance(app.screen, NegotiationScreen):
+                pytest.skip("the talks ended before the red-line patience ran out")
+        assert f"{party.red_line_patience} of {party.red_line_patience}" in neg.panels[
+            s.party_ids.index(party.id)].text()
+        proposals = sum(isinstance(e, Proposed) for e in neg.session.events)
+        await pilot.press("p")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        assert app.screen is neg
+        assert sum(isinstance(e, Proposed) for e in neg.session.events) == proposals
+        await pilot.press("p")
+        await pilot.press("y")
+        assert isinstance(app.screen, DebriefScreen)
+        assert "walked out" in static_text(app.screen.query_one("#outcome", Static))
+
+
+@pilot_test
+async def test_refused_action_is_a_notification_and_changes_nothing():
+    app = new_app(flagship_ref())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        before = list(neg.session.events)
+        assert neg.act(actions.lever("no-such-lever")) is False
+        assert neg.session.events == before
+        await pilot.pause()
+        assert any("no-such-lever" in n.message for n in app._notifications)
+
+
+# ---------------------------------------------------------------- saves
+
+
+@pilot_test
+async def test_resume_after_autosave_reproduces_the_same_state():
+    s = flagship()
+    app = new_app(flagship_ref(), seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.query_one("#seed").value == "3"
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        await pilot.press("enter", "down", "enter", "p")
+        await pilot.press("c", "down", "enter")
+        await pilot.press("w")
+        events = list(neg.session.events)
+        view = neg.session.view()
+        wire = neg.wire.plain_lines
+        await pilot.press("q")  # quitting saves
+    path = saves.default_save_path(s, 3)
+    assert len(saves.read(path).actions) == 3
+
+    # --resume
+    app = new_app(resume=path)
+    async with app.run_test(size=SIZE):
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        assert neg.session.events == events
+        assert neg.session.view() == view
+        assert neg.wire.plain_lines == wire
+        assert neg.session.seed == 3
+
+    # from the picker: the save is listed for its scenario; r resumes it
+    app = new_app(flagship_ref())
+    async with app.run_test(size=SIZE) as pilot:
+        listed = static_text_options(app.screen.query_one("#saves", OptionList))
+        assert "seed 3" in listed and "3 action(s)" in listed
+        await pilot.press("r")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        assert neg.session.events == events
+        assert neg.session.view() == view
+
+
+def test_bad_save_or_scenario_is_refused_before_the_app_starts(tmp_path):
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('{"format": "mediate-save/1", "scen', encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        prepare(None, 0, corrupt)
+    assert "corrupt" in str(exc.value) and str(corrupt) in str(exc.value)
+    with pytest.raises(LoadError):
+        run_tui(None, 0, corrupt)
+
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
+    with pytest.raises(LoadError, match="not a mediate save"):
+        prepare(None, 0, foreign)
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema: 1\nid: x\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        prepare(str(broken))
+    assert re.match(rf"{re.escape(str(broken))}:\d+:\d+: ", str(exc.value))
+
+    with pytest.raises(LoadError, match="no bundled scenario"):
+        prepare("no-such-scenario")
+
+
+@pilot_test
+async def test_corrupt_save_in_the_picker_shows_a_clear_message():
+    s = flagship()
+    session = Session(s, 5)
+    session.act(actions.wait())
+    path = saves.save(session, flagship_ref())
+    app = new_app(flagship_ref())
+    async with app.run_test(size=SIZE) as pilot:
+        assert "seed 5" in static_text_options(app.screen.query_one("#saves", OptionList))
+        path.write_text("{ this is not json", encoding="utf-8")  # damaged after listing
+        await pilot.press("r")
+        modal = app.screen
+        assert isinstance(modal, MessageModal)
+        body = screen_text(modal)
+        assert "can't be resumed" in body and "corrupt" in body
+        assert app.is_running
+        await pilot.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+        assert "no saved games" in static_text_options(app.screen.query_one("#saves", OptionList))
+
+
+@pilot_test
+async def test_changed_scenario_save_is_refused_with_a_reason(tmp_path):
+    src = tmp_path / "scen.yaml"
+    src.write_text((loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    s = loader.load_scenario(src)
+    session = Session(s, 1)
+    session.act(actions.wait())
+    path = saves.save(session, str(src.resolve()))
+    src.write_text(src.read_text(encoding="utf-8").replace("max_rounds: 10", "max_rounds: 11"), encoding="utf-8")
+    with pytest.raises(LoadError, match="changed"):
+        prepare(None, 0, path)
+
+
+# ---------------------------------------------------------------- scenario text is data
+
+
+EVIL_TITLE = "[@click=app.quit]Click me[/] [b]not bold[/b] [red]x"
+EVIL_PARTY = "North [b]town[/b] [@click=app.quit]q[/]"
+
+
+def evil_scenario(tmp_path: Path) -> Path:
+    data = yaml.safe_load((loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8"))
+    data["title"] = EVIL_TITLE
+    data["summary"] = "Summary with [i]markup[/i] and [link=https://example.com]a link[/link]"
+    data["parties"][0]["name"] = EVIL_PARTY
+    data["issues"][0]["options"][1]["label"] = "Shared [b]grounds[/b]"
+    data["mediator"]["levers"][0]["label"] = "Grant [@click=app.quit]now[/]"
+    data["parties"][0]["stances"]["fishing"]["quote"]["text"] = "The grounds [b]have[/b] always been ours"
+    data["issues"][1]["title"] = "The pier\x1b]0;pwned\x07\x1b[2J"  # YAML "\e" escapes reach the model
+    path = tmp_path / "evil.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pilot_test
+async def test_scenario_text_is_shown_literally_never_as_markup(tmp_path):
+    path = evil_scenario(tmp_path)
+    app = new_app(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert picker.entry.path == path
+        info = picker.query_one("#info", Static)
+        assert EVIL_TITLE in str(info.render())
+        assert "[link=https://example.com]a link[/link]" in str(info.render())
+        for x in range(0, 12, 3):  # where a rendered [@click] link would be
+            await pilot.click(info, offset=(x, 0))
+        await pilot.click("#scenarios", offset=(2, 1))
+        assert app.is_running and app.return_code is None
+        assert "[@click=app.quit]Click" in shot_text(app)
+
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen)
+        text = screen_text(app.screen)
+        assert norm(EVIL_TITLE) in text and norm(EVIL_PARTY) in text
+        assert "The grounds [b]have[/b] always been ours" in text
+        assert "Grant [@click=app.quit]now[/]" in text
+
+        await pilot.press("enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        assert "North [b]town[/b] [@click=app.qui" in shot_text(app)  # the panel's title, cut to fit
+        await pilot.click(neg.panels[0], offset=(3, 0))  # the border title
+        await pilot.press("enter", "down", "enter")
+        assert "Shared [b]grounds[/b]" in static_text(neg.query_one("#issue-detail", Static))
+        await pilot.press("p")
+        assert "Shared [b]grounds[/b]" in log_text(neg.wire)
+        shot = app.export_screenshot()
+        assert "The pier]0;p" in shot_text(app) and "\x1b" not in shot and "\x07" not in shot
+        await pilot.press("l")
+        assert isinstance(app.screen, ChoiceModal)
+        assert "Grant [@click=app.quit]now[/]" in shot_text(app)
+        await pilot.press("escape")
+        assert app.is_running and app.return_code is None
+
+
+# ---------------------------------------------------------------- a small terminal
+
+
+@pilot_test
+async def test_every_screen_survives_60x20(tmp_path):
+    s = flagship()
+    app = new_app(flagship_ref(), seed=2)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await pilot.press("pagedown", "pagedown", "end")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        await pilot.press("enter", "down", "down", "enter", "p")
+        await pilot.press("c", "enter", "l", "enter")
+        await pilot.press("tab", "tab", "z")
+        await pilot.press("escape", "question_mark", "escape", "s")
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        neg.act(actions.wait(s.clock.max_rounds - neg.session.round - 1))
+        await pilot.pause()
+        for _ in range(5):
+            if not isinstance(app.screen, NegotiationScreen):
+                break
+            await pilot.press("w")
+        assert isinstance(app.screen, DebriefScreen)
+        for _ in range(5):
+            await pilot.press("right")
+            await pilot.pause()
+        await pilot.press("question_mark", "escape", "e", "n")
+        assert isinstance(app.screen, PickerScreen)
+        assert app.is_running

@@ -1,0 +1,111 @@
+"""Snapshot tests of every TUI screen at 80×24 (pytest-textual-snapshot).
+
+Deterministic: fixed seed, saves in an empty per-test data folder (conftest), no wall-clock
+text on screen. Regenerate after a deliberate change to the screens or to the bundled
+flagship scenario with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review
+the SVGs in ``tests/__snapshots__/``.
+
+``python tests/test_tui_snapshots.py`` rewrites ``docs/screenshot-negotiation.svg``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sim import actions, loader, saves
+from sim.engine import Session
+from tui.app import MediateApp
+
+SIZE = (80, 24)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flagship_ref() -> str:
+    ids = [p.stem for p in loader.bundled()]
+    if loader.DEFAULT_SCENARIO in ids:
+        return loader.DEFAULT_SCENARIO
+    return ids[0] if ids else str(loader.scenarios_dir() / "_template.yaml")
+
+
+def new_app(*args, **kwargs) -> MediateApp:
+    app = MediateApp(*args, **kwargs)
+    app.animation_level = "none"
+    return app
+
+
+def played_session() -> Session:
+    """A short game: a consultation, a lever, a rejected proposal, then the first proposal on
+    the first issue that both sides accept (found by replaying), then the deadline."""
+    s = loader.load_scenario(loader.resolve(flagship_ref()))
+    first = s.issues[0]
+    opening = [actions.consult(s.party_ids[0])]
+    if s.mediator.levers:
+        opening.append(actions.lever(s.mediator.levers[0].id))
+    opening.append(actions.propose(**{first.id: first.options[-1].id}))
+    for waited in range(0, s.clock.max_rounds - 2):
+        for option in first.option_ids[1:]:
+            moves = [*opening, *([actions.wait(waited)] if waited else []), actions.propose(**{first.id: option})]
+            session = Session(s, 0, moves)
+            if session.agreement and not session.ended:
+                session.act(actions.wait(1000))
+                return session
+    session = Session(s, 0, opening)
+    session.act(actions.wait(1000))
+    return session
+
+
+async def _quiet(pilot) -> None:
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_picker(snap_compare):
+    assert snap_compare(new_app(), terminal_size=SIZE)
+
+
+def test_briefing(snap_compare):
+    assert snap_compare(new_app(), press=["enter"], terminal_size=SIZE)
+
+
+def test_negotiation_after_a_proposal(snap_compare):
+    assert snap_compare(new_app(), press=["enter", "enter", "enter", "down", "enter", "p"], terminal_size=SIZE)
+
+
+def test_help(snap_compare):
+    assert snap_compare(new_app(), press=["enter", "enter", "question_mark"], terminal_size=SIZE)
+
+
+def test_consult_modal(snap_compare):
+    assert snap_compare(new_app(), press=["enter", "enter", "c"], terminal_size=SIZE)
+
+
+def test_debrief(snap_compare):
+    session = played_session()
+    assert session.ended
+    path = saves.save(session, flagship_ref())
+    assert snap_compare(new_app(resume=path), terminal_size=SIZE, run_before=_quiet)
+
+
+def write_docs_screenshot(path: Path = ROOT / "docs" / "screenshot-negotiation.svg", size=(100, 32)) -> Path:
+    """The negotiation screen after one proposal, for the README."""
+
+    async def main() -> str:
+        app = new_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("enter", "enter", "enter", "down", "enter", "p")
+            await pilot.pause()
+            return app.export_screenshot(title="mediate")
+
+    svg = asyncio.run(main())
+    saves.atomic_write_text(path, svg)
+    return path
+
+
+if __name__ == "__main__":
+    import os
+    import tempfile
+
+    os.environ["MEDIATE_DATA_DIR"] = tempfile.mkdtemp()  # never write into the real saves folder
+    print(write_docs_screenshot())

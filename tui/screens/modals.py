@@ -1,0 +1,156 @@
+"""Small modal screens: pick a party to consult, pick a lever, confirm, show a message."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim.model import Scenario
+from sim.view import MediatorView
+
+from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain
+from ..widgets.party import private_unknown
+
+
+def _time_note(view: MediatorView) -> Content:
+    if view.budget <= 0.5 + 1e-9:
+        return Content.styled(f"{WARN} This takes the rest of the round: the clock moves on afterwards.", WARNING)
+    return Content.styled("Takes half a round; you can act again this round.", MUTED)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """A titled list of choices; Enter picks, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[Option], note: Content | None = None) -> None:
+        super().__init__(classes="choice-modal")
+        self.title_text = title
+        self.options = options
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box") as box:
+            box.border_title = plain(self.title_text)
+            box.border_subtitle = "enter choose · esc cancel"
+            if self.note is not None:
+                yield Static(self.note, classes="modal-note")
+            yield OptionList(*self.options, classes="modal-list")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.focus()
+        first = next((n for n, o in enumerate(self.options) if not o.disabled), None)
+        if first is not None:
+            ol.highlighted = first
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _prompt(title: str, *details: str, dim: bool = False) -> Group:
+    """An option: a bold title, then indented detail lines that wrap under themselves (plain text)."""
+    head = Text(title, style=Style(bold=True, dim=dim))
+    return Group(head, *[Padding(Text(d, style=Style(dim=True) if n == 0 else ""), (0, 0, 0, 2))
+                         for n, d in enumerate(details) if d])
+
+
+def consult_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
+    options = []
+    for pv in view.parties:
+        bits = []
+        public_hidden = sum(1 for st in pv.stances.values() if not st.revealed)
+        if pv.reservation is None:
+            bits.append(f"{UNKNOWN} walk-away point unknown")
+        if public_hidden:
+            bits.append(f"{public_hidden} public stance(s) still to weigh")
+        if private_unknown(pv):
+            bits.append(f"{private_unknown(pv)} private concern(s)")
+        detail = " · ".join(bits) if bits else f"{OK} nothing more to learn"
+        options.append(Option(_prompt(pv.name, detail), id=pv.id))
+    return ChoiceModal("Consult a party", options, _time_note(view))
+
+
+def lever_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
+    options = []
+    for lv in view.levers:
+        target = s.party(lv.target).name
+        uses = f"{lv.uses_left} use(s) left" if lv.uses_left else f"{NO} used up"
+        meta = f"on {target} · costs {lv.cost:.2f} credibility · {uses}"
+        options.append(Option(_prompt(lv.label, meta, lv.description or "", dim=lv.uses_left <= 0), id=lv.id,
+                              disabled=lv.uses_left <= 0))
+    note = Content.assemble(_time_note(view), "\n",
+                            (f"{s.mediator.name} credibility now {view.credibility:.2f}", MUTED))
+    return ChoiceModal("Use a lever", options, note)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no: y / enter confirms, n / escape declines."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, title: str, body: Content, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="confirm-modal")
+        self.title_text = title
+        self.body = body
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box") as box:
+            box.border_title = plain(self.title_text)
+            yield Static(self.body, classes="modal-body")
+            with Horizontal(classes="modal-buttons"):
+                yield Button(self.no, id="no", variant="primary")
+                yield Button(self.yes, id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class MessageModal(ModalScreen[None]):
+    """A message that needs reading (e.g. why a save can't be resumed)."""
+
+    BINDINGS = [Binding("escape,enter,space", "close", "Close")]
+
+    def __init__(self, title: str, body: Content, error: bool = True) -> None:
+        super().__init__(classes="message-modal")
+        self.title_text = title
+        self.body = body
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box" + (" -error" if self.error else "")) as box:
+            box.border_title = Content.styled(f"{NO} {self.title_text}" if self.error else self.title_text,
+                                              ERROR if self.error else "")
+            box.border_subtitle = "enter close"
+            yield Static(self.body, classes="modal-body")
+            with Horizontal(classes="modal-buttons"):
+                yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,237 @@
+"""The negotiation: header, party panels, proposal builder, news wire; one key per action.
+
+Every action goes through :meth:`NegotiationScreen.act`: the engine runs it synchronously
+(well under 10 ms), the new events go to the wire, the panels redraw, the session is
+autosaved, and when the game is over the debrief replaces this screen.
+
+Adding a binding (e.g. ``h`` hint once ``sim.analysis`` offers one) takes one ``Binding`` in
+``BINDINGS`` and one ``action_*`` method that calls :meth:`note` (a line on the wire) or
+:meth:`act`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from sim import actions, saves
+from sim.actions import Action
+from sim.engine import ActionRefused, Session
+from sim.events import Event, Proposed, Responded
+from sim.view import MediatorView
+
+from ..widgets.common import ERROR, NO, WARN, plain
+from ..widgets.party import PartyPanel
+from ..widgets.proposal import ProposalBuilder
+from ..widgets.status import StatusBar
+from ..widgets.wire import NewsWire
+from .modals import ConfirmModal, consult_modal, lever_modal
+
+
+def last_answers(events: list[Event]) -> dict[str, Responded]:
+    """Each party's answer to the latest proposal."""
+    out: dict[str, Responded] = {}
+    for e in reversed(events):
+        if isinstance(e, Responded):
+            out.setdefault(e.party, e)
+        elif isinstance(e, Proposed):
+            break
+    return out
+
+
+class NegotiationScreen(Screen):
+    BINDINGS = [
+        Binding("p", "propose", "Propose"),
+        Binding("c", "consult", "Consult"),
+        Binding("l", "lever", "Lever"),
+        Binding("w", "wait", "Wait"),
+        Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
+        Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
+        Binding("s", "save", "Save"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP = {
+        "propose": "Propose the package in the builder to every party (ends the round)",
+        "consult": "Consult a party: learn its walk-away point and its weightiest hidden stance (half a round)",
+        "lever": "Use one of the mediator's levers: pressure or assurance, at a cost in credibility (half a round)",
+        "wait": "Let a round pass without acting",
+        "reset": "Reset the builder to the agreement in force (or the status quo)",
+        "zoom": "Zoom the focused panel to the whole screen (esc to restore)",
+        "save": "Save now (the game also saves itself after every action)",
+        "quit": "Save and quit",
+    }
+
+    def __init__(self, session: Session, scenario_ref: str, save_path: Path | None = None) -> None:
+        super().__init__(id="negotiation")
+        self.session = session
+        self.scenario = session.scenario
+        self.scenario_ref = scenario_ref
+        self.save_path = save_path
+        self.view: MediatorView = session.view()
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        s = self.scenario
+        yield StatusBar(s, id="status")
+        with Horizontal(id="parties"):
+            for p in s.parties:
+                yield PartyPanel(s, p.id)
+        with Horizontal(id="lower"):
+            yield ProposalBuilder(s, self._builder_default())
+            wire = NewsWire(s, id="wire", classes="panel")
+            wire.border_title = "News wire"
+            yield wire
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.status = self.query_one(StatusBar)
+        self.panels = list(self.query(PartyPanel))
+        self.builder = self.query_one(ProposalBuilder)
+        self.wire = self.query_one(NewsWire)
+        self.wire.add_events(self.session.events)
+        self.refresh_view()
+        self.query_one("#builder Select").focus()
+
+    def _builder_default(self) -> dict[str, str]:
+        return dict(self.view.agreement) if self.view.agreement else dict(self.scenario.default_package)
+
+    def refresh_view(self) -> None:
+        self.view = self.session.view()
+        self.status.update_view(self.view)
+        for panel in self.panels:
+            panel.update_view(self.view)
+        self.builder.update_view(self.view)
+        self.refresh_predictions()
+        answers = last_answers(self.session.events)
+        for panel in self.panels:
+            panel.show_answer(answers.get(panel.party_id))
+
+    def refresh_predictions(self) -> None:
+        """Each party's likely answer to the package in the builder, from what is known."""
+        package = self.scenario.complete(self.builder.package())
+        self.predictions = self.view.predict(package)
+        for panel in self.panels:
+            panel.show_prediction(self.view, self.predictions[panel.party_id])
+
+    def on_proposal_builder_changed(self, event: ProposalBuilder.Changed) -> None:
+        self.refresh_predictions()
+
+    # ------------------------------------------------------------ acting
+
+    def act(self, action: Action) -> bool:
+        """Run one action: events to the wire, redraw, autosave; the debrief when it's over."""
+        before = self.view.agreement
+        try:
+            events = self.session.act(action)
+        except ActionRefused as exc:
+            self.notify(str(exc), title="Not possible", severity="error", markup=False)
+            return False
+        self.wire.add_events(events)
+        self.refresh_view()
+        if self.view.agreement != before:
+            self.builder.set_package(self._builder_default())
+        self.autosave()
+        if self.session.ended:
+            self.finish()
+        return True
+
+    def autosave(self, announce: bool = False) -> Path | None:
+        if not self.session.actions:
+            return None
+        try:
+            path = saves.save(self.session, self.scenario_ref, self.save_path)
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not save: {exc}", title="Save failed", severity="error", markup=False)
+            return None
+        self.save_path = path
+        if announce:
+            self.notify(f"Saved to {path}", title="Saved", markup=False)
+        return path
+
+    def finish(self) -> None:
+        from .debrief import DebriefScreen
+
+        reason = self.session.end_reason or "over"
+        self.notify(f"The talks are over ({reason}).", title="Debrief", markup=False)
+        self.app.switch_screen(DebriefScreen(self.session, self.scenario_ref))
+
+    def note(self, text: str, style: str = "accent") -> None:
+        """A line of the TUI's own on the wire (hints, reminders)."""
+        self.wire.note(text, style)
+
+    # ------------------------------------------------------------ bindings
+
+    def action_propose(self) -> None:
+        package = self.builder.changed_issues()
+        preds = self.view.predict(self.scenario.complete(package))
+        walkers = []
+        for pv in self.view.parties:
+            if preds[pv.id].red_lines and pv.red_line_proposals + 1 > pv.red_line_patience:
+                walkers.append(pv)
+        if not walkers:
+            self.act(actions.propose(**package))
+            return
+        names = ", ".join(pv.name for pv in walkers)
+        body = Content.assemble(
+            (f"{WARN} This package crosses a red line of {names}, ", ERROR),
+            plain(f"who has already been asked to cross red lines "
+                  f"{walkers[0].red_line_proposals} time(s) (patience {walkers[0].red_line_patience}). "
+                  "Proposing it will make them walk out and end the talks."),
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.act(actions.propose(**package))
+
+        self.app.push_screen(ConfirmModal(f"{NO} Walk-out risk", body, yes="Propose anyway", no="Go back"), decided)
+
+    def action_consult(self) -> None:
+        def chosen(party_id: str | None) -> None:
+            if party_id:
+                self.act(actions.consult(party_id))
+
+        self.app.push_screen(consult_modal(self.scenario, self.view), chosen)
+
+    def action_lever(self) -> None:
+        if not self.view.levers:
+            self.notify("This scenario gives the mediator no levers.", severity="warning")
+            return
+
+        def chosen(lever_id: str | None) -> None:
+            if lever_id:
+                self.act(actions.lever(lever_id))
+
+        self.app.push_screen(lever_modal(self.scenario, self.view), chosen)
+
+    def action_wait(self) -> None:
+        self.act(actions.wait())
+
+    def action_reset(self) -> None:
+        self.builder.set_package(self._builder_default())
+
+    def action_save(self) -> None:
+        if self.autosave(announce=True) is None and not self.session.actions:
+            self.notify("Nothing to save yet: take an action first.", markup=False)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        node: Widget | None = self.focused
+        while node is not None and not (isinstance(node, Widget) and node.has_class("panel")):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        if node is not None:
+            self.maximize(node)
+
+    def action_quit(self) -> None:
+        self.autosave()
+        self.app.exit(0)

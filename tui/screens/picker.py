@@ -1,0 +1,249 @@
+"""The scenario picker: bundled scenarios (and one given by path), a summary with sources,
+the seed, and the saved games of the selected scenario to resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim import saves
+from sim.loader import LoadError
+
+from ..app import MAX_SEED, ScenarioEntry
+from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text, when_text
+from .modals import MessageModal
+
+
+def entry_label(e: ScenarioEntry) -> Content:
+    if e.scenario is None:
+        return Content.assemble((f"{NO} ", ERROR), plain(e.path.name), (" (invalid)", ERROR))
+    tag = "" if e.bundled else " (file)"
+    return Content.assemble(plain(e.scenario.title), (tag, MUTED))
+
+
+def entry_details(e: ScenarioEntry) -> Content:
+    if e.scenario is None:
+        problems = e.error.problems if e.error is not None else []
+        lines = [Content.styled(f"{NO} This scenario file has problems and can't be played:", f"{ERROR} bold")]
+        lines += [plain(str(p)) for p in problems[:20]]
+        return Content("\n").join(lines)
+    s = e.scenario
+    parties = ", ".join(p.name + (f" ({p.leader})" if p.leader else "") for p in s.parties)
+    hours = s.clock.round_hours
+    span = f"{hours:g} h" if hours % 24 else f"{hours / 24:g} day" + ("s" if hours != 24 else "")
+    lines = [
+        Content.styled(s.title, "bold"),
+        plain(s.summary),
+        Content(""),
+        Content.assemble(("Parties: ", "bold"), plain(parties)),
+        Content.assemble(("Mediator: ", "bold"), plain(s.mediator.name),
+                         (f" · {len(s.mediator.levers)} lever(s)", MUTED)),
+        Content.assemble(("Talks: ", "bold"), f"{len(s.issues)} issues · {s.clock.max_rounds} rounds of {span} "
+                                              f"from {when_text(s.clock.start)}"),
+        Content.assemble(("Outcome tiers: ", "bold"), plain(" → ".join(o.title for o in s.outcomes))),
+    ]
+    if s.sources:
+        lines += [Content(""), Content.styled("Sources", "bold")]
+        lines += [Content.assemble("  • ", plain(source_text(s, src.id))) for src in s.sources]
+    return Content("\n").join(lines)
+
+
+def saved_when(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return iso
+
+
+class PickerScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "enter", "Start", priority=True),
+        Binding("r", "resume", "Resume save"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP = {
+        "enter": "Start a new game of the selected scenario with the seed shown (via its briefing)",
+        "resume": "Resume the highlighted saved game",
+        "quit": "Quit",
+    }
+
+    def __init__(self, entries: list[ScenarioEntry], selected: int = 0, seed: int = 0) -> None:
+        super().__init__(id="picker")
+        self.entries = entries
+        self.selected = selected
+        self.seed = seed
+        self.save_infos: list[saves.SaveInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("mediate", "bold"), ("  ·  play the mediator: choose a scenario", MUTED)),
+                     id="picker-title")
+        with Horizontal(id="picker-top"):
+            scen = OptionList(*[Option(entry_label(e), id=str(n)) for n, e in enumerate(self.entries)],
+                              id="scenarios", classes="panel")
+            scen.border_title = "Scenarios"
+            yield scen
+            with VerticalScroll(id="scenario-info", classes="panel") as info:
+                info.border_title = "About"
+                yield Static(id="info")
+        with Horizontal(id="picker-bottom"):
+            with Vertical(id="new-game", classes="panel") as box:
+                box.border_title = "New game"
+                with Horizontal(id="seed-row"):
+                    yield Label("Seed ", id="seed-label")
+                    yield Input(str(self.seed), type="integer", id="seed", compact=True,
+                                tooltip="Same seed + same moves = same game (for a class)")
+                    yield Button("Start ▶", id="start", variant="success", compact=True)
+                yield Static(id="seed-note")
+            saves_list = OptionList(id="saves", classes="panel")
+            saves_list.border_title = "Saved games"
+            yield saves_list
+        yield Footer()
+
+    def on_mount(self) -> None:
+        scen = self.query_one("#scenarios", OptionList)
+        if self.entries:
+            scen.highlighted = self.selected
+        scen.focus()
+        self.show_entry()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_saves()
+
+    # ------------------------------------------------------------ selection
+
+    @property
+    def entry(self) -> ScenarioEntry | None:
+        if not self.entries:
+            return None
+        return self.entries[self.selected]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "scenarios" and event.option.id is not None:
+            self.selected = int(event.option.id)
+            self.show_entry()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A click: on a scenario it only selects it (Start starts); on a save it resumes it."""
+        event.stop()
+        if event.option_list.id == "saves" and event.option.id is not None:
+            self.resume(int(event.option.id))
+
+    def show_entry(self) -> None:
+        e = self.entry
+        info = self.query_one("#info", Static)
+        if e is None:
+            info.update(Content.styled("No scenarios found.", ERROR))
+            return
+        info.update(entry_details(e))
+        self.query_one("#scenario-info", VerticalScroll).scroll_home(animate=False)
+        self.refresh_saves()
+
+    def refresh_saves(self) -> None:
+        e = self.entry
+        ol = self.query_one("#saves", OptionList)
+        ol.clear_options()
+        self.save_infos = saves.list_saves(e.scenario.id) if e is not None and e.scenario is not None else []
+        if not self.save_infos:
+            ol.add_option(Option(Content.styled("no saved games for this scenario", MUTED), disabled=True))
+        for n, info in enumerate(self.save_infos):
+            prompt = Content.assemble((f"seed {info.seed}", "bold"), f" · {info.actions} action(s)",
+                                      (f" · saved {saved_when(info.saved_at)}", MUTED))
+            ol.add_option(Option(prompt, id=str(n)))
+        self.update_seed_note()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.update_seed_note()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def read_seed(self) -> int | None:
+        raw = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(raw)
+        except ValueError:
+            return None
+        return seed if 0 <= seed <= MAX_SEED else None
+
+    def update_seed_note(self) -> None:
+        note = self.query_one("#seed-note", Static)
+        seed = self.read_seed()
+        e = self.entry
+        if seed is None:
+            note.update(Content.styled(f"{NO} the seed must be a whole number from 0", ERROR))
+            return
+        existing = next((i for i in self.save_infos
+                         if e is not None and e.scenario is not None
+                         and i.path == saves.default_save_path(e.scenario, seed)), None)
+        if existing is not None:
+            note.update(Content.styled(f"{WARN} a saved game with seed {seed} exists: a new game replaces it "
+                                       "(resume it on the right)", WARNING))
+        else:
+            note.update(Content.styled("Same seed + same moves = the same game.", MUTED))
+
+    # ------------------------------------------------------------ actions
+
+    def action_enter(self) -> None:
+        """Enter starts a new game, or resumes the save when the saves list has focus."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.id == "saves":
+            if self.save_infos and focused.highlighted is not None and focused.highlighted < len(self.save_infos):
+                self.resume(focused.highlighted)
+            return
+        if isinstance(focused, Button) and focused.id != "start":
+            focused.press()
+            return
+        self.action_start()
+
+    def action_start(self) -> None:
+        from .briefing import BriefingScreen
+
+        e = self.entry
+        if e is None or e.scenario is None:
+            self.notify("This scenario can't be played: fix the problems shown.", severity="error", markup=False)
+            return
+        seed = self.read_seed()
+        if seed is None:
+            self.notify(f"The seed must be a whole number from 0 to {MAX_SEED}.", severity="error", markup=False)
+            self.query_one("#seed", Input).focus()
+            return
+        self.app.push_screen(BriefingScreen(e.scenario, e.ref, seed))
+
+    def action_resume(self) -> None:
+        if not self.save_infos:
+            self.notify("No saved game for this scenario.", markup=False)
+            return
+        ol = self.query_one("#saves", OptionList)
+        n = ol.highlighted if ol.highlighted is not None and ol.highlighted < len(self.save_infos) else 0
+        self.resume(n)
+
+    def resume(self, n: int) -> None:
+        info = self.save_infos[n]
+        try:
+            session, ref = saves.resume(info.path)
+        except LoadError as exc:
+            self.show_save_error(exc)
+            return
+        self.app.open_session(session, ref, info.path, resumed=True)
+
+    def show_save_error(self, exc: LoadError) -> None:
+        body = Content("\n").join([Content.styled("This saved game can't be resumed:", "bold"),
+                                   *[plain(str(p)) for p in exc.problems],
+                                   Content(""), Content.styled("Start a new game or pick another save.", MUTED)])
+        self.notify(exc.problems[0].message if exc.problems else "damaged save", title="Can't resume",
+                    severity="error", markup=False)
+        self.app.push_screen(MessageModal("Can't resume this save", body))
+        self.refresh_saves()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+

@@ -1,0 +1,158 @@
+"""Small helpers shared by the screens: plain-text content, meters, marks, citations.
+
+Scenario text is data, never markup: everything a scenario supplies goes through
+:func:`plain` (a :class:`~textual.content.Content` built without parsing markup) or a
+``rich.text.Text`` built from the string, never through a markup parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App
+from textual.color import Color
+from textual.content import Content
+from textual.filter import LineFilter
+
+from sim.model import Quote, Scenario
+
+OK = "✓"
+NO = "✗"
+WARN = "!"
+UNKNOWN = "?"
+
+SUCCESS = "$text-success"
+ERROR = "$text-error"
+WARNING = "$text-warning"
+MUTED = "$text-muted"
+ACCENT = "$text-accent"
+
+
+_CONTROL = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
+def clean(text: str) -> str:
+    """Text with terminal control characters (ESC, BEL, C1 …) removed."""
+    return text.translate(_CONTROL)
+
+
+class ControlCharFilter(LineFilter):
+    """Drops control characters from every rendered line, so that scenario text holding an
+    escape sequence (YAML allows "\\e") can never reach the terminal as one."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        out = []
+        for seg in segments:
+            text = seg.text
+            if seg.control is None and text and not text.isprintable():
+                seg = Segment(text.translate(_CONTROL), seg.style, seg.control)
+            out.append(seg)
+        return out
+
+
+def plain(text: str | None) -> Content:
+    """Scenario text as content, with no markup interpretation."""
+    return Content(text or "")
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs (YAML block text), keeping blank lines and list items."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        out: list[str] = []
+        for ln in lines:
+            if out and not re.match(r"(\d+[.)]|[-*•])\s", ln):
+                out[-1] += " " + ln
+            else:
+                out.append(ln)
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def set_content(widget, content: Content) -> None:
+    """Update a Static only when its content really changed (an update costs a layout pass)."""
+    old = widget.content
+    if isinstance(old, Content) and old.plain == content.plain and list(old.spans) == list(content.spans):
+        return
+    widget.update(content)
+
+
+def styled(text: str, style: str = "") -> Content:
+    return Content.styled(text, style) if text else Content("")
+
+
+def level_style(value: float) -> str:
+    """Colour for a 0–1 level (trust, credibility); always shown beside its number."""
+    if value >= 0.5:
+        return SUCCESS
+    if value >= 0.25:
+        return WARNING
+    return ERROR
+
+
+def bar(value: float, width: int = 10) -> str:
+    value = max(0.0, min(1.0, value))
+    filled = int(round(value * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+def meter(value: float, width: int = 10) -> Content:
+    """A bar plus the number: ``██████░░░░ 0.60``."""
+    return Content.assemble((bar(value, width), level_style(value)), f" {value:.2f}")
+
+
+def when_text(when: dt.datetime) -> str:
+    return f"{when:%a %d %b %Y %H:%M}"
+
+
+
+def round_when(scenario: Scenario, round_: int) -> dt.datetime:
+    return scenario.clock.start + dt.timedelta(hours=round_ * scenario.clock.round_hours)
+
+
+def source_text(scenario: Scenario, source_id: str) -> str:
+    try:
+        src = scenario.source(source_id)
+    except StopIteration:
+        return source_id
+    return f"{src.outlet}, “{src.title}”, {src.date:%d %b %Y}"
+
+
+def short_source(scenario: Scenario, source_id: str) -> str:
+    try:
+        src = scenario.source(source_id)
+    except StopIteration:
+        return source_id
+    return f"{src.outlet}, {src.date:%d %b %Y}"
+
+
+def quote_content(scenario: Scenario, quote: Quote | None, indent: str = "") -> Content:
+    """“the words” — outlet, date (all plain text; the full source is listed with the sources)."""
+    if quote is None:
+        return Content("")
+    return Content.assemble(indent, (f"“{quote.text}”", "italic"), (f" — {short_source(scenario, quote.source)}", MUTED))
+
+
+def option_label(scenario: Scenario, issue_id: str, option_id: str) -> str:
+    return scenario.issue(issue_id).option(option_id).label
+
+
+def rich_palette(app: App) -> dict[str, Style]:
+    """The theme's colours as Rich styles (for RichLog, which renders Rich text)."""
+    v = app.get_css_variables()
+
+    def col(name: str, fallback: str) -> Style:
+        return Style(color=v.get(name) or fallback)
+
+    return {
+        "success": col("text-success", "green"),
+        "error": col("text-error", "red"),
+        "warning": col("text-warning", "yellow"),
+        "muted": Style(dim=True),
+        "accent": col("text-accent", "cyan"),
+        "primary": col("text-primary", "blue"),
+    }

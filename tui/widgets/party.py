@@ -1,0 +1,198 @@
+"""A party's panel: trust meters, walk-out risk, and what the mediator knows of its positions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.style import Style
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from sim.events import Responded
+from sim.model import MEDIATOR, Scenario
+from sim.view import MediatorView, PartyView, Prediction
+
+from .common import (
+    ERROR,
+    MUTED,
+    NO,
+    OK,
+    SUCCESS,
+    UNKNOWN,
+    WARN,
+    WARNING,
+    meter,
+    option_label,
+    plain,
+    rich_palette,
+    set_content,
+)
+
+
+def private_unknown(pv: PartyView) -> int:
+    """Hidden stances that are private (the mediator doesn't even know the issue matters)."""
+    public_hidden = sum(1 for st in pv.stances.values() if not st.revealed)
+    return max(0, pv.hidden - public_hidden)
+
+
+def trust_lines(s: Scenario, view: MediatorView, pv: PartyView) -> list[Content]:
+    order = [o for o in s.party_ids if o in pv.trust] + [MEDIATOR]
+    names = {o: ("mediator" if o == MEDIATOR else view.party(o).name[:16]) for o in order}
+    width = max(len(n) for n in names.values()) + 10
+    out = []
+    walkout = s.party(pv.id).walkout_trust
+    for o in order:
+        label = f"trust in {names[o]}".ljust(width)
+        line = Content.assemble(plain(label), meter(pv.trust[o], 8))
+        if o != MEDIATOR and pv.trust[o] < walkout:
+            line = Content.assemble(line, (f" {WARN} walk-out level", WARNING))
+        out.append(line)
+    return out
+
+
+def risk_line(pv: PartyView) -> Content:
+    n, cap = pv.red_line_proposals, pv.red_line_patience
+    if pv.walked_out:
+        return Content.styled(f"{NO} WALKED OUT of the talks", f"{ERROR} bold")
+    if n >= cap:
+        return Content.styled(f"{WARN} red-line proposals {n} of {cap}: one more and it walks out", f"{ERROR} bold")
+    if n > 0:
+        return Content.styled(f"{WARN} red-line proposals {n} of {cap}", WARNING)
+    return Content.assemble(("red-line proposals ", ""), (f"0 of {cap} {OK}", SUCCESS))
+
+
+def knowledge_line(pv: PartyView) -> Content:
+    total = len(pv.stances) + private_unknown(pv)
+    known = total - pv.hidden
+    walk = (Content.styled(f"walk-away {UNKNOWN}", MUTED) if pv.reservation is None
+            else Content(f"walk-away {pv.reservation:.0f}"))
+    full = Content.styled(f"{known}/{total} stances known", SUCCESS if known == total else MUTED)
+    return Content.assemble(walk, " · ", full)
+
+
+def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
+    """The party's likely answer to the package in the builder: mark, words, estimate."""
+    head = Content.styled("Forecast: ", "bold")
+    if pred.red_lines:
+        refs = []
+        for ref in pred.red_lines:
+            i, o = ref.split(".", 1)
+            refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
+        n, cap = pv.red_line_proposals + 1, pv.red_line_patience
+        risk = (f" {WARN} it would walk out ({n} > {cap})" if n > cap else f" ({n} of {cap} allowed)")
+        return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
+                                (risk, ERROR))
+    est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
+    if pred.verdict == "accept":
+        return Content.assemble(head, (f"{OK} accepts" if pred.certain else f"{OK} likely to accept",
+                                       f"{SUCCESS} bold"), est)
+    if pred.verdict == "reject":
+        return Content.assemble(head, (f"{NO} rejects" if pred.certain else f"{NO} likely to reject",
+                                       f"{ERROR} bold"), est)
+    return Content.assemble(head, (f"{UNKNOWN} unsure", f"{WARNING} bold"), est)
+
+
+def answer_content(s: Scenario, e: Responded) -> Content:
+    when = s.clock.start + timedelta(hours=e.t)
+    head = Content.styled(f"Answer {when:%d %b}: ", "bold")
+    first = e.reasons[0] if e.reasons else ""
+    if e.accept:
+        return Content.assemble(head, (f"{OK} accepted", f"{SUCCESS} bold"), plain(f" — {first}" if first else ""))
+    return Content.assemble(head, (f"{NO} rejected", f"{ERROR} bold"), plain(f" — {first}" if first else ""))
+
+
+def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> tuple[Group, str]:
+    """Every known stance: the issue, what the party wants, what it will never accept (a Rich
+    group, so that wrapped lines keep their indent), and the same as plain text."""
+    items: list = []
+    for issue_id in s.issue_ids:
+        st = pv.stances.get(issue_id)
+        if st is None:
+            continue
+        head = Text()
+        head.append("● " if st.revealed else "· ", style=palette["success"] if st.revealed else palette["muted"])
+        head.append(s.issue(issue_id).title, style="bold")
+        if st.revealed and st.visibility == "private":
+            head.append(" (said in private)", style=palette["muted"])
+        body = Text()
+        if st.demand is not None:
+            body.append("wants ")
+            body.append(option_label(s, issue_id, st.demand))
+        if st.red_lines:
+            if body:
+                body.append("\n")
+            body.append(f"{NO} never ", style=palette["error"])
+            body.append("; ".join(option_label(s, issue_id, o) for o in st.red_lines))
+        items += [head, Padding(body, (0, 0, 0, 3))]
+        items.append(Text(""))
+    extra = private_unknown(pv)
+    if extra:
+        items.append(Text(f"{UNKNOWN} {extra} more concern(s) not stated in public: consult to learn them",
+                          style=palette["muted"]))
+    plain_text = "\n".join(x.plain if isinstance(x, Text) else x.renderable.plain for x in items)
+    return Group(*items), plain_text
+
+
+def unknown_line(pv: PartyView) -> Content:
+    extra = private_unknown(pv)
+    if not extra:
+        return Content("")
+    return Content.styled(f"{UNKNOWN} {extra} more concern(s) not stated in public: consult to learn them", MUTED)
+
+
+class PartyPanel(VerticalScroll, can_focus=True):
+    """One party: trust meters, risk, what is known. Scrolls; ``z`` zooms it."""
+
+    ALLOW_MAXIMIZE = True
+
+    def __init__(self, scenario: Scenario, party_id: str) -> None:
+        super().__init__(id=f"party-{party_id}", classes="party panel")
+        self.scenario = scenario
+        self.party_id = party_id
+        p = scenario.party(party_id)
+        self.border_title = plain(p.name + (f" — {p.leader}" if p.leader else ""))
+
+    def compose(self):
+        yield Static(id="party-state", classes="party-state")
+        yield Static(id="party-answer", classes="party-answer")
+        yield Static(id="party-prediction", classes="party-prediction")
+        yield Static(id="party-stances", classes="party-stances")
+
+    def on_mount(self) -> None:
+        self._state = self.query_one("#party-state", Static)
+        self._prediction = self.query_one("#party-prediction", Static)
+        self._answer = self.query_one("#party-answer", Static)
+        self._answer.display = False
+        self._stances = self.query_one("#party-stances", Static)
+        self._stances_plain: str | None = None
+
+    def show_prediction(self, view: MediatorView, pred: Prediction) -> None:
+        pv = view.party(self.party_id)
+        set_content(self._prediction, prediction_content(self.scenario, pv, pred))
+
+    def show_answer(self, answer: Responded | None) -> None:
+        """The party's answer to the last proposal (its first reason; the wire has them all)."""
+        self._answer.display = answer is not None
+        if answer is not None:
+            set_content(self._answer, answer_content(self.scenario, answer))
+
+    def update_view(self, view: MediatorView) -> None:
+        pv = view.party(self.party_id)
+        s = self.scenario
+        state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv)]
+        set_content(self._state, Content("\n").join(state))
+        group, plain_text = stance_renderable(s, pv, rich_palette(self.app))
+        if plain_text != self._stances_plain:
+            self._stances_plain = plain_text
+            self._stances.update(group)
+        self.set_class(pv.walked_out, "-walked-out")
+        self.set_class(pv.red_line_proposals >= pv.red_line_patience and not pv.walked_out, "-at-risk")
+
+    def text(self) -> str:
+        """The panel's plain text (for tests and screen readers)."""
+        parts = [self._state, self._answer, self._prediction]
+        return "\n".join([*(str(w.render()) for w in parts if w.display), self._stances_plain or ""])

@@ -1,0 +1,170 @@
+"""The proposal builder: one Select per issue, a mark per party showing how the chosen option
+sits with that party's known stance, and a detail line (full wording, each party's position)
+for the issue in focus. The screen shows each party's predicted reaction in its panel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, Select, Static
+
+from sim.model import Scenario
+from sim.view import MediatorView
+
+from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
+from .party import private_unknown
+
+MARK_LEGEND = f"{OK} their demand · {NO} their red line · ~ neither · {UNKNOWN} not known · · no stance"
+
+
+def short_name(name: str, n: int = 2) -> str:
+    return name[:n]
+
+
+def stance_mark(view: MediatorView, party_id: str, issue_id: str, option_id: str) -> tuple[str, str]:
+    """How an option sits with a party's *known* stance: (mark, style)."""
+    pv = view.party(party_id)
+    st = pv.stances.get(issue_id)
+    if st is None:
+        return (UNKNOWN, MUTED) if private_unknown(pv) else ("·", MUTED)
+    if option_id in st.red_lines:
+        return NO, f"{ERROR} bold"
+    if st.demand == option_id:
+        return OK, f"{SUCCESS} bold"
+    return "~", WARNING
+
+
+def stance_words(s: Scenario, view: MediatorView, party_id: str, issue_id: str, option_id: str) -> Content:
+    pv = view.party(party_id)
+    st = pv.stances.get(issue_id)
+    mark, style = stance_mark(view, party_id, issue_id, option_id)
+    name = Content.assemble((f"{mark} ", style), (pv.name, "bold"), ": ")
+    if st is None:
+        return Content.assemble(name, ("position not known" if private_unknown(pv) else "no stance", MUTED))
+    iss = s.issue(issue_id)
+    parts = [Content.assemble("wants ", plain(iss.option(st.demand).label))] if st.demand else []
+    if st.red_lines:
+        parts.append(Content.assemble((f"{NO} never ", ERROR),
+                                      plain("; ".join(iss.option(o).label for o in st.red_lines))))
+    return Content.assemble(name, Content(" · ").join(parts))
+
+
+class IssueRow(Horizontal):
+    def __init__(self, scenario: Scenario, issue_id: str, value: str) -> None:
+        super().__init__(classes="issue-row", id=f"row-{issue_id}")
+        self.scenario = scenario
+        self.issue_id = issue_id
+        self.value = value
+
+    def compose(self):
+        iss = self.scenario.issue(self.issue_id)
+        yield Label(plain(iss.title), classes="issue-title", markup=False)
+        options = [(Text(o.label), o.id) for o in iss.options]
+        yield Select(options, value=self.value, allow_blank=False, compact=True, id=f"select-{self.issue_id}",
+                     classes="issue-select")
+        yield Static(classes="issue-marks")
+
+
+class ProposalBuilder(Vertical):
+    """Select an option per issue; see how each sits with each party before proposing."""
+
+    ALLOW_MAXIMIZE = True
+
+    class Changed(Message):
+        """The package being built changed."""
+
+    def __init__(self, scenario: Scenario, package: dict[str, str]) -> None:
+        super().__init__(id="builder", classes="panel")
+        self.scenario = scenario
+        self._initial = dict(package)
+        self.view: MediatorView | None = None
+        self.focus_issue = scenario.issue_ids[0]
+        self.border_title = "Proposal"
+        self.border_subtitle = "tab move · enter choose · p propose"
+
+    def compose(self):
+        s = self.scenario
+        head = "".join(short_name(p.name).center(3) for p in s.parties)
+        with Horizontal(classes="issue-row issue-head"):
+            yield Label("Issue", classes="issue-title")
+            yield Label("Your option", classes="issue-select-head")
+            yield Label(plain(head), classes="issue-marks", markup=False)
+        with VerticalScroll(id="issues"):
+            for iss in s.issues:
+                yield IssueRow(s, iss.id, self._initial.get(iss.id, iss.default_option))
+        yield Static(id="issue-detail")
+
+    def on_mount(self) -> None:
+        self._selects = {i: self.query_one(f"#select-{i}", Select) for i in self.scenario.issue_ids}
+        self._rows = {i: self.query_one(f"#row-{i}", IssueRow) for i in self.scenario.issue_ids}
+        self._marks = {i: row.query_one(".issue-marks", Static) for i, row in self._rows.items()}
+        self._detail = self.query_one("#issue-detail", Static)
+
+    # ------------------------------------------------------------ package
+
+    def package(self) -> dict[str, str]:
+        out = {}
+        for iss in self.scenario.issues:
+            v = self._selects[iss.id].value
+            out[iss.id] = v if isinstance(v, str) else iss.default_option
+        return out
+
+    def changed_issues(self) -> dict[str, str]:
+        """Only the issues set away from their default (what a proposal states)."""
+        s = self.scenario
+        return {i: o for i, o in self.package().items() if o != s.issue(i).default_option}
+
+    def set_package(self, package: dict[str, str]) -> None:
+        for iss in self.scenario.issues:
+            sel = self._selects[iss.id]
+            want = package.get(iss.id, iss.default_option)
+            if sel.value != want:
+                sel.value = want
+        self.refresh_marks()
+
+    # ------------------------------------------------------------ display
+
+    def update_view(self, view: MediatorView) -> None:
+        self.view = view
+        self.refresh_marks()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.refresh_marks()
+        self.post_message(self.Changed())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        node = event.widget
+        while node is not None and not isinstance(node, IssueRow):
+            node = node.parent
+        if isinstance(node, IssueRow) and node.issue_id != self.focus_issue:
+            self.focus_issue = node.issue_id
+            self.refresh_detail()
+
+    def refresh_marks(self) -> None:
+        view = self.view
+        if view is None or not self.is_mounted:
+            return
+        s = self.scenario
+        package = self.package()
+        for iss in s.issues:
+            parts = [Content.styled(mark.center(3), style)
+                     for mark, style in (stance_mark(view, p.id, iss.id, package[iss.id]) for p in s.parties)]
+            set_content(self._marks[iss.id], Content("").join(parts))
+            self._rows[iss.id].set_class(package[iss.id] != iss.default_option, "-changed")
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        view = self.view
+        if view is None or not self.is_mounted:
+            return
+        s = self.scenario
+        i = self.focus_issue
+        option = self.package()[i]
+        iss = s.issue(i)
+        lines = [Content.assemble((iss.title + " → ", "bold"), plain(iss.option(option).label))]
+        lines.append(Content("   ").join(stance_words(s, view, p.id, i, option) for p in s.parties))
+        set_content(self._detail, Content("\n").join(lines))

@@ -1,0 +1,45 @@
+"""The negotiation screen's header: date and hour, round, time left, credibility, agreement in force."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.content import Content
+from textual.widgets import Static
+
+from sim.model import Scenario
+from sim.view import MediatorView
+
+from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, set_content
+
+
+def agreement_line(s: Scenario, view: MediatorView) -> Content:
+    if not view.agreement:
+        return Content.assemble(("In force: ", "bold"), ("no agreement yet", MUTED),
+                                (f" · outcome tiers reached 0 of {len(s.outcomes)}", MUTED))
+    changed = [i for i in s.issue_ids if view.agreement[i] != s.issue(i).default_option]
+    terms = "; ".join(f"{s.issue(i).title}: {s.issue(i).option(view.agreement[i]).label}" for i in changed)
+    tier = (Content.assemble((f"{OK} {view.tier_title}", f"{SUCCESS} bold"),
+                             f" (tier {view.tier} of {len(s.outcomes)})") if view.tier
+            else Content.styled("agreement below every outcome tier", MUTED))
+    lapse = ""
+    if view.expires:
+        soonest = min(view.expires.values())
+        lapse = f" · lapses {(s.clock.start + timedelta(hours=soonest)):%d %b %H:%M} unless renewed"
+    return Content.assemble(("In force: ", "bold"), tier, (lapse, ACCENT), " — ", plain(terms or "status quo"))
+
+
+class StatusBar(Static):
+    def __init__(self, scenario: Scenario, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def update_view(self, view: MediatorView) -> None:
+        s = self.scenario
+        left = "full round left" if view.budget > 0.75 else "half a round left"
+        first = Content.assemble(
+            (f"{view.when:%a %d %b %H:%M}", "bold"), (" · ", MUTED),
+            (f"Round {view.round + 1} of {view.max_rounds}", "bold"), (" · ", MUTED),
+            left, (" · ", MUTED), ("credibility ", ""), meter(view.credibility, 6),
+        )
+        set_content(self, Content("\n").join([first, agreement_line(s, view)]))

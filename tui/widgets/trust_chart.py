@@ -1,0 +1,90 @@
+"""Trust over time: one labelled sparkline per ordered pair, on a fixed 0–1 scale.
+
+Textual's stock Sparkline scales each series between its own min and max, which would make a
+drop from 0.60 to 0.58 look like a collapse; trust needs the absolute scale, so this
+Sparkline draws one bar per round against 0–1.
+"""
+
+from __future__ import annotations
+
+from rich.color import Color as RichColor
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Label, Sparkline
+
+from sim.model import MEDIATOR, Scenario
+
+from .common import MUTED, level_style, plain
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+class _FixedScale:
+    def __init__(self, data: list[float], width: int, height: int, low: RichColor, high: RichColor):
+        self.data, self.width, self.height, self.low, self.high = data, width, height, low, high
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        data = self.data[-self.width:] if self.width else []
+        steps = len(BARS) * self.height
+        for row in reversed(range(self.height)):
+            for v in data:
+                v = max(0.0, min(1.0, v))
+                level = int(round(v * (steps - 1)))
+                lo, hi = row * len(BARS), (row + 1) * len(BARS)
+                if level < lo:
+                    yield Segment(" ")
+                    continue
+                ch = "█" if level >= hi else BARS[level - lo]
+                colour = Color.from_rich_color(self.low).blend(Color.from_rich_color(self.high), v)
+                yield Segment(ch, Style(color=colour.rich_color))
+            pad = self.width - len(data)
+            if pad > 0:
+                yield Segment(" " * pad)
+            if row:
+                yield Segment.line()
+
+
+class TrustSparkline(Sparkline):
+    """A Sparkline of trust values (0–1), one bar per round, absolute scale."""
+
+    def render(self):
+        data = list(self.data or [])
+        _, base = self.background_colors
+        low = base + self.get_component_styles("sparkline--min-color").color
+        high = base + self.get_component_styles("sparkline--max-color").color
+        return _FixedScale(data, self.size.width, max(1, self.size.height), low.rich_color, high.rich_color)
+
+
+def pair_label(s: Scenario, a: str, b: str) -> str:
+    def name(x: str) -> str:
+        return s.mediator.name if x == MEDIATOR else s.party(x).name
+
+    return f"{name(a)} → {name(b)}"
+
+
+class TrustChart(Vertical):
+    """Every trust pair: label, start → end numbers, and the sparkline."""
+
+    def __init__(self, scenario: Scenario, series: dict[tuple[str, str], list[float]], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.series = series
+
+    def compose(self):
+        s = self.scenario
+        width = max((len(pair_label(s, a, b)) for a, b in self.series), default=10)
+        for (a, b), vals in self.series.items():
+            start = s.party(a).trust.get(b, 0.5)
+            end = vals[-1] if vals else start
+            low = min([start, *vals])
+            arrow = "↓" if end < start - 1e-9 else "↑" if end > start + 1e-9 else "="
+            with Horizontal(classes="trust-row"):
+                yield Label(plain(pair_label(s, a, b).ljust(width)), classes="trust-label", markup=False)
+                yield Label(Content.assemble(f"{start:.2f} {arrow} ", (f"{end:.2f}", level_style(end))),
+                            classes="trust-numbers")
+                yield TrustSparkline(vals, classes="trust-spark")
+                yield Label(Content.styled(f" low {low:.2f}", MUTED), classes="trust-low")

@@ -1,0 +1,120 @@
+"""The news wire: the event log, one plain-text line per event from :func:`sim.transcript.line`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import RichLog
+
+from sim import transcript
+from sim.events import (
+    AgreementLapsed,
+    AgreementReached,
+    Consulted,
+    Ended,
+    Event,
+    Incident,
+    LeverUsed,
+    Responded,
+    RoundStarted,
+    Shifted,
+    TierChanged,
+    TrustChanged,
+    Walkout,
+)
+from sim.model import Scenario
+
+from .common import rich_palette, round_when
+
+
+def event_style(e: Event) -> str:
+    """The palette key an event's line is drawn in (the line itself carries ✓ ✗ ! marks)."""
+    match e:
+        case Responded(accept=True) | AgreementReached():
+            return "success"
+        case Responded() | Walkout():
+            return "error"
+        case Incident() | AgreementLapsed():
+            return "warning"
+        case TrustChanged() | Shifted():
+            return "muted"
+        case Consulted() | LeverUsed():
+            return "accent"
+        case TierChanged() | Ended():
+            return "primary"
+    return ""
+
+
+def round_rule(scenario: Scenario, e: RoundStarted) -> str:
+    when = round_when(scenario, e.round)
+    return f"── Round {e.round + 1} · {when:%a %d %b} ──"
+
+
+def event_texts(scenario: Scenario, events: Iterable[Event], palette: dict[str, Style]) -> list[Text]:
+    """Rich Text lines for events: the hour, then the transcript's own line (plain text).
+
+    A trust change or shift at the same moment as the event before it (its cause) is appended
+    to that event's line, dimmed, so consequences read with their cause."""
+    out: list[Text] = []
+    previous: Event | None = None
+    for e in events:
+        if isinstance(e, RoundStarted):
+            out.append(Text(round_rule(scenario, e), style=palette["muted"]))
+            previous = None
+            continue
+        line = transcript.line(scenario, e)
+        if line is None:
+            continue
+        if isinstance(e, TrustChanged | Shifted) and previous is not None and out and abs(previous.t - e.t) < 1e-9:
+            out[-1].append_text(Text(" · " + line.strip(), style=palette["muted"]))
+            continue
+        previous = e
+        when = scenario.clock.start + timedelta(hours=e.t)
+        text = Text(f"{when:%H:%M} ", style=palette["muted"])
+        body = Text(line, style=palette.get(event_style(e), ""))
+        if isinstance(e, AgreementReached | Walkout | Ended | TierChanged):
+            body.stylize("bold")
+        text.append_text(body)
+        out.append(text)
+    return out
+
+
+class NewsWire(RichLog):
+    """A RichLog fed with events; keeps the plain lines it shows (for tests and export)."""
+
+    def __init__(self, scenario: Scenario, **kwargs) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=8, **kwargs)
+        self.scenario = scenario
+        self.texts: list[Text] = []
+        self._wrapped_at = 0
+
+    @property
+    def plain_lines(self) -> list[str]:
+        return [t.plain for t in self.texts]
+
+    def add_events(self, events: Iterable[Event]) -> None:
+        for text in event_texts(self.scenario, events, rich_palette(self.app)):
+            self.texts.append(text)
+            self.write(text)
+
+    def note(self, text: str, style: str = "accent") -> None:
+        """A line of the TUI's own (a hint, a save): plain text, styled."""
+        t = Text("» " + text, style=rich_palette(self.app).get(style, ""))
+        self.texts.append(t)
+        self.write(t)
+
+    def on_resize(self) -> None:
+        """RichLog wraps lines once, when written: re-wrap them all for the new width."""
+        width = self.scrollable_content_region.width
+        if width == self._wrapped_at or not self._size_known:
+            return
+        self._wrapped_at = width
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        self.clear()
+        for t in self.texts:
+            self.write(t, scroll_end=True)
