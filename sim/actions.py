@@ -9,6 +9,7 @@ A moves file is YAML::
       - consult: russia
       - lever: pause_intel
       - wait                            # or {wait: 3} for several rounds
+      - hint                            # the Nash package of what the mediator knows (no time)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .model import Path, RefProblem, Scenario, Slug, suggest
+
+KINDS = ("propose", "consult", "lever", "wait", "hint")
 
 
 class Action(BaseModel):
@@ -30,25 +33,29 @@ class Action(BaseModel):
     consult: Slug | None = None
     lever: Slug | None = None
     wait: Annotated[int, Field(ge=1, le=1000)] | None = None
+    hint: Literal[True] | None = None
+    """Ask for a hint (the Nash package of what the mediator knows); takes no game time."""
 
     @model_validator(mode="before")
     @classmethod
-    def _bare_wait(cls, data: Any) -> Any:
+    def _bare_words(cls, data: Any) -> Any:
         if data == "wait":
             return {"wait": 1}
+        if data == "hint":
+            return {"hint": True}
         return data
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Action:
-        set_ = [k for k in ("propose", "consult", "lever", "wait") if getattr(self, k) is not None]
+        set_ = [k for k in KINDS if getattr(self, k) is not None]
         if len(set_) != 1:
             raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
-                             "lever: LEVER, wait")
+                             "lever: LEVER, wait, hint")
         return self
 
     @property
-    def kind(self) -> Literal["propose", "consult", "lever", "wait"]:
-        for k in ("propose", "consult", "lever", "wait"):
+    def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint"]:
+        for k in KINDS:
             if getattr(self, k) is not None:
                 return k  # type: ignore[return-value]
         raise AssertionError("unreachable: validated to have one kind")
@@ -57,6 +64,8 @@ class Action(BaseModel):
         """The compact YAML/JSON form (``'wait'`` for a one-round wait)."""
         if self.wait == 1:
             return "wait"
+        if self.hint:
+            return "hint"
         return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
@@ -66,6 +75,8 @@ class Action(BaseModel):
             return f"consult {self.consult}"
         if self.lever is not None:
             return f"lever {self.lever}"
+        if self.hint:
+            return "hint"
         return "wait" if self.wait == 1 else f"wait {self.wait}"
 
 
@@ -83,6 +94,10 @@ def lever(lever_id: str) -> Action:
 
 def wait(rounds: int = 1) -> Action:
     return Action(wait=rounds)
+
+
+def hint() -> Action:
+    return Action(hint=True)
 
 
 class Moves(BaseModel):

@@ -167,15 +167,12 @@ def json_schema() -> dict:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from .saves import atomic_write_text
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        atomic_write_text(Path(path), text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 @main.command()
@@ -294,14 +291,8 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
         atomic_write(json_out, jsonl(session))
         err.print(f"wrote {json_out}")
     if report is not None:
-        atomic_write(report, markdown_report(session, report_extras(session)))
+        atomic_write(report, markdown_report(session))
         err.print(f"wrote {report}")
-
-
-def report_extras(session: Any) -> dict[str, str]:
-    from .domain import nash_distance_text
-
-    return {"Distance from the Nash bargaining package": nash_distance_text(session)}
 
 
 def print_summary(session: Any) -> None:

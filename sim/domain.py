@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import Domain, nash_point
 from .model import Scenario
-from .view import ASSUMED_RESERVATION, ASSUMED_WEIGHT, MediatorView
+from .view import ASSUMED_RESERVATION, MediatorView
 
 
 def domain_from_scenario(s: Scenario, session=None) -> Domain:
@@ -42,7 +42,7 @@ def domain_from_scenario(s: Scenario, session=None) -> Domain:
 
 
 def domain_from_view(view: MediatorView) -> Domain:
-    """The domain as the mediator can estimate it from public and revealed information."""
+    """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`)."""
     s = view.scenario
     m = len(view.parties)
     contrib = [np.zeros((m, len(i.options))) for i in s.issues]
@@ -50,21 +50,13 @@ def domain_from_view(view: MediatorView) -> Domain:
     index = {i: n for n, i in enumerate(s.issue_ids)}
     res = []
     for p, pv in enumerate(view.parties):
-        revealed_w = [st.weight for st in pv.stances.values() if st.revealed and st.weight is not None]
-        mean_w = sum(revealed_w) / len(revealed_w) if revealed_w else ASSUMED_WEIGHT
-        rows = {}
+        beliefs = view.beliefs(pv.id)
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        for issue_id, (w, vals, _) in beliefs.items():
+            contrib[index[issue_id]][p] = np.array([vals[o] for o in s.issue(issue_id).option_ids]) * w / total
         for issue_id, st in pv.stances.items():
-            iss = s.issue(issue_id)
-            if st.revealed and st.values is not None and st.weight is not None:
-                rows[issue_id] = (st.weight, [st.values.get(o, 0.0) for o in iss.option_ids])
-            elif st.demand is not None:
-                rows[issue_id] = (mean_w, [100.0 if o == st.demand else 0.0 if o in st.red_lines else 50.0
-                                           for o in iss.option_ids])
             for o in st.red_lines:
-                red[index[issue_id]][p, iss.option_ids.index(o)] = True
-        total = sum(w for w, _ in rows.values()) or 1.0
-        for issue_id, (w, vals) in rows.items():
-            contrib[index[issue_id]][p] = np.array(vals) * w / total
+                red[index[issue_id]][p, s.issue(issue_id).option_ids.index(o)] = True
         res.append(pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION)
     return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), s.party_ids, tuple(contrib), tuple(red),
                   np.array(res, dtype=float))

@@ -31,6 +31,7 @@ from .events import (
     Consulted,
     Ended,
     Event,
+    Hinted,
     Incident,
     LeverUsed,
     Proposed,
@@ -68,7 +69,7 @@ def scenario_hash(s: Scenario) -> str:
 
 class _PartyState:
     __slots__ = ("party", "reservation", "weights", "trust", "red_line_count", "low_rounds", "revealed",
-                 "reservation_known", "walked_out", "cited")
+                 "reservation_known", "walked_out", "cited", "last_response")
 
     def __init__(self, s: Scenario, p: Party):
         self.party = p
@@ -82,6 +83,8 @@ class _PartyState:
         self.walked_out = False
         # Red lines the party has cited in its responses (issue -> options): known to the mediator.
         self.cited: dict[str, list[str]] = {}
+        # (package, utility, threshold, round) of its latest response: said in the open.
+        self.last_response: tuple[dict[str, str], float, float, int] | None = None
 
 
 class Session:
@@ -154,6 +157,12 @@ class Session:
         assert self._pending is not None
         self.actions.append(action)
         first = len(self.events)
+        if action.hint:
+            # Advice, not a move: no game time passes and the simpy process keeps waiting.
+            from .domain import known_nash_package
+
+            self._emit(Hinted, package=known_nash_package(self.view()))
+            return self.events[first:]
         pending, self._pending = self._pending, None
         pending.succeed(action)
         self._advance()
@@ -168,7 +177,7 @@ class Session:
             known, hidden = self._known(p, st)
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in st.trust.items()}, known,
                                      round(st.reservation, 4) if st.reservation_known else None, hidden,
-                                     st.walked_out, st.red_line_count, p.red_line_patience))
+                                     st.walked_out, st.red_line_count, p.red_line_patience, st.last_response))
         levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self.uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
         title = s.outcomes[self.tier - 1].title if self.tier else "no agreement tier"
@@ -363,6 +372,7 @@ class Session:
             self._emit(Responded, party=pid, accept=ok, utility=round(u, 4), threshold=round(tau, 4),
                        reasons=neg.reasons(s, st.party, st.weights, package, ok, u, tau), red_lines=tuple(hit))
             accepts.append(ok)
+            st.last_response = (package, round(u, 4), round(tau, 4), self.round)
             for ref in hit:
                 i, o = ref.split(".", 1)
                 if o not in st.cited.setdefault(i, []):

@@ -126,6 +126,14 @@ class Consulted(Event):
 
 
 @dataclass(frozen=True)
+class Hinted(Event):
+    """The mediator asked for a hint: the Nash package of what it knows (None: it sees no deal)."""
+
+    kind: ClassVar[str] = "hint"
+    package: dict[str, str] | None
+
+
+@dataclass(frozen=True)
 class Waited(Event):
     kind: ClassVar[str] = "wait"
 
@@ -163,7 +171,7 @@ class Ended(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in (RoundStarted, Proposed, Responded, AgreementReached, AgreementLapsed, Incident,
-                              TrustChanged, Shifted, LeverUsed, Consulted, Waited, Walkout, TierChanged, Ended)
+                              TrustChanged, Shifted, LeverUsed, Consulted, Hinted, Waited, Walkout, TierChanged, Ended)
 }
 
 

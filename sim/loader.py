@@ -198,6 +198,10 @@ def _check_events(text: str, name: str) -> None:
         raise LoadError([Problem(name, 1, 1, "YAML nesting is too deep to read: flatten the structure")]) from None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline (and CR, which YAML folds away)."""
+
+
 class _Builder:
     def __init__(self, name: str):
         self.loc = Locator(name)
@@ -235,6 +239,12 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # pydantic parses dates itself
         if node.tag in CORE_TAGS:
+            bad = _CONTROL.search(node.value)
+            if bad:
+                self.problems.append(Problem(self.loc.file, *_mark(node.start_mark),
+                                             f"control character U+{ord(bad.group()):04X} in text: remove it "
+                                             "(terminal escapes are not allowed in scenario text)"))
+                return None
             try:
                 return self.ctor.construct_object(node)
             except (yaml.YAMLError, ValueError) as exc:

@@ -55,6 +55,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Temp file in the same folder + fsync + rename: a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report or save is an ordinary file
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -18,6 +18,7 @@ from .events import (
     Consulted,
     Ended,
     Event,
+    Hinted,
     Incident,
     LeverUsed,
     Proposed,
@@ -118,6 +119,10 @@ def line(s: Scenario, e: Event) -> str | None:
             return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(d)
         case Waited():
             return f"{s.mediator.name} waits."
+        case Hinted(package=p):
+            if p is None:
+                return "Hint: from what you know, no package meets every party's estimated needs yet."
+            return f"Hint (Nash package of what you know): {package_text(s, p)}"
         case Walkout(party=pid, reason=why):
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {why}"
         case TierChanged(title=title, level=lv):
@@ -157,11 +162,34 @@ def trust_series(session: Session) -> dict[tuple[str, str], list[float]]:
     return series
 
 
-def markdown_report(session: Session, extra: dict[str, str] | None = None) -> str:
-    """The debrief as Markdown: tier and how long it held, incidents, surplus, timeline, questions.
+def analysis_sections(session: Session, forecast_runs: int = 200) -> dict[str, str]:
+    """The debrief's analytic sections: distance from the full-information Nash package, the
+    durability forecast of the agreement in force, and the hints the mediator asked for."""
+    from .domain import nash_distance_text
+    from .forecast import describe, durability
 
-    ``extra`` adds titled sections (e.g. the distance from the Nash package, hints used).
+    s = session.scenario
+    out = {"Distance from the Nash bargaining package": nash_distance_text(session)}
+    if session.agreement and session.end_reason != "walkout" and forecast_runs:
+        d = durability(s, session.seed, session.actions, runs=forecast_runs)
+        if d is not None:
+            out["Durability forecast"] = (f"If the talks stopped here and nobody renewed anything "
+                                          f"({d.runs} simulated futures): {describe(d)}")
+    hints = [e for e in session.events if isinstance(e, Hinted)]
+    if hints:
+        out["Hints used"] = "\n".join(f"- `{stamp(s, e)}` {_md(line(s, e) or '')}" for e in hints)
+    else:
+        out["Hints used"] = "None."
+    return out
+
+
+def markdown_report(session: Session, extra: dict[str, str] | None = None, forecast_runs: int = 200) -> str:
+    """The debrief as Markdown: tier and how long it held, incidents, surplus, the distance
+    from the Nash package, durability, hints, timeline, history and questions.
+
+    ``extra`` adds titled sections. The CLI's ``--report`` and the TUI's export both call this.
     """
+    extra = {**analysis_sections(session, forecast_runs), **(extra or {})}
     s = session.scenario
     end = next((e for e in reversed(session.events) if isinstance(e, Ended)), None)
     view = session.view()

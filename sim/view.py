@@ -3,8 +3,9 @@
 A :class:`MediatorView` is a frozen snapshot the TUI renders and policies decide from.
 Predictions use only this knowledge: for a stance not yet revealed, the mediator assumes
 the stated demand is worth 100, a stated red line 0, any other option 50, and a weight equal
-to the mean of the weights revealed so far (10 before any); private stances not yet revealed
-are invisible; an unknown reservation is taken as 50 and concession as linear (β = 1).
+to the mean of the weights revealed so far (10 before any); issues a party has said nothing
+about share the weight of its hidden private stances, with a mild preference for the
+default; an unknown reservation is taken as 50 and concession as linear (β = 1).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .negotiation import effective_trust, threshold
 
 ASSUMED_RESERVATION = 50.0
 ASSUMED_WEIGHT = 10.0
+ASSUMED_DEFAULT_VALUE = 60.0
+ASSUMED_CHANGE_VALUE = 40.0
 MARGIN = 5.0
 """Points either side of the estimated threshold where a prediction stays 'unsure'."""
 
@@ -53,6 +56,8 @@ class PartyView:
     walked_out: bool
     red_line_proposals: int
     red_line_patience: int
+    last_response: tuple[dict[str, str], float, float, int] | None = None
+    """(package, utility, threshold, round) the party stated when it last responded."""
 
 
 @dataclass(frozen=True)
@@ -99,25 +104,65 @@ class MediatorView:
         return next(p for p in self.parties if p.id == party_id)
 
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
-        """Estimated (utility, threshold) of a full package for a party, from known information."""
+        """Estimated (utility, threshold) of a full package for a party, from known information.
+
+        Once the party has answered a proposal, its stated utility and threshold calibrate the
+        estimate: the model's error on that package is assumed to carry over, and its stated
+        threshold (which only falls as the rounds pass, unless trust breaks) is taken as is.
+        """
+        u, tau = self._model_estimate(party_id, package)
+        last = self.party(party_id).last_response
+        if last is None:
+            return u, tau
+        said_pkg, said_u, said_tau, _ = last
+        u0, _ = self._model_estimate(party_id, said_pkg)
+        return min(100.0, max(0.0, u + said_u - u0)), said_tau
+
+    def beliefs(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
+        """The mediator's model of a party: issue -> (weight, value per option, best value).
+
+        Revealed stances are known exactly. A public stance not yet revealed counts its stated
+        demand 100, its known red lines 0 and anything else 50, at the mean revealed weight.
+        Issues the party has said nothing about share the weight of its still-hidden private
+        stances, with a preference for leaving them alone (default 60, another option 40, and
+        0 for what a counterpart demands in public: in a conflict, one side's demand is
+        likely the other's cost).
+        """
         pv = self.party(party_id)
+        s = self.scenario
         revealed_w = [st.weight for st in pv.stances.values() if st.revealed and st.weight is not None]
         mean_w = sum(revealed_w) / len(revealed_w) if revealed_w else ASSUMED_WEIGHT
-        num = den = 0.0
-        asp_num = 0.0
+        out: dict[str, tuple[float, dict[str, float], float]] = {}
+        public_hidden = 0
         for i, st in pv.stances.items():
+            opts = s.issue(i).option_ids
             if st.revealed and st.values is not None and st.weight is not None:
-                w, vals = st.weight, st.values
-                v = vals.get(package[i], 0.0)
+                vals = {o: st.values.get(o, 0.0) for o in opts}
                 best = vals.get(st.demand, 0.0) if st.demand else max(vals.values(), default=0.0)
+                out[i] = (st.weight, vals, best)
             elif st.demand is not None:
-                w = mean_w
-                opt = package[i]
-                v = 100.0 if opt == st.demand else 0.0 if opt in st.red_lines else 50.0
-                best = 100.0
-            else:
-                continue
-            num += w * v
+                public_hidden += 1
+                out[i] = (mean_w, {o: 100.0 if o == st.demand else 0.0 if o in st.red_lines else 50.0
+                                   for o in opts}, 100.0)
+        private_hidden = max(0, pv.hidden - public_hidden)
+        unknown = [i for i in s.issue_ids if i not in out]
+        if private_hidden and unknown:
+            w = mean_w * private_hidden / len(unknown)
+            for i in unknown:
+                iss = s.issue(i)
+                lines = pv.stances[i].red_lines if i in pv.stances else ()
+                # What a counterpart demands in public is assumed to cost this party most.
+                rivals = {o.stances[i].demand for o in self.parties if o.id != party_id and i in o.stances}
+                out[i] = (w, {o: 0.0 if o in lines or o in rivals else ASSUMED_DEFAULT_VALUE
+                              if o == iss.default_option else ASSUMED_CHANGE_VALUE for o in iss.option_ids},
+                          ASSUMED_DEFAULT_VALUE)
+        return out
+
+    def _model_estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
+        pv = self.party(party_id)
+        num = den = asp_num = 0.0
+        for i, (w, vals, best) in self.beliefs(party_id).items():
+            num += w * vals[package[i]]
             asp_num += w * best
             den += w
         u = num / den if den else 50.0
@@ -129,7 +174,8 @@ class MediatorView:
         trust.setdefault(MEDIATOR, 0.5)
         teff = effective_trust(s, party, trust, self.credibility, others)
         r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
-        tau = threshold(r, aspiration, self.round, self.max_rounds, 1.0, party.distrust_penalty, teff)
+        tau = threshold(r, aspiration, min(self.round, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
+                        party.distrust_penalty, teff)
         return u, tau
 
     def predict(self, package: dict[str, str]) -> dict[str, Prediction]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sim.actions import load_moves
+from sim.actions import consult, load_moves
 from sim.analysis import nash_point
 from sim.cli import main
 from sim.domain import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
@@ -40,15 +40,22 @@ def test_domain_from_view_uses_only_public_knowledge():
     session = Session(s, 0)
     dom = domain_from_view(session.view())
     north = s.party_ids.index("north")
-    # North's pier stance is private: before any consultation it contributes nothing.
-    assert not dom.contrib[s.issue_ids.index("pier")][north].any()
+    pier = s.issue_ids.index("pier")
+    cancelled = s.issue("pier").option_ids.index("cancelled")
+    # North's pier stance is private: before any consultation the mediator assumes North
+    # prefers the default and dislikes what South demands in public (cancelling it).
+    before = dom.contrib[pier][north]
+    assert before[cancelled] == 0 and before[0] > before[1] > 0
+    assert not dom.red_lines[pier][north, cancelled], "a private red line is unknown"
     assert dom.reservation[north] == 50.0, "unknown reservations are assumed 50"
-    session.act(__import__("sim.actions", fromlist=["consult"]).consult("north"))
-    session.act(__import__("sim.actions", fromlist=["consult"]).consult("north"))
+    session.act(consult("north"))
+    session.act(consult("north"))
     dom = domain_from_view(session.view())
-    assert dom.contrib[s.issue_ids.index("pier")][north].any()
+    w = {i: st.weight for i, st in s.party("north").stances.items()}
+    expected = [w["pier"] * v / sum(w.values()) for v in (50, 100, 0)]
+    assert dom.contrib[pier][north] == pytest.approx(expected)
     assert dom.reservation[north] == 40.0
-    assert dom.red_lines[s.issue_ids.index("pier")][north, s.issue("pier").option_ids.index("cancelled")]
+    assert dom.red_lines[pier][north, cancelled]
 
 
 def test_analyze_flagship_json_and_table():

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import negotiation as neg
-from sim.actions import Action, consult, lever, propose, wait
+from sim.actions import Action, consult, hint, lever, propose, wait
 from sim.engine import ActionRefused, Session
 from sim.events import (
     AgreementLapsed,
@@ -234,6 +234,17 @@ def test_levers_cost_credibility_and_run_out(mini):
         s.act(Action(propose={"pase": "energy"}))
 
 
+def test_a_hint_takes_no_time_and_replays(mini):
+    s = Session(mini, seed=3)
+    s.act(consult("a"))
+    now, pending = s.env.now, s.awaiting
+    evs = s.act(hint())
+    assert [e.kind for e in evs] == ["hint"] and s.env.now == now and s.awaiting == pending
+    assert evs[0].package is None or set(evs[0].package) == set(mini.issue_ids)
+    assert Action.model_validate("hint") == hint() and hint().to_data() == "hint"
+    assert jsonl(Session(mini, seed=3, actions=s.actions)) == jsonl(s)
+
+
 def test_cited_red_lines_become_known(mini):
     s = Session(mini, seed=1)
     assert "aid" not in s.view().party("b").stances or not s.view().party("b").stances["aid"].red_lines
@@ -295,6 +306,7 @@ _action = st.one_of(
     st.builds(lambda p: consult(p), st.sampled_from(["a", "b"])),
     st.just(wait()),
     st.just(lever("push")),
+    st.just(hint()),
     st.builds(lambda p, m, a: Action(propose={"pause": p, "monitor": m, "aid": a}),
               st.sampled_from(["none", "energy", "wide"]), st.sampled_from(["none", "yes"]),
               st.sampled_from(["continue", "stop"])),

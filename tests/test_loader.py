@@ -317,3 +317,10 @@ def test_random_bytes_never_raise_anything_but_located_errors(tmp_path, data):
     p.write_bytes(data)
     with pytest.raises(LoadError):
         load_scenario(p)
+
+
+def test_control_characters_in_text_are_refused(tmp_path, template_text):
+    text = template_text.replace("title: A harbour dispute (example)", 'title: "A harbour \\e[2J dispute"')
+    problems = errors_of(write(tmp_path, text))
+    assert any("control character U+001B" in p.message for p in problems)
+    assert problems[0].line == line_of(text, "title:")

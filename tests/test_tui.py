@@ -14,7 +14,7 @@ import pytest
 import yaml
 from textual.widgets import OptionList, RichLog, Static, TabbedContent
 
-from sim import actions, loader, saves
+from sim import actions, loader, saves, transcript
 from sim.engine import Session
 from sim.events import Proposed
 from sim.loader import LoadError
@@ -157,9 +157,18 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         await pilot.press("w")
         assert f"{s.mediator.name} waits." in log_text(neg.wire)
 
+        # a hint: the Nash package of what the mediator knows goes into the builder, no time passes
+        now = neg.session.env.now
+        await pilot.press("h")
+        hinted = neg.session.events[-1]
+        assert hinted.kind == "hint" and neg.session.env.now == now
+        assert "Hint" in log_text(neg.wire)
+        if hinted.package is not None:
+            assert s.complete(neg.builder.package()) == hinted.package
+
         # autosaved after every action
         save = saves.read(saves.default_save_path(s, 0))
-        assert len(save.actions) == 4
+        assert len(save.actions) == 5
 
         for _ in range(s.clock.max_rounds + 5):
             if not isinstance(app.screen, NegotiationScreen):
@@ -180,6 +189,12 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
             assert p.name in surplus
             pkg = session.agreement or s.default_package
             assert f"{session.utility(p.id, pkg) - session.reservation(p.id):+.1f}" in surplus
+
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        nash = static_text(debrief.query_one("#nash", Static))
+        assert "Nash bargaining package" in nash and "Hints used: 1" in nash
+        assert "Durability forecast" in static_text(debrief.query_one("#forecast", Static))
 
         tabs = debrief.query_one(TabbedContent)
         tabs.active = "tab-trust"
@@ -208,8 +223,11 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
             assert norm(q) in questions
 
         await pilot.press("e")
+        await app.workers.wait_for_complete()
         exported = tmp_path / export_name(session)
-        assert exported.read_text(encoding="utf-8").startswith("# Debrief")
+        report = exported.read_text(encoding="utf-8")
+        assert report.startswith("# Debrief") and "## Hints used" in report
+        assert report == transcript.markdown_report(session), "the same report as `mediate run --report`"
 
         await pilot.press("n")
         assert isinstance(app.screen, PickerScreen)
@@ -380,7 +398,6 @@ def evil_scenario(tmp_path: Path) -> Path:
     data["issues"][0]["options"][1]["label"] = "Shared [b]grounds[/b]"
     data["mediator"]["levers"][0]["label"] = "Grant [@click=app.quit]now[/]"
     data["parties"][0]["stances"]["fishing"]["quote"]["text"] = "The grounds [b]have[/b] always been ours"
-    data["issues"][1]["title"] = "The pier\x1b]0;pwned\x07\x1b[2J"  # YAML "\e" escapes reach the model
     path = tmp_path / "evil.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -418,8 +435,6 @@ async def test_scenario_text_is_shown_literally_never_as_markup(tmp_path):
         assert "Shared [b]grounds[/b]" in static_text(neg.query_one("#issue-detail", Static))
         await pilot.press("p")
         assert "Shared [b]grounds[/b]" in log_text(neg.wire)
-        shot = app.export_screenshot()
-        assert "The pier]0;p" in shot_text(app) and "\x1b" not in shot and "\x07" not in shot
         await pilot.press("l")
         assert isinstance(app.screen, ChoiceModal)
         assert "Grant [@click=app.quit]now[/]" in shot_text(app)

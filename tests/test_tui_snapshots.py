@@ -57,6 +57,8 @@ def played_session() -> Session:
 
 async def _quiet(pilot) -> None:
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the debrief's durability forecast
+    await pilot.pause()
     pilot.app.clear_notifications()
     await pilot.pause()
 

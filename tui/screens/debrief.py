@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -117,6 +118,47 @@ def history_blocks(session: Session) -> list[tuple[str, Content]]:
     return out
 
 
+def nash_lines(session: Session) -> list[Content]:
+    """The agreement beside the full-information Nash package, and the hints used."""
+    from sim.domain import nash_distance
+    from sim.events import Hinted
+
+    s = session.scenario
+    out = [Content(""), Content.styled("Beside the Nash bargaining package (full information, max Π(U − R))",
+                                       "bold")]
+    d = nash_distance(session)
+    if d is None:
+        out.append(Content.styled("  No package meets every party's walk-away point now: there is no Nash package.",
+                                  MUTED))
+    else:
+        changed = [i for i in s.issue_ids if d["nash"][i] != s.issue(i).default_option]
+        for i in changed:
+            out.append(Content.assemble("  ", plain(s.issue(i).title), ": ", plain(s.issue(i).option(d["nash"][i]).label)))
+        same = len(s.issues) - len(d["issues_differ"])
+        out.append(Content.assemble(("  Your result matches it on ", MUTED), (f"{same} of {len(s.issues)}", "bold"),
+                                    (" issues.", MUTED)))
+        for p in s.parties:
+            gap = d["utility_gap"][p.id]
+            gap = 0.0 if abs(gap) < 0.05 else gap
+            out.append(Content.assemble("  ", plain(p.name), f": Nash {d['nash_utility'][p.id]:.1f}, yours ",
+                                        f"{d['nash_utility'][p.id] + gap:.1f} ", (f"({gap:+.1f})", MUTED)))
+    hints = sum(1 for e in session.events if isinstance(e, Hinted))
+    out.append(Content.assemble(("Hints used: ", "bold"), str(hints)))
+    return out
+
+
+def forecast_text(session: Session) -> Content:
+    from sim.forecast import describe, durability
+
+    if not session.agreement or session.end_reason == "walkout":
+        return Content.styled("Durability forecast: no agreement in force to forecast.", MUTED)
+    d = durability(session.scenario, session.seed, session.actions, runs=200)
+    if d is None:
+        return Content.styled("Durability forecast: not available.", MUTED)
+    return Content.assemble(("Durability forecast ", "bold"),
+                            (f"(if nobody renewed anything, {d.runs} simulated futures): ", MUTED), describe(d))
+
+
 class DebriefScreen(Screen):
     BINDINGS = [
         Binding("e", "export", "Export"),
@@ -145,6 +187,8 @@ class DebriefScreen(Screen):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content("\n").join(outcome_lines(session)), id="outcome")
                     yield Static(Content("\n").join(surplus_lines(session)), id="surplus")
+                    yield Static(Content("\n").join(nash_lines(session)), id="nash")
+                    yield Static(Content.styled("Durability forecast: simulating futures…", MUTED), id="forecast")
             with TabPane("Trust", id="tab-trust"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled("Trust at the end of each round (0 to 1, one bar per round)",
@@ -177,15 +221,24 @@ class DebriefScreen(Screen):
         events = [e for e in self.session.events if not isinstance(e, TrustChanged | Shifted)]
         self.query_one("#timeline", NewsWire).add_events(events)
         self.query_one("#debrief-tabs Tabs").focus()
+        self.forecast()
 
+    @work(thread=True, exclusive=True, group="forecast")
+    def forecast(self) -> None:
+        """Monte Carlo of the agreement's future: a few hundred replays, so off the UI thread."""
+        text = forecast_text(self.session)
+        self.app.call_from_thread(self.query_one("#forecast", Static).update, text)
+
+    @work(thread=True, exclusive=True, group="export")
     def action_export(self) -> None:
         path = Path.cwd() / export_name(self.session)
         try:
             saves.atomic_write_text(path, transcript.markdown_report(self.session))
         except OSError as exc:
-            self.notify(f"Could not write {path}: {exc}", title="Export failed", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"Could not write {path}: {exc}", title="Export failed",
+                                      severity="error", markup=False)
             return
-        self.notify(f"Wrote {path.name}", title="Exported", markup=False)
+        self.app.call_from_thread(self.notify, f"Wrote {path.name}", title="Exported", markup=False)
 
     def action_new_game(self) -> None:
         self.app.pop_screen()

@@ -4,9 +4,8 @@ Every action goes through :meth:`NegotiationScreen.act`: the engine runs it sync
 (well under 10 ms), the new events go to the wire, the panels redraw, the session is
 autosaved, and when the game is over the debrief replaces this screen.
 
-Adding a binding (e.g. ``h`` hint once ``sim.analysis`` offers one) takes one ``Binding`` in
-``BINDINGS`` and one ``action_*`` method that calls :meth:`note` (a line on the wire) or
-:meth:`act`.
+Adding a binding takes one ``Binding`` in ``BINDINGS`` and one ``action_*`` method that
+calls :meth:`note` (a line on the wire) or :meth:`act`, as ``h`` (hint) does.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ class NegotiationScreen(Screen):
         Binding("c", "consult", "Consult"),
         Binding("l", "lever", "Lever"),
         Binding("w", "wait", "Wait"),
+        Binding("h", "hint", "Hint"),
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
         Binding("s", "save", "Save"),
@@ -63,6 +63,8 @@ class NegotiationScreen(Screen):
         "consult": "Consult a party: learn its walk-away point and its weightiest hidden stance (half a round)",
         "lever": "Use one of the mediator's levers: pressure or assurance, at a cost in credibility (half a round)",
         "wait": "Let a round pass without acting",
+        "hint": "Suggest the Nash package of what you know and load it into the builder (no time passes; "
+                "hints are listed in the debrief)",
         "reset": "Reset the builder to the agreement in force (or the status quo)",
         "zoom": "Zoom the focused panel to the whole screen (esc to restore)",
         "save": "Save now (the game also saves itself after every action)",
@@ -214,6 +216,17 @@ class NegotiationScreen(Screen):
 
     def action_wait(self) -> None:
         self.act(actions.wait())
+
+    def action_hint(self) -> None:
+        if not self.act(actions.hint()):
+            return
+        hinted = self.session.events[-1]
+        package = getattr(hinted, "package", None)
+        if package is not None:
+            self.builder.set_package(package)
+            self.refresh_predictions()
+            self.notify("The hint is in the builder: press p to propose it, or change it first.",
+                        title="Hint", markup=False)
 
     def action_reset(self) -> None:
         self.builder.set_package(self._builder_default())
