@@ -41,6 +41,17 @@ def batch_rate(path: Path, scenario, policy: str, runs: int, workers: int) -> fl
     return runs / (time.perf_counter() - started)
 
 
+def batch_peak_memory(path: Path, scenario, runs: int) -> float:
+    """Peak traced memory (MiB) of a whole single-process batch: flat in the number of runs."""
+    import tracemalloc
+
+    tracemalloc.start()
+    run_batch(path, scenario, "random", runs, 0, 1, lambda row: None)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def negmas_sao(steps: int = 100) -> float | None:
     """Seconds for one NegMAS SAO negotiation: 3 AspirationNegotiators, 4^8 outcomes."""
     try:
@@ -87,6 +98,8 @@ def main() -> None:
     for workers in (1, 2):
         rate = batch_rate(path, scenario, "incremental", args.batch_runs, workers)
         print(f"{f'batch {args.batch_runs} runs, incremental, {workers} worker(s)':<44} {rate:>10,.0f}/s")
+    for runs in (200, 2000):
+        print(f"{f'batch peak memory, {runs} runs (random policy)':<44} {batch_peak_memory(path, scenario, runs):>10,.2f} MiB")
     sao = negmas_sao()
     if sao is None:
         print(f"{'NegMAS SAO (3 agents, 4^8, 100 steps)':<44} {'negmas not installed: pip install -e .[bench]':>14}")

@@ -9,6 +9,7 @@ run order. The summary keeps only counts and sums.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
@@ -35,7 +36,14 @@ def columns(s: Scenario) -> list[str]:
             "walkout", *[f"surplus_{p}" for p in s.party_ids]]
 
 
+GC_EVERY = 200
+
+
 def one_run(s: Scenario, policy: str, root: int, index: int) -> dict:
+    if index % GC_EVERY == GC_EVERY - 1:
+        # A finished session is a cycle (simpy processes hold the session's generators):
+        # collect regularly so memory stays flat instead of waiting for the oldest generation.
+        gc.collect()
     seed = run_seed(root, index)
     session = play(s, policy, seed)
     end = session.events[-1]
