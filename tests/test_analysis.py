@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 
@@ -10,13 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sim.analysis as analysis
 from sim.analysis import (
     Domain,
     FrontierTooLarge,
     Relaxation,
+    _frontier_small,
     _lexsort_desc,
     _nd_pairwise,
     _nondominated,
+    _skyline,
     kalai_smorodinsky,
     max_welfare,
     nash_point,
@@ -70,6 +74,24 @@ def as_set(pk) -> set[tuple[int, ...]]:
     return {tuple(int(v) for v in x) for x in pk}
 
 
+@contextlib.contextmanager
+def general_path():
+    """Disable the small-space path (_frontier_small): everything goes through _merge."""
+    old = analysis._SMALL_PACKAGES
+    analysis._SMALL_PACKAGES = -1
+    try:
+        yield
+    finally:
+        analysis._SMALL_PACKAGES = old
+
+
+def assert_same_frontier(a, b) -> None:
+    assert a.packages.dtype == b.packages.dtype == np.int64
+    np.testing.assert_array_equal(a.packages, b.packages)
+    np.testing.assert_array_equal(a.utilities, b.utilities)
+    assert a.distinct == b.distinct and a.feasible_only == b.feasible_only
+
+
 # --------------------------------------------------------------------------
 # hypothesis domains
 # --------------------------------------------------------------------------
@@ -116,7 +138,9 @@ def frontier_order_ok(pk: np.ndarray, U: np.ndarray) -> bool:
 @SETTINGS
 @given(domains(), st.booleans())
 def test_frontier_matches_brute_force(d, feasible_only):
-    f = pareto_frontier(d, feasible_only=feasible_only)
+    f = pareto_frontier(d, feasible_only=feasible_only)  # small domains: _frontier_small
+    with general_path():
+        assert_same_frontier(f, pareto_frontier(d, feasible_only=feasible_only))
     pk, U = bf_frontier(*bf_pool(d, feasible_only))
     assert as_set(f.packages) == as_set(pk)
     assert f.count == len(pk) == len(f)
@@ -135,9 +159,12 @@ def test_frontier_reports_every_tied_package():
     pk, _ = bf_frontier(*bf_pool(d))
     assert as_set(f.packages) == as_set(pk)
     assert f.count == 3 * f.distinct
-    with pytest.raises(FrontierTooLarge) as err:
-        pareto_frontier(d, max_packages=3 * f.distinct - 1)
-    assert err.value.count == f.count and err.value.distinct == f.distinct
+    for path in (contextlib.nullcontext, general_path):
+        with path(), pytest.raises(FrontierTooLarge) as err:
+            pareto_frontier(d, max_packages=3 * f.distinct - 1)
+        assert err.value.count == f.count and err.value.distinct == f.distinct
+        with path():
+            assert pareto_frontier(d, max_packages=3 * f.distinct).count == f.count
     # 30 issues nobody cares about: 2**30 tied packages are refused, not expanded
     big = Domain.from_arrays(contrib[:2] + [np.zeros((2, 2))] * 30)
     with pytest.raises(FrontierTooLarge):
@@ -194,6 +221,113 @@ def test_frontier_edge_cases():
     f = pareto_frontier(d)
     assert f.count == 1 and f.packages.shape == (1, 0)
     assert pareto_frontier(d.with_reservation([1.0, 0.0])).count == 0
+
+
+def bf_dominated(P: np.ndarray) -> np.ndarray:
+    """Strict dominance among the rows of P, any order, repeats allowed."""
+    ge = np.all(P[None, :, :] >= P[:, None, :], axis=2)
+    gt = np.any(P[None, :, :] > P[:, None, :], axis=2)
+    return (ge & gt).any(axis=1)
+
+
+@pytest.mark.parametrize("N", [1, 2, 10, 47, 48, 49, 300])
+@pytest.mark.parametrize("m", [1, 2, 3, 5])
+def test_skyline_matches_brute_force(N, m):
+    # both sides of the pre-filter cut-off (N > 3 * top, top = 16); integer values
+    # make many repeated rows (ties) and partial ties
+    rng = np.random.default_rng(N * 10 + m)
+    for P in (rng.integers(0, 6, (N, m)).astype(float), rng.uniform(0, 100, (N, m))):
+        want = np.flatnonzero(~bf_dominated(P))
+        for top in (1, 16):
+            np.testing.assert_array_equal(_skyline(np.ascontiguousarray(P.T), top), want)
+
+
+def test_skyline_gives_up_beyond_survivor_limit(monkeypatch):
+    P = np.random.default_rng(0).dirichlet([1, 1, 1], 400).T * 100  # all 400 non-dominated
+    assert _skyline(P, 16).size == 400
+    monkeypatch.setattr(analysis, "_SMALL_SURVIVORS", 399)
+    assert _skyline(P, 16) is None
+    assert _skyline(P[:, :399], 200) is not None  # no pre-filter, 399 columns: still allowed
+
+
+def spy_merge(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = analysis._merge
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "_merge", spy)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "limit, value, small",
+    [
+        ("_SMALL_PACKAGES", 4**8 - 1, False),
+        ("_SMALL_PACKAGES", 4**8, True),
+        ("_SMALL_HALF", 4**4 - 1, False),
+        ("_SMALL_HALF", 4**4, True),
+        ("_SMALL_CANDIDATES", 209, False),  # this domain: 14 x 15 = 210 final candidates
+        ("_SMALL_CANDIDATES", 210, True),
+        ("_SMALL_SURVIVORS", 16, False),
+        ("_SMALL_SURVIVORS", 256, True),
+    ],
+)
+def test_small_path_cutoffs_agree_with_general_path(monkeypatch, limit, value, small):
+    # the benchmark domain: 4^8, 3 parties, reservation = each party's minimum
+    base = random_domain(8, 4, 3, 0)
+    d = base.with_reservation(sum(c.min(axis=1) for c in base.contrib))
+    with general_path():
+        want = pareto_frontier(d)
+        want_nash = nash_point(d, want)
+    assert want.count == 76
+    monkeypatch.setattr(analysis, limit, value)
+    calls = spy_merge(monkeypatch)
+    f = pareto_frontier(d)
+    assert (not calls) == small
+    assert_same_frontier(f, want)
+    nash = nash_point(d, f)
+    np.testing.assert_array_equal(nash.ties, want_nash.ties)
+    assert nash.value == want_nash.value
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        random_domain(8, 4, 3, 1),
+        random_domain(9, 4, 2, 2, red_line_prob=0.1, reservation=40.0),
+        random_domain(10, 4, 3, 0),  # 2^20 allowed packages: the largest small space
+        random_domain(6, [1, 7, 2, 5, 3, 9], 4, 3, reservation=30.0),
+        random_domain(7, 5, 3, 4, red_line_prob=0.15, reservation=[50.0, 45.0, 0.0]),  # bounds prune
+        # ties: rounded values, and two issues nobody cares about
+        Domain.from_arrays([np.round(c / 8) for c in random_domain(8, 4, 3, 5).contrib]),
+        Domain.from_arrays(list(random_domain(5, 4, 3, 6).contrib) + [np.zeros((3, 3))] * 2),
+    ],
+)
+def test_small_path_agrees_with_general_path_on_larger_domains(monkeypatch, d):
+    for feasible_only in (True, False):
+        calls = spy_merge(monkeypatch)
+        f = pareto_frontier(d, feasible_only=feasible_only)
+        assert not calls  # served by _frontier_small
+        with general_path():
+            assert_same_frontier(f, pareto_frontier(d, feasible_only=feasible_only))
+    assert _frontier_small(d.contrib, d.allowed, d.n_parties, d.reservation) is not None
+
+
+def test_small_path_declines_large_or_lopsided_spaces(monkeypatch):
+    calls = spy_merge(monkeypatch)
+    d = random_domain(11, 4, 3, 0)  # 2^22 packages
+    assert _frontier_small(d.contrib, d.allowed, 3, d.reservation) is None
+    assert pareto_frontier(d).count > 0 and calls
+    # one issue with 5000 options: a half that large is left to the general path
+    d = Domain.from_arrays([np.random.default_rng(1).uniform(0, 1, (2, 5000)), np.ones((2, 2))])
+    assert _frontier_small(d.contrib, d.allowed, 2, d.reservation) is None
+    # every package ties: all 4096 final candidates survive the pre-filter (too many)
+    d = Domain.from_arrays([np.zeros((2, 4))] * 6)
+    assert _frontier_small(d.contrib, d.allowed, 2, d.reservation) is None
+    assert pareto_frontier(d).count == 4**6
 
 
 @pytest.mark.parametrize("N", [150, 3000])
@@ -388,6 +522,13 @@ def test_tier_reachability_matches_brute_force(d, data):
     for i in data.draw(st.sets(st.integers(0, d.n_issues - 1), max_size=2)):
         cond[i] = data.draw(st.sets(st.integers(0, d.n_options[i] - 1), min_size=1))
     (t,) = tier_reachability(d, [cond])
+    with general_path():
+        (g,) = tier_reachability(d, [cond])
+    assert (t.witness is None) == (g.witness is None)
+    if t.witness is not None:
+        np.testing.assert_array_equal(t.witness.ties, g.witness.ties)
+        np.testing.assert_array_equal(t.witness.tie_utilities, g.witness.tie_utilities)
+        assert t.witness.value == g.witness.value
     pk, U = bf_pool(d, restrict=cond)
     assert t.reachable == (len(pk) > 0)
     if t.reachable:
@@ -497,7 +638,14 @@ def check_relaxations(d: Domain, rel: list[Relaxation]) -> None:
 @SETTINGS
 @given(domains(max_issues=4))
 def test_smallest_relaxation_brute_force(d):
-    check_relaxations(d, smallest_relaxation(d))
+    rel = smallest_relaxation(d)
+    check_relaxations(d, rel)
+    with general_path():
+        other = smallest_relaxation(d)
+    key = lambda r: (r.kind, r.party, r.issue, r.option, r.size, r.slack, r.new_reservation)  # noqa: E731
+    assert [key(r) for r in rel] == [key(r) for r in other]
+    for a, b in zip(rel, other, strict=True):
+        np.testing.assert_array_equal(a.witness.ties, b.witness.ties)
 
 
 def test_smallest_relaxation_crafted():
