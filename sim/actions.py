@@ -152,6 +152,9 @@ def load_moves(path, scenario: Scenario):
 
     path = FsPath(path)
     data, loc = loader.parse_yaml(loader.read_text(path), str(path))
+    if isinstance(data, dict) and "issues" in data and "moves" not in data:
+        raise loader.LoadError([loader.Problem(str(path), 1, 1, "this is a scenario, not a moves file: give it as "
+                                                                "SCENARIO, and a moves file to --script")])
     problems: list[loader.Problem] = []
     moves = None
     try:

@@ -49,6 +49,9 @@ def friendly(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except LoadError as exc:
             fail(exc.problems)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
 
     return wrapper
 
@@ -180,6 +183,8 @@ def atomic_write(path: Path, text: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(path: Path, force: bool) -> None:
     """Write a commented scenario template to PATH (and the JSON Schema beside it)."""
+    if path.is_dir():
+        fail(f"{path} is a folder: give a file name, e.g. {path / 'my-scenario.yaml'}")
     if path.suffix not in (".yaml", ".yml"):
         path = path.with_suffix(".yaml")
     if path.exists() and not force:
@@ -339,7 +344,10 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
     writer = None
     if csv_out is not None:
         tmp = csv_out.with_name(f".{csv_out.name}.partial")
-        fh = tmp.open("w", newline="", encoding="utf-8")
+        try:
+            fh = tmp.open("w", newline="", encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {csv_out}: {exc.strerror or exc}")
         writer = csv.DictWriter(fh, fieldnames=columns(s), lineterminator="\n")
         writer.writeheader()
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -383,7 +383,12 @@ def load_model(path: str | FsPath, model: type[M],
 
 
 def load_scenario_located(path: str | FsPath) -> tuple[Scenario, Locator]:
-    return load_model(path, Scenario, cross_check)
+    path = FsPath(path)
+    data, loc = parse_yaml(read_text(path), str(path))
+    if isinstance(data, dict) and "moves" in data and "issues" not in data:
+        raise LoadError([Problem(str(path), 1, 1, "this is a moves file, not a scenario: play it with "
+                                                  f"`mediate run SCENARIO --script {path}`")])
+    return validate_data(data, loc, Scenario, cross_check), loc
 
 
 def load_scenario(path: str | FsPath) -> Scenario:

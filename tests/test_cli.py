@@ -164,3 +164,16 @@ def test_committed_schema_is_current():
     committed = json.loads((ROOT / "scenarios" / "mediate-scenario.schema.json").read_text())
     assert committed == json.loads(invoke("schema").output)
     assert "description" in committed["$defs"]["Party"]["properties"]["concession"]
+
+
+def test_mixed_up_files_and_bad_output_paths_get_clear_messages(tmp_path):
+    r = invoke("run", str(ROOT / "scenarios" / "energy-truce-2025-03.history.yaml"), "--policy", "random")
+    assert r.exit_code == 1 and "this is a moves file, not a scenario" in r.stderr
+    r = invoke("run", "energy-truce-2025-03", "--script", str(FLAGSHIP))
+    assert r.exit_code == 1 and "this is a scenario, not a moves file" in r.stderr
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = invoke("batch", "energy-truce-2025-03", "--policy", "random", "--runs", "2", "--csv", str(blocker / "x.csv"))
+    assert r.exit_code == 1 and "cannot write" in r.stderr
+    r = invoke("new", str(tmp_path))
+    assert r.exit_code == 1 and "is a folder" in r.stderr
