@@ -73,12 +73,13 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def set_content(widget, content: Content) -> None:
-    """Update a Static only when its content really changed (an update costs a layout pass)."""
+def set_content(widget, content: Content, layout: bool = True) -> None:
+    """Update a Static only when its content really changed (an update costs a layout pass;
+    pass ``layout=False`` for a widget whose size is fixed in the stylesheet)."""
     old = widget.content
     if isinstance(old, Content) and old.plain == content.plain and list(old.spans) == list(content.spans):
         return
-    widget.update(content)
+    widget.update(content, layout=layout)
 
 
 def styled(text: str, style: str = "") -> Content:

@@ -65,7 +65,8 @@ class IssueRow(Horizontal):
         options = [(Text(o.label), o.id) for o in iss.options]
         yield Select(options, value=self.value, allow_blank=False, compact=True, id=f"select-{self.issue_id}",
                      classes="issue-select")
-        yield Static(classes="issue-marks")
+        # Start at the marks' final width (3 columns a party): later updates skip layout.
+        yield Static(" " * 3 * len(self.scenario.parties), classes="issue-marks")
 
 
 class ProposalBuilder(Vertical):
@@ -153,7 +154,7 @@ class ProposalBuilder(Vertical):
         for iss in s.issues:
             parts = [Content.styled(mark.center(3), style)
                      for mark, style in (stance_mark(view, p.id, iss.id, package[iss.id]) for p in s.parties)]
-            set_content(self._marks[iss.id], Content("").join(parts))
+            set_content(self._marks[iss.id], Content("").join(parts), layout=False)  # fixed 6×1
             self._rows[iss.id].set_class(package[iss.id] != iss.default_option, "-changed")
         self.refresh_detail()
 
@@ -167,4 +168,4 @@ class ProposalBuilder(Vertical):
         iss = s.issue(i)
         lines = [Content.assemble((iss.title + " → ", "bold"), plain(iss.option(option).label))]
         lines.append(Content("   ").join(stance_words(s, view, p.id, i, option) for p in s.parties))
-        set_content(self._detail, Content("\n").join(lines))
+        set_content(self._detail, Content("\n").join(lines), layout=False)  # fixed height

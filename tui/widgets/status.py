@@ -42,4 +42,4 @@ class StatusBar(Static):
             (f"Round {view.round + 1} of {view.max_rounds}", "bold"), (" · ", MUTED),
             left, (" · ", MUTED), ("credibility ", ""), meter(view.credibility, 6),
         )
-        set_content(self, Content("\n").join([first, agreement_line(s, view)]))
+        set_content(self, Content("\n").join([first, agreement_line(s, view)]), layout=False)  # fixed height

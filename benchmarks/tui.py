@@ -1,0 +1,78 @@
+"""TUI latency: how long a person waits between an action and its result on screen.
+
+    python benchmarks/tui.py [--rounds N]
+
+Drives the real app headless (Textual's Pilot) at 80×24 on the flagship. For each action
+it times, inside the app, from the moment the key's action starts (the engine step, the
+news wire, the panels, the autosave) until the screen has been refreshed with the result
+(``call_after_refresh``). Opening the negotiation screen is timed from the key press until
+the app is idle. The quality bar is 100 ms per action.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+os.environ.setdefault("MEDIATE_DATA_DIR", tempfile.mkdtemp())  # never touch the real saves folder
+
+from tui.app import MediateApp  # noqa: E402
+from tui.screens.negotiation import NegotiationScreen  # noqa: E402
+
+
+
+async def measure(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"open negotiation": [], "propose": [], "consult": [], "hint": [], "wait": []}
+    current = {"label": ""}
+    original_act = NegotiationScreen.act
+
+    def timed_act(self, action):
+        started = time.perf_counter()
+        label = current["label"]
+        result = original_act(self, action)
+        self.call_after_refresh(lambda: times[label].append(time.perf_counter() - started))
+        return result
+
+    NegotiationScreen.act = timed_act  # type: ignore[method-assign]
+    app = MediateApp(None, 0, None)
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        t = time.perf_counter()
+        await pilot.press("enter")
+        await pilot.pause()
+        times["open negotiation"].append(time.perf_counter() - t)
+        for _ in range(rounds):
+            for label, keys in (("hint", ["h"]), ("consult", ["c", "enter"]), ("propose", ["p"]), ("wait", ["w"])):
+                if app.screen.id != "negotiation":
+                    return times
+                current["label"] = label
+                await pilot.press(*keys)
+                await pilot.pause()
+                app.clear_notifications()
+    NegotiationScreen.act = original_act  # type: ignore[method-assign]
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    times = asyncio.run(measure(args.rounds))
+    print(f"mediate TUI latency at 80×24 (action → screen refreshed), {args.rounds} rounds")
+    print(f"{'action':<20} {'median':>8} {'max':>8}  n")
+    for label, xs in times.items():
+        if xs:
+            print(f"{label:<20} {statistics.median(xs) * 1000:>5.0f} ms {max(xs) * 1000:>5.0f} ms  {len(xs)}")
+
+
+if __name__ == "__main__":
+    main()
