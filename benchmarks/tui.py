@@ -28,7 +28,6 @@ from tui.app import MediateApp  # noqa: E402
 from tui.screens.negotiation import NegotiationScreen  # noqa: E402
 
 
-
 async def measure(rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"open negotiation": [], "propose": [], "consult": [], "hint": [], "wait": []}
     current = {"label": ""}
