@@ -37,7 +37,7 @@ def runs_per_second(scenario, policy: str, runs: int) -> tuple[float, float]:
 
 def batch_rate(path: Path, scenario, policy: str, runs: int, workers: int) -> float:
     started = time.perf_counter()
-    run_batch(path, scenario, policy, runs, 0, workers, lambda row: None)
+    run_batch(scenario, policy, runs, 0, workers, lambda row: None)
     return runs / (time.perf_counter() - started)
 
 
@@ -46,7 +46,7 @@ def batch_peak_memory(path: Path, scenario, runs: int) -> float:
     import tracemalloc
 
     tracemalloc.start()
-    run_batch(path, scenario, "random", runs, 0, 1, lambda row: None)
+    run_batch(scenario, "random", runs, 0, 1, lambda row: None)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2**20

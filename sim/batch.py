@@ -14,12 +14,10 @@ import math
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from .events import Ended
-from .loader import load_scenario
 from .model import Scenario
 from .policies import play
 
@@ -60,22 +58,23 @@ def one_run(s: Scenario, policy: str, root: int, index: int) -> dict:
 _WORKER: dict = {}
 
 
-def _init(path: str, policy: str, root: int) -> None:
-    _WORKER.update(scenario=load_scenario(path), policy=policy, root=root)
+def _init(scenario: Scenario, policy: str, root: int) -> None:
+    _WORKER.update(scenario=scenario, policy=policy, root=root)
 
 
 def _work(index: int) -> dict:
     return one_run(_WORKER["scenario"], _WORKER["policy"], _WORKER["root"], index)
 
 
-def rows(path: Path, scenario: Scenario, policy: str, runs: int, root: int, workers: int = 1) -> Iterator[dict]:
+def rows(scenario: Scenario, policy: str, runs: int, root: int, workers: int = 1) -> Iterator[dict]:
     """Yield one row per run, in run order. ``workers`` > 1 uses that many processes."""
     if workers <= 1:
         for i in range(runs):
             yield one_run(scenario, policy, root, i)
         return
     ctx = mp.get_context("spawn")  # no fork: safe with threads, same behaviour on every OS
-    with ctx.Pool(workers, initializer=_init, initargs=(str(path), policy, root)) as pool:
+    # Workers get the validated scenario itself (pickled), so --set what-ifs reach them too.
+    with ctx.Pool(workers, initializer=_init, initargs=(scenario, policy, root)) as pool:
         for start in range(0, runs, WINDOW):
             window = range(start, min(runs, start + WINDOW))
             chunk = max(1, len(window) // (workers * 8))
@@ -120,10 +119,10 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
     return p, max(0.0, centre - half), min(1.0, centre + half)
 
 
-def run_batch(path: Path, scenario: Scenario, policy: str, runs: int, root: int, workers: int,
+def run_batch(scenario: Scenario, policy: str, runs: int, root: int, workers: int,
               on_row: Callable[[dict], None]) -> Summary:
     summary = Summary(scenario.party_ids, tuple(o.id for o in scenario.outcomes))
-    for row in rows(path, scenario, policy, runs, root, workers):
+    for row in rows(scenario, policy, runs, root, workers):
         summary.add(row)
         on_row(row)
     return summary

@@ -56,10 +56,16 @@ def friendly(fn: Callable) -> Callable:
     return wrapper
 
 
-def open_scenario(name: str) -> tuple[Scenario, loader.Locator, Path]:
+def open_scenario(name: str, overrides: tuple[str, ...] = ()) -> tuple[Scenario, loader.Locator, Path]:
     path = loader.resolve(name)
-    scenario, loc = loader.load_scenario_located(path)
+    scenario, loc = loader.load_scenario_located(path, overrides)
     return scenario, loc, path
+
+
+def set_option(fn: Callable) -> Callable:
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+                        help="What-if: change one scenario field before the run, e.g. "
+                             "--set parties.russia.reservation=60 (repeatable).")(fn)
 
 
 class DefaultPlayGroup(click.Group):
@@ -251,9 +257,10 @@ def load_moves(path: Path, scenario: Scenario):
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSONL transcript here.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write the Markdown debrief here.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@set_option
 @friendly
 def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | None, json_out: Path | None,
-            report: Path | None, quiet: bool) -> None:
+            report: Path | None, quiet: bool, overrides: tuple[str, ...]) -> None:
     """Play SCENARIO headless from a moves script or a built-in policy.
 
     After a script's last move the mediator waits until the game ends.
@@ -265,7 +272,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
-    s, _, _ = open_scenario(scenario)
+    s, _, _ = open_scenario(scenario, overrides)
     if script is not None:
         moves, mloc = load_moves(script, s)
         seed = seed if seed is not None else (moves.seed or 0)
@@ -293,7 +300,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
             print_event(s, e)
     print_summary(session)
     if json_out is not None:
-        atomic_write(json_out, jsonl(session))
+        atomic_write(json_out, jsonl(session, overrides))
         err.print(f"wrote {json_out}")
     if report is not None:
         atomic_write(report, markdown_report(session))
@@ -330,8 +337,10 @@ def print_summary(session: Any) -> None:
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Parallel processes.")
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
+@set_option
 @friendly
-def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_out: Path | None) -> None:
+def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_out: Path | None,
+          overrides: tuple[str, ...]) -> None:
     """Play SCENARIO many times with a policy and summarise the outcomes."""
     import csv
 
@@ -339,7 +348,7 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
 
     from .batch import columns, run_batch, wilson
 
-    s, _, path = open_scenario(scenario)
+    s, _, _ = open_scenario(scenario, overrides)
     fh = None
     writer = None
     if csv_out is not None:
@@ -367,7 +376,7 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
                     el = time.perf_counter() - started
                     progress.update(task, completed=done, rate=f"{done / el:,.0f} runs/s" if el > 0 else "")
 
-            summary = run_batch(path, s, policy, runs, seed, workers, on_row)
+            summary = run_batch(s, policy, runs, seed, workers, on_row)
     except KeyboardInterrupt:
         if fh is not None:
             fh.close()
@@ -377,7 +386,9 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
     if fh is not None:
         fh.close()
         os.replace(csv_out.with_name(f".{csv_out.name}.partial"), csv_out)
-    table = Table(title=f"{summary.n:,} runs of {s.id} with '{policy}' (root seed {seed})", title_justify="left")
+    what_if = f"; {', '.join(overrides)}" if overrides else ""
+    table = Table(title=f"{summary.n:,} runs of {s.id} with '{policy}' (root seed {seed}{what_if})",
+                  title_justify="left")
     table.add_column("outcome tier")
     table.add_column("best reached", justify="right")
     table.add_column("95% interval", justify="right")
@@ -415,8 +426,10 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
 @click.option("--runs", type=click.IntRange(10, 100_000), default=400, show_default=True,
               help="Monte Carlo runs for --agreement.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@set_option
 @friendly
-def analyze(scenario: str, round_: int | None, known: bool, agreement: str | None, runs: int, as_json: bool) -> None:
+def analyze(scenario: str, round_: int | None, known: bool, agreement: str | None, runs: int, as_json: bool,
+            overrides: tuple[str, ...]) -> None:
     """ZOPA, Pareto frontier, Nash / Kalai–Smorodinsky / max-welfare packages, reachable tiers."""
     import time
 
@@ -432,7 +445,7 @@ def analyze(scenario: str, round_: int | None, known: bool, agreement: str | Non
     from .domain import domain_from_scenario, domain_from_view
     from .engine import Session
 
-    s, loc, path = open_scenario(scenario)
+    s, loc, path = open_scenario(scenario, overrides)
     started = time.perf_counter()
     session = Session(s, 0)
     dom = domain_from_view(session.view()) if known else domain_from_scenario(s)
@@ -557,10 +570,14 @@ def render_analysis(s: Scenario, r: dict) -> None:
         else:
             tiers.add_row(Text(t["title"]), Text("✗ no", style="red"), Text("; ".join(t["blockers"])))
     out.print(tiers)
-    if r["relaxations"]:
-        out.print(Text("No package is feasible. Smallest single changes that would make one feasible:", style="bold"))
-        for x in r["relaxations"]:
-            out.print(Text(f"  • {x['text']}  ({x['at']})"))
+    if r["frontier"]["packages"] == 0:
+        out.print(Text("No package is feasible: none touches no red line and meets every reservation.", style="bold red"))
+        if r["relaxations"]:
+            out.print(Text("Smallest single changes that would make one feasible:", style="bold"))
+            for x in r["relaxations"]:
+                out.print(Text(f"  • {x['text']}  ({x['at']})"))
+        else:
+            out.print(Text("No single change (one red line or one reservation) is enough: several must give way."))
     if "forecast" in r:
         f = r["forecast"]
         parts = [f"{v['share']:.0%} after {d} days (95% {v['low']:.0%}–{v['high']:.0%})" for d, v in f["in_force"].items()]

@@ -11,7 +11,7 @@ All problems of a file are reported together. Nothing here raises anything but
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
@@ -382,13 +382,58 @@ def load_model(path: str | FsPath, model: type[M],
     return validate_data(data, loc, model, checker), loc
 
 
-def load_scenario_located(path: str | FsPath) -> tuple[Scenario, Locator]:
+def load_scenario_located(path: str | FsPath, overrides: Sequence[str] = ()) -> tuple[Scenario, Locator]:
+    """Load a scenario; ``overrides`` are ``path.to.field=value`` changes made before validation."""
     path = FsPath(path)
     data, loc = parse_yaml(read_text(path), str(path))
     if isinstance(data, dict) and "moves" in data and "issues" not in data:
         raise LoadError([Problem(str(path), 1, 1, "this is a moves file, not a scenario: play it with "
                                                   f"`mediate run SCENARIO --script {path}`")])
+    for item in overrides:
+        apply_override(data, item)
     return validate_data(data, loc, Scenario, cross_check), loc
+
+
+def apply_override(data: Any, item: str) -> None:
+    """Set one field of parsed scenario data from ``a.b.c=value`` (for what-if runs).
+
+    Path parts walk mappings by key and lists by an element's ``id`` (or its index); the
+    value is read as YAML (``60``, ``-0.2``, ``[energy, rail]``, ``true``). Problems are
+    reported against the ``--set`` argument, column-located.
+    """
+    where = f"--set {item}"
+    key, sep, raw = item.partition("=")
+    if not sep or not key.strip():
+        raise LoadError([Problem(where, 1, 1, "write --set PATH=VALUE, e.g. --set parties.russia.reservation=60")])
+    value, _ = parse_yaml(raw.strip() or "''", where) if raw.strip() else ("", None)
+    parts = key.strip().split(".")
+    cur = data
+    col = 1
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        if isinstance(cur, dict):
+            if last:
+                cur[part] = value
+                return
+            if part not in cur:
+                raise LoadError([Problem(where, 1, col, f"no '{part}' here{suggest(part, list(cur))}")])
+            cur = cur[part]
+        elif isinstance(cur, list):
+            ids = [x.get("id") for x in cur if isinstance(x, dict)]
+            if part in ids:
+                idx = ids.index(part)
+            elif part.isdigit() and int(part) < len(cur):
+                idx = int(part)
+            else:
+                raise LoadError([Problem(where, 1, col, f"no item '{part}' in this list"
+                                                        f"{suggest(part, [str(i) for i in ids if i])}")])
+            if last:
+                cur[idx] = value
+                return
+            cur = cur[idx]
+        else:
+            raise LoadError([Problem(where, 1, col, f"'{'.'.join(parts[:n])}' is a single value, not a mapping or list")])
+        col += len(part) + 1
 
 
 def load_scenario(path: str | FsPath) -> Scenario:

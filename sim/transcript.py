@@ -7,7 +7,7 @@ byte-identical output (no clocks, no set ordering, floats rounded by the engine)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import IO
 
@@ -35,21 +35,24 @@ from .model import MEDIATOR, Scenario
 FORMAT = "mediate-transcript/1"
 
 
-def header(session: Session) -> dict:
+def header(session: Session, overrides: Sequence[str] = ()) -> dict:
     s = session.scenario
-    return {"kind": "session", "format": FORMAT, "scenario": s.id, "scenario_hash": scenario_hash(s),
+    head = {"kind": "session", "format": FORMAT, "scenario": s.id, "scenario_hash": scenario_hash(s),
             "seed": session.seed, "actions": [a.to_data() for a in session.actions]}
+    if overrides:
+        head["overrides"] = list(overrides)
+    return head
 
 
-def jsonl(session: Session) -> str:
-    """The whole transcript: a header line, then one line per event."""
-    lines = [json.dumps(header(session), ensure_ascii=False, separators=(",", ":"))]
+def jsonl(session: Session, overrides: Sequence[str] = ()) -> str:
+    """The whole transcript: a header line (with any ``--set`` what-ifs), then one line per event."""
+    lines = [json.dumps(header(session, overrides), ensure_ascii=False, separators=(",", ":"))]
     lines += [e.to_json() for e in session.events]
     return "\n".join(lines) + "\n"
 
 
-def write_jsonl(session: Session, fh: IO[str]) -> None:
-    fh.write(jsonl(session))
+def write_jsonl(session: Session, fh: IO[str], overrides: Sequence[str] = ()) -> None:
+    fh.write(jsonl(session, overrides))
 
 
 # ---------------------------------------------------------------- plain-text lines

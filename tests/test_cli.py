@@ -177,3 +177,22 @@ def test_mixed_up_files_and_bad_output_paths_get_clear_messages(tmp_path):
     assert r.exit_code == 1 and "cannot write" in r.stderr
     r = invoke("new", str(tmp_path))
     assert r.exit_code == 1 and "is a folder" in r.stderr
+
+
+def test_set_overrides_make_what_ifs_and_are_recorded(tmp_path):
+    base = json.loads(invoke("analyze", "energy-truce-2025-03", "--json").output)
+    harder = json.loads(invoke("analyze", "energy-truce-2025-03", "--json",
+                               "--set", "parties.russia.reservation=75").output)
+    assert harder["reservations"]["russia"] == 75.0 and harder["zopa"]["count"] < base["zopa"]["count"]
+    r = invoke("analyze", "energy-truce-2025-03", "--set", "parties.rusia.reservation=75")
+    assert r.exit_code == 1 and "--set parties.rusia.reservation=75:1:9" in r.stderr and "'russia'" in r.stderr
+    r = invoke("analyze", "energy-truce-2025-03", "--set", "parties.russia.reservation=175")
+    assert r.exit_code == 1 and "parties[0].reservation" in r.stderr
+    j = tmp_path / "t.jsonl"
+    invoke("run", "energy-truce-2025-03", "--policy", "incremental", "-q", "--json", str(j),
+           "--set", "dynamics.dispute_trust=-0.3")
+    assert json.loads(j.read_text().splitlines()[0])["overrides"] == ["dynamics.dispute_trust=-0.3"]
+    out = tmp_path / "b.csv"
+    r = invoke("batch", "energy-truce-2025-03", "--policy", "random", "--runs", "4", "--workers", "2",
+               "--set", "mediator.credibility=0.1", "--csv", str(out))
+    assert r.exit_code == 0 and "mediator.credibility=0.1" in r.output
