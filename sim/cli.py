@@ -431,81 +431,15 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
 def analyze(scenario: str, round_: int | None, known: bool, agreement: str | None, runs: int, as_json: bool,
             overrides: tuple[str, ...]) -> None:
     """ZOPA, Pareto frontier, Nash / Kalai–Smorodinsky / max-welfare packages, reachable tiers."""
-    import time
-
-    from .analysis import (
-        kalai_smorodinsky,
-        max_welfare,
-        nash_point,
-        pareto_frontier,
-        smallest_relaxation,
-        tier_reachability,
-        zopa_size,
-    )
-    from .domain import domain_from_scenario, domain_from_view
-    from .engine import Session
+    from .assessment import assess
 
     s, loc, path = open_scenario(scenario, overrides)
-    started = time.perf_counter()
-    session = Session(s, 0)
-    dom = domain_from_view(session.view()) if known else domain_from_scenario(s)
-    basis = "what the mediator knows at the start" if known else "full information"
-    if round_ is not None:
-        if round_ >= s.clock.max_rounds:
-            fail([loc.problem(("clock", "max_rounds"), f"--round {round_} is past the last round "
-                                                      f"({s.clock.max_rounds - 1})")])
-        session.round = round_
-        thresholds = [session._threshold(session.state[p]) for p in s.party_ids]
-        dom = dom.with_reservation(thresholds)
-        basis += f", thresholds at round {round_}"
-    front = pareto_frontier(dom)
-    zopa = zopa_size(dom)
-    points = {"nash": nash_point(dom, front), "kalai_smorodinsky": kalai_smorodinsky(dom, front),
-              "max_welfare": max_welfare(dom, front)}
-    tiers = tier_reachability(dom, [dict(o.when) for o in s.outcomes])
-    relax = smallest_relaxation(dom) if front.count == 0 else []
-    elapsed = time.perf_counter() - started
-    forecast = None
+    if round_ is not None and round_ >= s.clock.max_rounds:
+        fail([loc.problem(("clock", "max_rounds"), f"--round {round_} is past the last round "
+                                                  f"({s.clock.max_rounds - 1})")])
+    result = assess(s, loc, path, round_, known)
     if agreement:
-        forecast = agreement_forecast(s, agreement, runs)
-
-    def pkg(sol) -> dict[str, str] | None:
-        return None if sol is None else dom.describe_package(sol.package)
-
-    def util(sol) -> dict[str, float] | None:
-        return None if sol is None else {p: round(float(u), 3) for p, u in zip(dom.parties, sol.utilities, strict=True)}
-
-    def relax_line(r) -> dict:
-        p = s.party_ids.index(r.party_id)
-        if r.kind == "red_line":
-            red = s.parties[p].stances[r.issue_id].red_lines
-            where = loc.at(("parties", p, "stances", r.issue_id, "red_lines", red.index(r.option_id)))
-            text = f"{s.parties[p].name} gives up its red line on {r.issue_id}={r.option_id}"
-        else:
-            where = loc.at(("parties", p, "reservation"))
-            text = f"{s.parties[p].name} lowers its reservation by {r.delta:.1f} to {r.new_reservation:.1f}"
-        return {"kind": r.kind, "party": r.party_id, "text": text, "at": f"{path}:{where[0]}:{where[1]}"}
-
-    tier_rows = []
-    for oc, t in zip(s.outcomes, tiers, strict=True):
-        blockers = [f"every listed option of {b.issue_id} is a red line of {', '.join(b.party_ids)}"
-                    for b in t.red_line_blockers]
-        blockers += [f"{b.party_id} can reach at most {b.max_attainable:.1f} < reservation {b.reservation:.1f}"
-                     for b in t.reservation_blockers]
-        if t.joint_conflict:
-            blockers.append("no single party blocks it: the reservations are incompatible together")
-        tier_rows.append({"id": oc.id, "title": oc.title, "reachable": t.reachable, "blockers": blockers,
-                          "example": pkg(t.witness)})
-    result = {
-        "scenario": s.id, "basis": basis, "packages": dom.total_packages, "allowed_packages": dom.allowed_packages,
-        "zopa": {"count": zopa.count, "exact": zopa.exact, "low": zopa.low, "high": zopa.high},
-        "frontier": {"packages": front.count, "distinct_utility_vectors": front.distinct},
-        "points": {k: {"package": pkg(v), "utility": util(v)} for k, v in points.items()},
-        "reservations": {p: float(r) for p, r in zip(dom.parties, dom.reservation, strict=True)},
-        "tiers": tier_rows, "relaxations": [relax_line(r) for r in relax[:5]], "seconds": round(elapsed, 4),
-    }
-    if forecast is not None:
-        result["forecast"] = forecast
+        result["forecast"] = agreement_forecast(s, agreement, runs)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -541,6 +475,9 @@ def render_analysis(s: Scenario, r: dict) -> None:
                             "red line; ", ("ZOPA: ", "bold"), f"{size} acceptable to every party; ",
                             ("Pareto frontier: ", "bold"), f"{r['frontier']['packages']:,} packages "
                             f"({r['frontier']['distinct_utility_vectors']:,} distinct utility vectors)"))
+    if r["frontier"]["ties_merged"]:
+        out.print(Text("Too many tied packages to list: options worth the same to every party are shown by one "
+                       "representative each.", style="yellow"))
     names = {p.id: p.name for p in s.parties}
     table = Table(title="Bargaining solutions", title_justify="left")
     table.add_column("solution")

@@ -344,7 +344,11 @@ class Session:
 
     # ------------------------------------------------------------ mechanisms
 
-    def _threshold(self, st: _PartyState) -> float:
+    def threshold(self, party_id: str) -> float:
+        """A party's acceptance threshold now, without noise (engine truth)."""
+        return self._threshold(self.state[party_id], noisy=False)
+
+    def _threshold(self, st: _PartyState, noisy: bool = True) -> float:
         p = st.party
         s = self.scenario
         others = [o for o in s.party_ids if o != p.id and not self.state[o].walked_out]
@@ -352,7 +356,7 @@ class Session:
         tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights), min(self.round, s.clock.max_rounds - 1),
                             s.clock.max_rounds,
                             p.concession, p.distrust_penalty, teff)
-        if p.noise > 0:
+        if noisy and p.noise > 0:
             tau = min(100.0, max(0.0, tau + self._noise[p.id].uniform(-p.noise, p.noise)))
         return tau
 

@@ -122,3 +122,19 @@ def test_history_ends_at_the_full_information_nash_package():
     assert d is not None
     dom = domain_from_scenario(s, session)
     assert dom.describe_package(nash_point(dom).package) == d["nash"]
+
+
+def test_analyze_survives_huge_tied_frontiers(tmp_path, template_text):
+    """Issues nobody cares about multiply tied packages past any listing limit (4^12 here)."""
+    extra = "".join(f"""
+  - id: spare{n}
+    title: Spare {n}
+    options: [{{id: a, label: A}}, {{id: b, label: B}}, {{id: c, label: C}}, {{id: d, label: D}}]"""
+                    for n in range(12))
+    text = template_text.replace("\nmediator:", extra + "\n\nmediator:")
+    r = invoke("analyze", str(write(tmp_path, text)), "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["frontier"]["ties_merged"] and data["frontier"]["packages"] >= 4**12
+    assert data["points"]["nash"]["package"]["spare0"] == "a", "one representative per tied kind"
+    assert data["tiers"][0]["reachable"]

@@ -1,0 +1,121 @@
+"""What ``mediate analyze`` reports about a scenario, as plain JSON-ready data.
+
+The CLI renders it as tables or prints it as JSON; this module only gathers it from
+:mod:`sim.analysis` over a :mod:`sim.domain` domain: ZOPA size, Pareto frontier, the three
+bargaining packages, each outcome tier's reachability with its blockers, and (when nothing is
+feasible) the smallest single relaxations, each pointing at the YAML line to change.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import (
+    Domain,
+    FrontierTooLarge,
+    kalai_smorodinsky,
+    max_welfare,
+    nash_point,
+    pareto_frontier,
+    smallest_relaxation,
+    tier_reachability,
+    zopa_size,
+)
+from .domain import domain_from_scenario, domain_from_view
+from .engine import Session
+from .loader import Locator
+from .model import Scenario
+
+
+def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
+    """The domain with, per issue, options that are worth the same to every party and
+    red-lined by the same parties merged into their first, and each option's representative."""
+    options, contrib, red = [], [], []
+    rep: dict[str, dict[str, str]] = {}
+    for i, issue in enumerate(dom.issues):
+        keep: list[int] = []
+        first: dict[tuple, str] = {}
+        rep[issue] = {}
+        for o, option in enumerate(dom.options[i]):
+            key = (tuple(dom.contrib[i][:, o]), tuple(dom.red_lines[i][:, o]))
+            if key not in first:
+                first[key] = option
+                keep.append(o)
+            rep[issue][option] = first[key]
+        options.append(tuple(dom.options[i][o] for o in keep))
+        contrib.append(dom.contrib[i][:, keep])
+        red.append(dom.red_lines[i][:, keep])
+    merged = Domain(dom.issues, tuple(options), dom.parties, tuple(contrib), tuple(red), np.array(dom.reservation))
+    return merged, rep
+
+
+def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, known: bool = False) -> dict:
+    """Everything ``mediate analyze`` shows, for full information or what the mediator knows at
+    the start, against reservations or (with ``round_``) the thresholds of that round."""
+    started = time.perf_counter()
+    session = Session(s, 0)
+    dom = domain_from_view(session.view()) if known else domain_from_scenario(s)
+    basis = "what the mediator knows at the start" if known else "full information"
+    if round_ is not None:
+        session.round = round_
+        dom = dom.with_reservation([session.threshold(p) for p in s.party_ids])
+        basis += f", thresholds at round {round_ + 1}"
+    zopa = zopa_size(dom)
+    conditions = [dict(o.when) for o in s.outcomes]
+    try:
+        front = pareto_frontier(dom)
+        count, distinct, listed = front.count, front.distinct, dom
+    except FrontierTooLarge as exc:
+        # Options nobody tells apart multiply the tied packages: list one of each kind, and
+        # read the tiers' conditions through the same representatives.
+        listed, rep = collapse_ties(dom)
+        front = pareto_frontier(listed)
+        count, distinct = int(exc.count), exc.distinct
+        conditions = [{i: sorted({rep[i][o] for o in opts}) for i, opts in c.items()} for c in conditions]
+    points = {"nash": nash_point(listed, front), "kalai_smorodinsky": kalai_smorodinsky(listed, front),
+              "max_welfare": max_welfare(listed, front)}
+    tiers = tier_reachability(listed, conditions)
+    relax = smallest_relaxation(dom) if count == 0 else []
+
+    def pkg(sol) -> dict[str, str] | None:
+        return None if sol is None else listed.describe_package(sol.package)
+
+    def util(sol) -> dict[str, float] | None:
+        if sol is None:
+            return None
+        return {p: round(float(u), 3) for p, u in zip(dom.parties, sol.utilities, strict=True)}
+
+    def relax_line(r) -> dict:
+        p = s.party_ids.index(r.party_id)
+        if r.kind == "red_line":
+            red = s.parties[p].stances[r.issue_id].red_lines
+            where = loc.at(("parties", p, "stances", r.issue_id, "red_lines", red.index(r.option_id)))
+            text = f"{s.parties[p].name} gives up its red line on {r.issue_id}={r.option_id}"
+        else:
+            where = loc.at(("parties", p, "reservation"))
+            text = f"{s.parties[p].name} lowers its reservation by {r.delta:.1f} to {r.new_reservation:.1f}"
+        return {"kind": r.kind, "party": r.party_id, "text": text, "at": f"{path}:{where[0]}:{where[1]}"}
+
+    tier_rows = []
+    for oc, t in zip(s.outcomes, tiers, strict=True):
+        blockers = [f"every listed option of {b.issue_id} is a red line of {', '.join(b.party_ids)}"
+                    for b in t.red_line_blockers]
+        blockers += [f"{b.party_id} can reach at most {b.max_attainable:.1f} < reservation {b.reservation:.1f}"
+                     for b in t.reservation_blockers]
+        if t.joint_conflict:
+            blockers.append("no single party blocks it: the reservations are incompatible together")
+        tier_rows.append({"id": oc.id, "title": oc.title, "reachable": t.reachable, "blockers": blockers,
+                          "example": pkg(t.witness)})
+    return {
+        "scenario": s.id, "basis": basis, "packages": dom.total_packages, "allowed_packages": dom.allowed_packages,
+        "zopa": {"count": zopa.count, "exact": zopa.exact, "low": zopa.low, "high": zopa.high},
+        "frontier": {"packages": count, "distinct_utility_vectors": distinct,
+                     "ties_merged": listed is not dom},
+        "points": {k: {"package": pkg(v), "utility": util(v)} for k, v in points.items()},
+        "reservations": {p: float(r) for p, r in zip(dom.parties, dom.reservation, strict=True)},
+        "tiers": tier_rows, "relaxations": [relax_line(r) for r in relax[:5]],
+        "seconds": round(time.perf_counter() - started, 4),
+    }
