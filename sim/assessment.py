@@ -11,10 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
-
 from .analysis import (
-    Domain,
     FrontierTooLarge,
     kalai_smorodinsky,
     max_welfare,
@@ -24,32 +21,10 @@ from .analysis import (
     tier_reachability,
     zopa_size,
 )
-from .domain import domain_from_scenario, domain_from_view
+from .domain import collapse_ties, domain_from_scenario, domain_from_view
 from .engine import Session
 from .loader import Locator
 from .model import Scenario
-
-
-def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
-    """The domain with, per issue, options that are worth the same to every party and
-    red-lined by the same parties merged into their first, and each option's representative."""
-    options, contrib, red = [], [], []
-    rep: dict[str, dict[str, str]] = {}
-    for i, issue in enumerate(dom.issues):
-        keep: list[int] = []
-        first: dict[tuple, str] = {}
-        rep[issue] = {}
-        for o, option in enumerate(dom.options[i]):
-            key = (tuple(dom.contrib[i][:, o]), tuple(dom.red_lines[i][:, o]))
-            if key not in first:
-                first[key] = option
-                keep.append(o)
-            rep[issue][option] = first[key]
-        options.append(tuple(dom.options[i][o] for o in keep))
-        contrib.append(dom.contrib[i][:, keep])
-        red.append(dom.red_lines[i][:, keep])
-    merged = Domain(dom.issues, tuple(options), dom.parties, tuple(contrib), tuple(red), np.array(dom.reservation))
-    return merged, rep
 
 
 def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, known: bool = False) -> dict:

@@ -7,6 +7,10 @@ tables; this module makes one from the scenario model:
   or a session's current weights and reservations when given);
 - :func:`domain_from_view`: only what the mediator knows, with the same assumptions the
   TUI's predictions use (see :mod:`sim.view`).
+
+Bargaining points are computed on :func:`collapse_ties` of a domain: options worth the same
+to everyone are one option there, so a scenario with many issues nobody cares about never
+has to list millions of tied packages; the point found is the first of its ties.
 """
 
 from __future__ import annotations
@@ -62,9 +66,31 @@ def domain_from_view(view: MediatorView) -> Domain:
                   np.array(res, dtype=float))
 
 
+def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
+    """The domain with, per issue, options that are worth the same to every party and
+    red-lined by the same parties merged into their first, and each option's representative."""
+    options, contrib, red = [], [], []
+    rep: dict[str, dict[str, str]] = {}
+    for i, issue in enumerate(dom.issues):
+        keep: list[int] = []
+        first: dict[tuple, str] = {}
+        rep[issue] = {}
+        for o, option in enumerate(dom.options[i]):
+            key = (tuple(dom.contrib[i][:, o]), tuple(dom.red_lines[i][:, o]))
+            if key not in first:
+                first[key] = option
+                keep.append(o)
+            rep[issue][option] = first[key]
+        options.append(tuple(dom.options[i][o] for o in keep))
+        contrib.append(dom.contrib[i][:, keep])
+        red.append(dom.red_lines[i][:, keep])
+    merged = Domain(dom.issues, tuple(options), dom.parties, tuple(contrib), tuple(red), np.array(dom.reservation))
+    return merged, rep
+
+
 def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     """The Nash bargaining package of what the mediator knows (None if it sees no deal)."""
-    dom = domain_from_view(view)
+    dom, _ = collapse_ties(domain_from_view(view))
     sol = nash_point(dom)
     if sol is None:
         return None
@@ -73,7 +99,7 @@ def known_nash_package(view: MediatorView) -> dict[str, str] | None:
 
 def full_nash(session) -> tuple[dict[str, str], dict[str, float]] | None:
     """The full-information Nash package at the session's current state, with utilities."""
-    dom = domain_from_scenario(session.scenario, session)
+    dom, _ = collapse_ties(domain_from_scenario(session.scenario, session))
     sol = nash_point(dom)
     if sol is None:
         return None

@@ -138,3 +138,9 @@ def test_analyze_survives_huge_tied_frontiers(tmp_path, template_text):
     assert data["frontier"]["ties_merged"] and data["frontier"]["packages"] >= 4**12
     assert data["points"]["nash"]["package"]["spare0"] == "a", "one representative per tied kind"
     assert data["tiers"][0]["reachable"]
+    path = tmp_path / "s.yaml"
+    assert invoke("validate", str(path)).exit_code == 0
+    s = load_scenario(path)
+    assert known_nash_package(Session(s, 0).view()) is not None
+    session = play(s, "nash", 1)
+    assert session.ended and nash_distance(session) is not None
