@@ -83,6 +83,13 @@ def main() -> None:
     """mediate: play the mediator between parties drawn from real reporting.
 
     With no command, opens the TUI on the bundled scenario.
+
+    \b
+    Examples:
+      mediate play --seed 7                         the same game for the whole class
+      mediate run energy-truce-2025-03 --script scenarios/energy-truce-2025-03.history.yaml
+      mediate batch energy-truce-2025-03 --policy incremental --runs 2000 --workers 2
+      mediate new my.yaml && mediate validate my.yaml && mediate analyze my.yaml
     """
 
 
