@@ -87,7 +87,7 @@ def main() -> None:
     \b
     Examples:
       mediate play --seed 7                         the same game for the whole class
-      mediate run energy-truce-2025-03 --script scenarios/energy-truce-2025-03.history.yaml
+      mediate run energy-truce-2025-03 --script history   what the US actually did
       mediate batch energy-truce-2025-03 --policy incremental --runs 2000 --workers 2
       mediate new my.yaml && mediate validate my.yaml && mediate analyze my.yaml
     """
@@ -249,6 +249,18 @@ def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
     console.print(Text.assemble((stamp(scenario, e) + "  ", "dim"), (text, style)))
 
 
+def bundled_script(script: Path, scenario: Scenario) -> Path:
+    """A moves file by path, or a bundled one by name: ``history`` is the scenario's own
+    ``<id>.history.yaml`` (what really happened), shipped beside it."""
+    if script.exists():
+        return script
+    folder = loader.scenarios_dir()
+    for cand in (folder / f"{scenario.id}.{script}.yaml", folder / script, folder / f"{script}.yaml"):
+        if cand.is_file():
+            return cand
+    return script
+
+
 def load_moves(path: Path, scenario: Scenario):
     from .actions import load_moves as load
 
@@ -257,7 +269,9 @@ def load_moves(path: Path, scenario: Scenario):
 
 @main.command("run")
 @click.argument("scenario")
-@click.option("--script", type=click.Path(path_type=Path), help="A moves file (YAML) to play.")
+@click.option("--script", type=click.Path(path_type=Path),
+              help="A moves file (YAML) to play; 'history' plays the scenario's bundled record of what "
+                   "really happened.")
 @click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash"]),
               help="A built-in mediator to play.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
@@ -282,7 +296,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
     s, _, _ = open_scenario(scenario, overrides)
     if script is not None:
-        moves, mloc = load_moves(script, s)
+        moves, mloc = load_moves(bundled_script(script, s), s)
         seed = seed if seed is not None else (moves.seed or 0)
         session = Session(s, seed)
         for n, a in enumerate(moves.moves):

@@ -196,3 +196,13 @@ def test_set_overrides_make_what_ifs_and_are_recorded(tmp_path):
     r = invoke("batch", "energy-truce-2025-03", "--policy", "random", "--runs", "4", "--workers", "2",
                "--set", "mediator.credibility=0.1", "--csv", str(out))
     assert r.exit_code == 0 and "mediator.credibility=0.1" in r.output
+
+
+def test_bundled_history_script_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the repo: the bundled file is found beside the scenario
+    j = tmp_path / "h.jsonl"
+    r = invoke("run", "energy-truce-2025-03", "--script", "history", "-q", "--json", str(j))
+    assert r.exit_code == 0, r.output
+    head = json.loads(j.read_text().splitlines()[0])
+    assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days", "military_aid": "continue",
+                                              "intel_sharing": "continue"}}
