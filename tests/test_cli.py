@@ -156,6 +156,9 @@ def test_wheel_installed_mediate_list_finds_the_scenario(tmp_path):
                        text=True, cwd=other)
     assert p.returncode == 0, p.stderr
     assert not Path(other / "scenarios").exists()
+    p = subprocess.run([str(env_dir / "bin" / "mediate"), "run", "energy-truce-2025-03", "--script", "history", "-q"],
+                       capture_output=True, text=True, cwd=other)
+    assert p.returncode == 0 and "Strikes on energy paused" in p.stdout, p.stderr
 
 
 def test_committed_schema_is_current():
