@@ -18,8 +18,6 @@ from sim.engine import Session
 from sim.loader import LoadError, Problem
 from sim.model import Scenario
 
-from .widgets.common import ControlCharFilter
-
 MAX_SEED = 2**63 - 1
 
 
@@ -122,10 +120,6 @@ class MediateApp(App[int]):
                  prepared: Prepared | None = None):
         super().__init__()
         self.prepared = prepared if prepared is not None else prepare(scenario_ref, seed, resume)
-        self._control_filter = ControlCharFilter()
-
-    def get_line_filters(self):
-        return [*super().get_line_filters(), self._control_filter]
 
     def on_mount(self) -> None:
         from .screens.picker import PickerScreen

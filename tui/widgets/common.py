@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.app import App
-from textual.color import Color
 from textual.content import Content
-from textual.filter import LineFilter
 
 from sim.model import Quote, Scenario
 
@@ -29,28 +26,6 @@ ERROR = "$text-error"
 WARNING = "$text-warning"
 MUTED = "$text-muted"
 ACCENT = "$text-accent"
-
-
-_CONTROL = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
-
-
-def clean(text: str) -> str:
-    """Text with terminal control characters (ESC, BEL, C1 …) removed."""
-    return text.translate(_CONTROL)
-
-
-class ControlCharFilter(LineFilter):
-    """Drops control characters from every rendered line, so that scenario text holding an
-    escape sequence (YAML allows "\\e") can never reach the terminal as one."""
-
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        out = []
-        for seg in segments:
-            text = seg.text
-            if seg.control is None and text and not text.isprintable():
-                seg = Segment(text.translate(_CONTROL), seg.style, seg.control)
-            out.append(seg)
-        return out
 
 
 def plain(text: str | None) -> Content:
