@@ -195,13 +195,15 @@ class Session:
             return cached[1], cached[2]
         known: dict[str, KnownStance] = {}
         hidden = 0
+        total = sum(st.weights.values()) or 1.0
         for i, stance in p.stances.items():
             rev = i in st.revealed
             if not rev:
                 hidden += 1
             if rev:
                 known[i] = KnownStance(i, stance.visibility, stance.demand, stance.red_lines, True,
-                                       st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote)
+                                       st.weights[i], dict(stance.values), stance.quote, stance.red_line_quote,
+                                       share=st.weights[i] / total)
             elif stance.visibility == "public":
                 lines = (*stance.red_lines, *(o for o in st.cited.get(i, ()) if o not in stance.red_lines))
                 known[i] = KnownStance(i, "public", stance.demand, lines, False,

@@ -39,6 +39,8 @@ class KnownStance:
     values: dict[str, float] | None = None
     quote: Quote | None = None
     red_line_quote: Quote | None = None
+    share: float | None = None
+    """Once revealed: the stance's share of everything the party cares about (0–1)."""
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,9 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         p0 = s.parties[0]
         assert f"consults {p0.name}" in log_text(neg.wire)
         assert f"walk-away {neg.session.reservation(p0.id):.0f}" in neg.panels[0].text()
+        revealed = next(i for i, st in neg.session.view().party(p0.id).stances.items() if st.revealed)
+        share = neg.session.view().party(p0.id).stances[revealed].share
+        assert f"matters {share:.0%}" in neg.panels[0].text(), "what the consultation revealed is shown"
         assert "half a round left" in static_text(neg.query_one("#status", Static))
 
         # a lever

@@ -127,6 +127,14 @@ def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> 
                 body.append("\n")
             body.append(f"{NO} never ", style=palette["error"])
             body.append("; ".join(option_label(s, issue_id, o) for o in st.red_lines))
+        if st.revealed and st.values is not None:
+            # What the consultation revealed: how much the issue matters, and each option's value.
+            if body:
+                body.append("\n")
+            if st.share is not None:
+                body.append(f"matters {st.share:.0%} · ", style="bold")
+            body.append(" · ".join(f"{o} {st.values.get(o, 0):.0f}" for o in s.issue(issue_id).option_ids),
+                        style=palette["muted"])
         items += [head, Padding(body, (0, 0, 0, 3))]
         items.append(Text(""))
     extra = private_unknown(pv)
