@@ -234,6 +234,12 @@ def test_flagship_validates_with_every_quote_verified():
     s, loc = load_scenario_located(FLAGSHIP)
     assert loader.verify_quotes(s, loc, SHARED / "seeds") == []
     assert len(loader.iter_quotes(s)) >= 20
+    # What the README promises: every public demand and red line, lever, scheduled incident and
+    # history line is sourced.
+    assert all(lv.quote for lv in s.mediator.levers)
+    assert all(inc.quote for inc in s.incidents.scheduled)
+    assert all(h.quote for h in s.debrief.history)
+    assert all(st.quote for p in s.parties for st in p.stances.values() if st.visibility == "public")
 
 
 def test_quote_verification_catches_a_changed_quote(tmp_path, template_text):
