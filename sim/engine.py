@@ -326,7 +326,7 @@ class Session:
         if inc.target in self.covered(inc.actor):
             rate *= dyn.covered_rate_factor
         actor = self.state[inc.actor]
-        victims = [v for v in s.party_ids if v != inc.actor]
+        victims = [inc.victim] if inc.victim else [v for v in s.party_ids if v != inc.actor]
         trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
         return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
 
@@ -469,7 +469,7 @@ class Session:
             return
         s = self.scenario
         dyn = s.dynamics
-        victims = [v for v in s.party_ids if v != inc.actor]
+        victims = [inc.victim] if inc.victim else [v for v in s.party_ids if v != inc.actor]
         readings = {p: inc.target in self.covered(p) for p in s.party_ids}
         worst = "none"
         verdict = ""

@@ -186,6 +186,8 @@ class ScheduledIncident(Frozen):
     hour: Annotated[float, Field(ge=0, lt=24 * 365)] = 0
     """Hours into the round (0 = at the start of the round)."""
     actor: Slug
+    victim: Slug | None = None
+    """The party hit; every party but the actor when omitted (fine with two parties)."""
     target: Slug
     text: Text
     effects: Effects = Effects()
@@ -195,6 +197,8 @@ class ScheduledIncident(Frozen):
 class RandomIncident(Frozen):
     id: Slug
     actor: Slug
+    victim: Slug | None = None
+    """The party hit; every party but the actor when omitted (fine with two parties)."""
     target: Slug
     rate_per_day: Annotated[float, Field(ge=0, le=24)]
     text: Text
@@ -454,6 +458,10 @@ def cross_check(s: Scenario) -> list[RefProblem]:
         for n, inc in enumerate(getattr(s.incidents, kind)):
             path = ("incidents", kind, n)
             party((*path, "actor"), inc.actor)
+            if inc.victim is not None:
+                party((*path, "victim"), inc.victim)
+                if inc.victim == inc.actor:
+                    out.append(RefProblem((*path, "victim"), "the victim must be another party than the actor"))
             tag((*path, "target"), inc.target)
             effects((*path, "effects"), inc.effects)
             source((*path, "quote"), inc.quote)

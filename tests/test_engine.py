@@ -24,7 +24,7 @@ from sim.events import (
     TrustChanged,
     Walkout,
 )
-from sim.loader import load_scenario
+from sim.loader import LoadError, load_scenario
 from sim.transcript import jsonl
 from tests.conftest import ROOT, write
 
@@ -283,7 +283,7 @@ def test_same_seed_and_moves_give_byte_identical_transcripts_across_processes(tm
     path = write(tmp_path, MINI)
     script = f"""
 import sys
-from sim.loader import load_scenario
+from sim.loader import LoadError, load_scenario
 from sim.engine import Session
 from sim.actions import propose, consult, wait
 from sim.transcript import jsonl
@@ -346,3 +346,22 @@ def test_properties_over_random_play(mini, seed, actions):
     # Replaying the action list reproduces the session exactly.
     replay = Session(mini, seed=seed, actions=taken)
     assert jsonl(replay) == jsonl(s)
+
+
+def test_an_incidents_victim_can_be_named(tmp_path):
+    text = MINI.replace("""parties:
+  - id: a""", """parties:
+  - id: c
+    name: Gamma
+    trust: {a: 0.5, b: 0.5, mediator: 0.5}
+    stances:
+      aid: {weight: 1, values: {continue: 50}, demand: continue, visibility: private}
+  - id: a""").replace("actor: b, target: rail, text: Rail strike.}", "actor: b, victim: a, target: rail, text: Rail strike.}")
+    scen = load_scenario(write(tmp_path, text))
+    s = Session(scen, seed=1)
+    s.act(wait(3))
+    hit = [e for e in s.events if isinstance(e, TrustChanged) and e.cause == "incident:rail-strike"]
+    assert [(e.truster, e.trustee) for e in hit] == [("a", "b")], "only the named victim loses trust"
+    bad = text.replace("victim: a,", "victim: b,")
+    with pytest.raises(LoadError, match="another party than the actor"):
+        load_scenario(write(tmp_path, bad, "bad.yaml"))
