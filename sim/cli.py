@@ -29,14 +29,18 @@ SCHEMA_FILE = "mediate-scenario.schema.json"
 
 
 def fail(problems: list[Problem] | str) -> None:
-    """Print located problems to stderr and exit 1."""
+    """Print located problems to stderr (at most MAX_SHOWN a file) and exit 1."""
     if isinstance(problems, str):
         err.print(Text(problems, style="red"))
-    else:
-        for p in problems[: loader.MAX_SHOWN]:
+        sys.exit(1)
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for name, found in by_file.items():
+        for p in found[: loader.MAX_SHOWN]:
             err.print(Text.assemble((f"{p.file}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"), p.message))
-        if len(problems) > loader.MAX_SHOWN:
-            err.print(f"… and {len(problems) - loader.MAX_SHOWN} more problems")
+        if len(found) > loader.MAX_SHOWN:
+            err.print(f"… and {len(found) - loader.MAX_SHOWN} more problems in {name}")
     sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import json
 import subprocess
 import sys
@@ -209,3 +210,17 @@ def test_bundled_history_script_by_name(tmp_path, monkeypatch):
     head = json.loads(j.read_text().splitlines()[0])
     assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days", "military_aid": "continue",
                                               "intel_sharing": "continue"}}
+
+
+CORPUS = SHARED / "corpora" / "yaml-test-suite"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpora/yaml-test-suite is not beside the clone")
+def test_yaml_test_suite_corpus_exits_1_with_located_messages_and_no_traceback():
+    files = sorted(CORPUS.glob("*.yaml"))
+    p = subprocess.run([sys.executable, "-m", "sim.cli", "validate", "-q", *map(str, files)],
+                       capture_output=True, text=True)
+    assert p.returncode == 1 and "Traceback" not in p.stderr + p.stdout
+    located = re.compile(r"^(.+\.yaml):\d+:\d+: error: .+", re.M)
+    named = {m.group(1) for m in located.finditer(p.stderr)}
+    assert named == {str(f) for f in files}, "every file answered with at least one located error"
