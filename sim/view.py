@@ -101,6 +101,8 @@ class MediatorView:
     end_reason: str | None
     actions_taken: int
     scenario: Scenario = field(repr=False, compare=False)
+    _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
+    """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
 
     def party(self, party_id: str) -> PartyView:
         return next(p for p in self.parties if p.id == party_id)
@@ -130,6 +132,9 @@ class MediatorView:
         0 for what a counterpart demands in public: in a conflict, one side's demand is
         likely the other's cost).
         """
+        cached = self._beliefs.get(party_id)
+        if cached is not None:
+            return cached
         pv = self.party(party_id)
         s = self.scenario
         revealed_w = [st.weight for st in pv.stances.values() if st.revealed and st.weight is not None]
@@ -158,6 +163,7 @@ class MediatorView:
                 out[i] = (w, {o: 0.0 if o in lines or o in rivals else ASSUMED_DEFAULT_VALUE
                               if o == iss.default_option else ASSUMED_CHANGE_VALUE for o in iss.option_ids},
                           ASSUMED_DEFAULT_VALUE)
+        self._beliefs[party_id] = out
         return out
 
     def _model_estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
