@@ -224,3 +224,32 @@ def test_yaml_test_suite_corpus_exits_1_with_located_messages_and_no_traceback()
     located = re.compile(r"^(.+\.yaml):\d+:\d+: error: .+", re.M)
     named = {m.group(1) for m in located.finditer(p.stderr)}
     assert named == {str(f) for f in files}, "every file answered with at least one located error"
+
+
+def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
+    from sim import saves
+    from sim.actions import load_moves
+    from sim.engine import Session
+
+    a, b = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"
+    invoke("run", "energy-truce-2025-03", "--script", "history", "-q", "--json", str(a))
+    invoke("run", "energy-truce-2025-03", "--policy", "maximal", "--seed", "4", "-q", "--json", str(b))
+    s = load_scenario(FLAGSHIP)
+    moves, _ = load_moves(ROOT / "scenarios" / "energy-truce-2025-03.history.yaml", s)
+    save = saves.save(Session(s, 9, moves.moves[:2]), "energy-truce-2025-03", tmp_path / "carol.json")
+    bad = tmp_path / "eve.jsonl"
+    bad.write_text("not a transcript\n")
+    out = tmp_path / "class.csv"
+    r = invoke("compare", str(a), str(b), str(save), str(bad), "--csv", str(out))
+    assert r.exit_code == 1 and "eve.jsonl:1:1" in r.stderr, "a bad file is named, the rest still compared"
+    rows = list(csv.DictReader(out.open()))
+    assert [x["name"] for x in rows] == ["alice", "bob", "carol"]
+    assert rows[0]["best_tier"] == "energy_pause" and rows[0]["issues_off_nash"] == "0"
+    assert rows[2]["ended"] == "in progress" and rows[2]["seed"] == "9"
+    tampered = tmp_path / "mallory.jsonl"
+    lines = a.read_text().splitlines()
+    head = json.loads(lines[0])
+    head["scenario_hash"] = "0" * 16
+    tampered.write_text("\n".join([json.dumps(head), *lines[1:]]) + "\n")
+    r = invoke("compare", str(tampered))
+    assert r.exit_code == 1 and "has changed since this transcript was made" in r.stderr

@@ -20,7 +20,7 @@ from sim.events import Proposed
 from sim.loader import LoadError
 from tui.app import MediateApp, prepare, run_tui
 from tui.screens.briefing import BriefingScreen
-from tui.screens.debrief import DebriefScreen, export_name
+from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 from tui.screens.help import HelpScreen
 from tui.screens.modals import ChoiceModal, ConfirmModal, MessageModal
 from tui.screens.negotiation import NegotiationScreen
@@ -231,6 +231,8 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         report = exported.read_text(encoding="utf-8")
         assert report.startswith("# Debrief") and "## Hints used" in report
         assert report == transcript.markdown_report(session), "the same report as `mediate run --report`"
+        jsonl = tmp_path / transcript_name(session)
+        assert jsonl.read_text(encoding="utf-8") == transcript.jsonl(session)
 
         await pilot.press("n")
         assert isinstance(app.screen, PickerScreen)

@@ -32,6 +32,10 @@ def export_name(session: Session) -> str:
     return f"mediate-{session.scenario.id}-seed{session.seed}-debrief.md"
 
 
+def transcript_name(session: Session) -> str:
+    return f"mediate-{session.scenario.id}-seed{session.seed}.jsonl"
+
+
 def outcome_lines(session: Session) -> list[Content]:
     s = session.scenario
     view = session.view()
@@ -167,7 +171,8 @@ class DebriefScreen(Screen):
         Binding("q", "quit", "Quit"),
     ]
     HELP = {
-        "export": "Write the debrief as Markdown to the current folder",
+        "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
+                  "folder",
         "new_game": "Back to the scenario picker",
         "quit": "Quit",
     }
@@ -231,14 +236,18 @@ class DebriefScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def action_export(self) -> None:
+        """The Markdown debrief to read, and the transcript a teacher can `mediate compare`."""
         path = Path.cwd() / export_name(self.session)
+        jsonl = path.with_name(transcript_name(self.session))
         try:
             saves.atomic_write_text(path, transcript.markdown_report(self.session))
+            saves.atomic_write_text(jsonl, transcript.jsonl(self.session))
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Could not write {path}: {exc}", title="Export failed",
                                       severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Wrote {path.name}", title="Exported", markup=False)
+        self.app.call_from_thread(self.notify, f"Wrote {path.name} and {jsonl.name} (for `mediate compare`)",
+                                  title="Exported", markup=False)
 
     def action_new_game(self) -> None:
         self.app.pop_screen()
