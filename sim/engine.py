@@ -26,6 +26,7 @@ import simpy
 from . import negotiation as neg
 from .actions import Action, check_action
 from .events import (
+    AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
     Consulted,
@@ -475,8 +476,11 @@ class Session:
         verdict = ""
         damage: list[tuple[str, str, float]] = []
         order = {"none": 0, "monitored": 1, "violation": 2, "disputed": 3}
+        judged: list[str] = []
         for v in victims:
             judgement, vd = neg.judge(s, inc.actor, v, inc.target, self.agreement, self.covered)
+            if judgement in ("violation", "disputed") or (judgement == "monitored" and vd == "violation"):
+                judged.append(v)
             if order[judgement] > order[worst]:
                 worst, verdict = judgement, vd
             if judgement == "none":
@@ -498,6 +502,22 @@ class Session:
         for a, b, d in damage:
             self._trust(a, b, d, f"incident:{inc.id}")
         self._apply(inc.effects, f"incident:{inc.id}")
+        if worst in ("violation", "disputed", "monitored") and self.agreement is not None:
+            self._maybe_denounce(inc, judged)
+
+    def _maybe_denounce(self, inc: ScheduledIncident | RandomIncident, victims: list[str]) -> None:
+        """A victim that reads the incident as breaking the agreement, and whose trust in the
+        actor has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
+        for v in victims:
+            st = self.state[v]
+            limit = st.party.denounce_trust
+            if limit is not None and st.trust[inc.actor] < limit - EPS:
+                self._agreement_serial += 1  # cancels the pending expiries
+                self.agreement, self.expires, self._covers = None, {}, {}
+                self._emit(AgreementCollapsed, party=v, against=inc.actor, trust=round(st.trust[inc.actor], 4),
+                           incident=inc.id)
+                self._update_tier()
+                return
 
     def _trust(self, a: str, b: str, delta: float, cause: str) -> None:
         if a == MEDIATOR or abs(delta) < EPS:

@@ -67,6 +67,17 @@ class AgreementLapsed(Event):
 
 
 @dataclass(frozen=True)
+class AgreementCollapsed(Event):
+    """A party withdrew from the agreement in force after an incident broke its trust."""
+
+    kind: ClassVar[str] = "collapse"
+    party: str
+    against: str
+    trust: float
+    incident: str
+
+
+@dataclass(frozen=True)
 class Incident(Event):
     kind: ClassVar[str] = "incident"
     incident: str
@@ -170,7 +181,8 @@ class Ended(Event):
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (RoundStarted, Proposed, Responded, AgreementReached, AgreementLapsed, Incident,
+    cls.kind: cls for cls in (RoundStarted, Proposed, Responded, AgreementReached, AgreementLapsed,
+                              AgreementCollapsed, Incident,
                               TrustChanged, Shifted, LeverUsed, Consulted, Hinted, Waited, Walkout, TierChanged, Ended)
 }
 

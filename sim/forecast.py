@@ -3,7 +3,8 @@
 Monte Carlo of the incident process from the current state: each replicate replays the
 session's past exactly (same seed and actions), then gives every random incident a fresh
 stream from now on (:class:`~sim.engine.Session` ``branch``) while the mediator waits. An
-agreement stops being in force when one of its options lapses or a party walks out; the
+agreement stops being in force when one of its options lapses, a party denounces it, or a
+party walks out; the
 clock runs past the scenario's deadline so the forecast can look 30 days ahead.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from .actions import Action, wait
 from .batch import wilson
 from .engine import Session
-from .events import AgreementLapsed, Walkout
+from .events import AgreementCollapsed, AgreementLapsed, Walkout
 from .model import Scenario
 
 
@@ -31,7 +32,7 @@ class Durability:
     high: tuple[float, ...]
     """95 % Wilson interval of each share."""
     breaks: dict[str, int]
-    """What ended it within the longest horizon: 'lapse' or 'walkout', counted over replicates."""
+    """What ended it within the longest horizon: 'lapse', 'collapse' or 'walkout', counted over replicates."""
 
 
 def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), package: dict[str, str] | None = None,
@@ -47,7 +48,7 @@ def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), pa
     horizon = t0 + days[-1] * 24
     rounds = math.ceil(horizon / base.H) + 2
     held = [0] * len(days)
-    breaks = {"lapse": 0, "walkout": 0}
+    breaks = {"lapse": 0, "collapse": 0, "walkout": 0}
     for k in range(runs):
         s = Session(scenario, seed, actions, branch=(k, t0), max_rounds=max(rounds, scenario.clock.max_rounds))
         if s.ended:
@@ -59,9 +60,9 @@ def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), pa
             s.act(wait(max(1, math.ceil((horizon - s.env.now) / s.H))))
         t_break = math.inf
         for e in s.events[first:]:
-            if isinstance(e, AgreementLapsed | Walkout):
+            if isinstance(e, AgreementLapsed | AgreementCollapsed | Walkout):
                 t_break = e.t
-                breaks["lapse" if isinstance(e, AgreementLapsed) else "walkout"] += 1
+                breaks[e.kind] += 1
                 break
         for n, d in enumerate(days):
             if t_break > t0 + d * 24:

@@ -170,6 +170,9 @@ class Party(Frozen):
     """beta: below 1 holds firm until late, above 1 concedes early."""
     distrust_penalty: Annotated[float, Field(ge=0, le=100)] = 10
     walkout_trust: Unit = 0.05
+    denounce_trust: Unit | None = None
+    """Withdraws from the agreement in force when a violation or disputed incident leaves its
+    trust in the actor below this (talks go on); never when omitted."""
     red_line_patience: Annotated[int, Field(ge=0, le=100)] = 2
     noise: Annotated[float, Field(ge=0, le=50)] = 0
     """Threshold jitter: each response draws uniformly within ±noise points."""

@@ -13,6 +13,7 @@ from typing import IO
 
 from .engine import Session, scenario_hash
 from .events import (
+    AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
     Consulted,
@@ -92,6 +93,9 @@ def line(s: Scenario, e: Event) -> str | None:
                 lapse = " (lapses: " + ", ".join(
                     f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items()) + ")"
             return f"✓ AGREEMENT in force: {package_text(s, p)}{lapse}"
+        case AgreementCollapsed(party=pid, against=a, trust=t):
+            return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
+                    f"{name_of(s, a)} is down to {t:.2f}")
         case AgreementLapsed(issue=i, option=o):
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
         case Incident(actor=a, text=text, judgement=j, readings=r, verdict=v, target=tg):

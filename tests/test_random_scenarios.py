@@ -54,6 +54,7 @@ def scenarios(draw) -> dict:
         parties.append({"id": p, "name": f"Party {p}", "reservation": draw(st.integers(0, 90)),
                         "concession": draw(st.sampled_from([0.3, 1, 3])), "trust": trust,
                         "walkout_trust": draw(st.sampled_from([0, 0.05, 0.3])),
+                        **({"denounce_trust": 0.3} if draw(st.booleans()) else {}),
                         "red_line_patience": draw(st.integers(0, 2)), "noise": draw(st.sampled_from([0, 3])),
                         "stances": stances})
     random_incidents = [{"id": f"r{n}", "actor": draw(st.sampled_from(party_ids)), "target": draw(st.sampled_from(TAGS)),

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from sim import saves, transcript
 from sim.engine import Session
-from sim.events import AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
+from sim.events import AgreementCollapsed, AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
@@ -98,7 +98,7 @@ def your_talks_lines(session: Session) -> list[Content]:
     s = session.scenario
     out: list[Content] = []
     for e in session.events:
-        if isinstance(e, AgreementReached | AgreementLapsed | TierChanged | Walkout | Ended):
+        if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | TierChanged | Walkout | Ended):
             line = transcript.line(s, e)
             if line:
                 when = round_when(s, e.round)

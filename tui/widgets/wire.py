@@ -11,6 +11,7 @@ from textual.widgets import RichLog
 
 from sim import transcript
 from sim.events import (
+    AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
     Consulted,
@@ -35,7 +36,7 @@ def event_style(e: Event) -> str:
     match e:
         case Responded(accept=True) | AgreementReached():
             return "success"
-        case Responded() | Walkout():
+        case Responded() | Walkout() | AgreementCollapsed():
             return "error"
         case Incident() | AgreementLapsed():
             return "warning"
