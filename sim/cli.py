@@ -265,12 +265,6 @@ def bundled_script(script: Path, scenario: Scenario) -> Path:
     return script
 
 
-def load_moves(path: Path, scenario: Scenario):
-    from .actions import load_moves as load
-
-    return load(path, scenario)
-
-
 @main.command("run")
 @click.argument("scenario")
 @click.option("--script", type=click.Path(path_type=Path),
@@ -291,7 +285,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
     After a script's last move the mediator waits until the game ends.
     """
-    from .actions import wait
+    from .actions import load_moves, wait
     from .engine import ActionRefused, Session
     from .policies import make
     from .transcript import jsonl, markdown_report
@@ -615,10 +609,6 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
 
 
 # ---------------------------------------------------------------- entry
-
-
-def run() -> None:  # pragma: no cover - console entry
-    main()
 
 
 if __name__ == "__main__":  # pragma: no cover
