@@ -32,11 +32,13 @@ class ChoiceModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, options: list[Option], note: Content | None = None) -> None:
+    def __init__(self, title: str, options: list[Option], note: Content | None = None,
+                 highlight: int | None = None) -> None:
         super().__init__(classes="choice-modal")
         self.title_text = title
         self.options = options
         self.note = note
+        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box") as box:
@@ -50,7 +52,9 @@ class ChoiceModal(ModalScreen[str | None]):
         ol = self.query_one(OptionList)
         ol.focus()
         first = next((n for n, o in enumerate(self.options) if not o.disabled), None)
-        if first is not None:
+        if self.highlight is not None:
+            ol.highlighted = self.highlight
+        elif first is not None:
             ol.highlighted = first
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

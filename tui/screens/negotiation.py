@@ -101,7 +101,7 @@ class NegotiationScreen(Screen):
         self.wire = self.query_one(NewsWire)
         self.wire.add_events(self.session.events)
         self.refresh_view()
-        self.query_one("#builder Select").focus()
+        self.query_one("#builder .issue-select").focus()
 
     def _builder_default(self) -> dict[str, str]:
         return dict(self.view.agreement) if self.view.agreement else dict(self.scenario.default_package)

@@ -1,17 +1,25 @@
-"""The proposal builder: one Select per issue, a mark per party showing how the chosen option
-sits with that party's known stance, and a detail line (full wording, each party's position)
-for the issue in focus. The screen shows each party's predicted reaction in its panel."""
+"""The proposal builder: one option picker per issue, a mark per party showing how the chosen
+option sits with that party's known stance, and a detail line (full wording, each party's
+position) for the issue in focus. The screen shows each party's predicted reaction in its panel.
+
+An :class:`OptionPicker` is one line of text that opens a list of the issue's options (enter,
+space or a click) or steps through them (← →). A Textual ``Select`` per issue would do the same
+with some twenty widgets each, which made the screen slow to open."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Label, Select, Static
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Label, Static
+from textual.widgets.option_list import Option
 
-from sim.model import Scenario
+from sim.model import Issue, Scenario
 from sim.view import MediatorView
 
 from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
@@ -52,6 +60,54 @@ def stance_words(s: Scenario, view: MediatorView, party_id: str, issue_id: str, 
     return Content.assemble(name, Content(" · ").join(parts))
 
 
+class OptionPicker(Widget, can_focus=True):
+    """The option chosen for one issue; enter, space or a click lists them, ← → step."""
+
+    BINDINGS = [
+        Binding("enter,space", "choose", "Choose", show=False),
+        Binding("left", "step(-1)", "Previous option", show=False),
+        Binding("right", "step(1)", "Next option", show=False),
+    ]
+
+    value: reactive[str] = reactive("", init=False)
+
+    class Changed(Message):
+        def __init__(self, picker: OptionPicker) -> None:
+            super().__init__()
+            self.picker = picker
+
+    def __init__(self, issue: Issue, value: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.issue = issue
+        self.set_reactive(OptionPicker.value, value)
+
+    def render(self) -> Content:
+        return Content.assemble(plain(self.issue.option(self.value).label), (" ▾", MUTED))
+
+    def watch_value(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def action_step(self, delta: int) -> None:
+        ids = self.issue.option_ids
+        self.value = ids[(ids.index(self.value) + delta) % len(ids)]
+
+    def action_choose(self) -> None:
+        from ..screens.modals import ChoiceModal
+
+        options = [Option(Text(o.label), id=o.id) for o in self.issue.options]
+
+        def chosen(option_id: str | None) -> None:
+            if option_id is not None:
+                self.value = option_id
+
+        self.app.push_screen(ChoiceModal(self.issue.title, options,
+                                         highlight=self.issue.option_ids.index(self.value)), chosen)
+
+    def on_click(self) -> None:
+        self.focus()
+        self.action_choose()
+
+
 class IssueRow(Horizontal):
     def __init__(self, scenario: Scenario, issue_id: str, value: str) -> None:
         super().__init__(classes="issue-row", id=f"row-{issue_id}")
@@ -62,9 +118,7 @@ class IssueRow(Horizontal):
     def compose(self):
         iss = self.scenario.issue(self.issue_id)
         yield Label(plain(iss.title), classes="issue-title", markup=False)
-        options = [(Text(o.label), o.id) for o in iss.options]
-        yield Select(options, value=self.value, allow_blank=False, compact=True, id=f"select-{self.issue_id}",
-                     classes="issue-select")
+        yield OptionPicker(iss, self.value, id=f"select-{self.issue_id}", classes="issue-select")
         # Start at the marks' final width (3 columns a party): later updates skip layout.
         yield Static(" " * 3 * len(self.scenario.parties), classes="issue-marks")
 
@@ -99,7 +153,7 @@ class ProposalBuilder(Vertical):
         yield Static(id="issue-detail")
 
     def on_mount(self) -> None:
-        self._selects = {i: self.query_one(f"#select-{i}", Select) for i in self.scenario.issue_ids}
+        self._selects = {i: self.query_one(f"#select-{i}", OptionPicker) for i in self.scenario.issue_ids}
         self._rows = {i: self.query_one(f"#row-{i}", IssueRow) for i in self.scenario.issue_ids}
         self._marks = {i: row.query_one(".issue-marks", Static) for i, row in self._rows.items()}
         self._detail = self.query_one("#issue-detail", Static)
@@ -107,11 +161,7 @@ class ProposalBuilder(Vertical):
     # ------------------------------------------------------------ package
 
     def package(self) -> dict[str, str]:
-        out = {}
-        for iss in self.scenario.issues:
-            v = self._selects[iss.id].value
-            out[iss.id] = v if isinstance(v, str) else iss.default_option
-        return out
+        return {i: picker.value for i, picker in self._selects.items()}
 
     def changed_issues(self) -> dict[str, str]:
         """Only the issues set away from their default (what a proposal states)."""
@@ -119,12 +169,15 @@ class ProposalBuilder(Vertical):
         return {i: o for i, o in self.package().items() if o != s.issue(i).default_option}
 
     def set_package(self, package: dict[str, str]) -> None:
+        """Show ``package`` (left-out issues at their default) with one redraw, not one per issue."""
         for iss in self.scenario.issues:
-            sel = self._selects[iss.id]
+            picker = self._selects[iss.id]
             want = package.get(iss.id, iss.default_option)
-            if sel.value != want:
-                sel.value = want
+            if picker.value != want:
+                picker.set_reactive(OptionPicker.value, want)
+                picker.refresh()
         self.refresh_marks()
+        self.post_message(self.Changed())
 
     # ------------------------------------------------------------ display
 
@@ -132,7 +185,7 @@ class ProposalBuilder(Vertical):
         self.view = view
         self.refresh_marks()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_option_picker_changed(self, event: OptionPicker.Changed) -> None:
         event.stop()
         self.refresh_marks()
         self.post_message(self.Changed())
