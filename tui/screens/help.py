@@ -54,8 +54,9 @@ def help_sections(app) -> list[tuple[str, list[tuple[str, str]]]]:
             desc = helps.get(b.action.split("(")[0], b.description)
             rows.append((_key_text(app, b), desc))
         sections.append((title, rows))
-    neg_extra = [("tab / shift+tab", "Move between the selects and panels"),
-                 ("enter / space", "Open a select; arrows choose an option; enter confirms, esc closes"),
+    neg_extra = [("tab / shift+tab", "Move between the issues in the builder and the panels"),
+                 ("← / →", "Step the focused issue to the previous / next option"),
+                 ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
                  ("esc", "Restore a zoomed panel")]
     sections[2][1].extend(neg_extra)
     sections.append(("Choosing (consult, lever)", [("↑ / ↓, enter", "Choose"), ("esc", "Cancel")]
