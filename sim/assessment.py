@@ -21,7 +21,7 @@ from .analysis import (
     tier_reachability,
     zopa_size,
 )
-from .domain import collapse_ties, domain_from_scenario, domain_from_view
+from .domain import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
 from .engine import Session
 from .loader import Locator
 from .model import Scenario
@@ -39,7 +39,7 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
         dom = dom.with_reservation([session.threshold(p) for p in s.party_ids])
         basis += f", thresholds at round {round_ + 1}"
     zopa = zopa_size(dom)
-    conditions = [dict(o.when) for o in s.outcomes]
+    conditions = tier_conditions(s)
     try:
         front = pareto_frontier(dom)
         count, distinct, listed = front.count, front.distinct, dom
@@ -49,7 +49,7 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
         listed, rep = collapse_ties(dom)
         front = pareto_frontier(listed)
         count, distinct = int(exc.count), exc.distinct
-        conditions = [{i: sorted({rep[i][o] for o in opts}) for i, opts in c.items()} for c in conditions]
+        conditions = tier_conditions(s, rep)
     points = {"nash": nash_point(listed, front), "kalai_smorodinsky": kalai_smorodinsky(listed, front),
               "max_welfare": max_welfare(listed, front)}
     tiers = tier_reachability(listed, conditions)

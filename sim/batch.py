@@ -104,10 +104,6 @@ class Summary:
     def mean(self, key: str) -> float:
         return self.sums.get(key, 0.0) / self.n if self.n else float("nan")
 
-    def share(self, counts: dict[str, int], key: str) -> tuple[float, float, float]:
-        """Share of runs with ``key`` and its 95 % Wilson interval."""
-        return wilson(counts.get(key, 0), self.n)
-
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
     if n == 0:

@@ -158,11 +158,10 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Problems that don't make a scenario invalid but that its author should know."""
     from .analysis import tier_reachability
-    from .domain import collapse_ties, domain_from_scenario
+    from .domain import collapse_ties, domain_from_scenario, tier_conditions
 
     dom, rep = collapse_ties(domain_from_scenario(scenario))
-    tiers = tier_reachability(dom, [{i: sorted({rep[i][o] for o in opts}) for i, opts in oc.when.items()}
-                                    for oc in scenario.outcomes])
+    tiers = tier_reachability(dom, tier_conditions(scenario, rep))
     if not any(t.reachable for t in tiers):
         return ["no outcome tier is reachable with these red lines and reservations "
                 "(see `mediate analyze` for what blocks each one)"]

@@ -30,7 +30,6 @@ class Result:
         end = self.session.events[-1]
         ended = getattr(end, "reason", None) if end.kind == "end" else None
         nash = nash_distance(self.session)
-        package = self.session.agreement or s.default_package
         row = {
             "name": self.name, "seed": self.session.seed, "actions": len(self.session.actions),
             "ended": ended or "in progress",
@@ -42,8 +41,8 @@ class Result:
             "hints": sum(isinstance(e, Hinted) for e in self.session.events),
             "issues_off_nash": len(nash["issues_differ"]) if nash else None,
         }
-        for p in s.party_ids:
-            row[f"surplus_{p}"] = round(self.session.utility(p, package) - self.session.reservation(p), 2)
+        for p, v in self.session.surplus().items():
+            row[f"surplus_{p}"] = round(v, 2)
         return row
 
 

@@ -88,6 +88,13 @@ def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
     return merged, rep
 
 
+def tier_conditions(s: Scenario, rep: dict[str, dict[str, str]] | None = None) -> list[dict[str, list[str]]]:
+    """Each outcome tier's condition, read through :func:`collapse_ties` representatives if given."""
+    if rep is None:
+        return [{i: list(opts) for i, opts in oc.when.items()} for oc in s.outcomes]
+    return [{i: sorted({rep[i][o] for o in opts}) for i, opts in oc.when.items()} for oc in s.outcomes]
+
+
 def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     """The Nash bargaining package of what the mediator knows (None if it sees no deal)."""
     dom, _ = collapse_ties(domain_from_view(view))

@@ -228,6 +228,11 @@ class Session:
     def reservation(self, party_id: str) -> float:
         return self.state[party_id].reservation
 
+    def surplus(self) -> dict[str, float]:
+        """Each party's U_p − R_p for the agreement in force (the default package if none)."""
+        package = self.agreement or self.scenario.default_package
+        return {p: self.utility(p, package) - self.reservation(p) for p in self.scenario.party_ids}
+
     # ------------------------------------------------------------ stepping
 
     def _advance(self) -> None:
@@ -327,7 +332,7 @@ class Session:
         if inc.target in self.covered(inc.actor):
             rate *= dyn.covered_rate_factor
         actor = self.state[inc.actor]
-        victims = [inc.victim] if inc.victim else [v for v in s.party_ids if v != inc.actor]
+        victims = self._victims(inc)
         trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
         return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
 
@@ -470,7 +475,7 @@ class Session:
             return
         s = self.scenario
         dyn = s.dynamics
-        victims = [inc.victim] if inc.victim else [v for v in s.party_ids if v != inc.actor]
+        victims = self._victims(inc)
         readings = {p: inc.target in self.covered(p) for p in s.party_ids}
         worst = "none"
         verdict = ""
@@ -504,6 +509,10 @@ class Session:
         self._apply(inc.effects, f"incident:{inc.id}")
         if worst in ("violation", "disputed", "monitored") and self.agreement is not None:
             self._maybe_denounce(inc, judged)
+
+    def _victims(self, inc: ScheduledIncident | RandomIncident) -> list[str]:
+        """The parties an incident hits: the named victim, else every party but the actor."""
+        return [inc.victim] if inc.victim else [v for v in self.scenario.party_ids if v != inc.actor]
 
     def _maybe_denounce(self, inc: ScheduledIncident | RandomIncident, victims: list[str]) -> None:
         """A victim that reads the incident as breaking the agreement, and whose trust in the
@@ -581,9 +590,7 @@ class Session:
             return
         s = self.scenario
         self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + self.env.now - self.tier_since
-        package = self.agreement or s.default_package
-        surplus = {pid: round(neg.utility(st.party, st.weights, package) - st.reservation, 4)
-                   for pid, st in self.state.items()}
+        surplus = {pid: round(v, 4) for pid, v in self.surplus().items()}
         days = (self.env.now - self.agreement_since) / 24 if self.agreement else 0.0
         best = s.outcomes[self.best_tier - 1].id if self.best_tier else None
         tier = s.outcomes[self.tier - 1].id if self.tier else None
@@ -606,6 +613,4 @@ class Session:
             hours += self.env.now - self.tier_since
         return hours / 24
 
-    def rounds_played(self) -> int:
-        return self.round + 1 if self.events else 0
 

@@ -7,7 +7,7 @@ transcript, the TUI's news wire, the Markdown report) work from these alone.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 
@@ -186,12 +186,3 @@ EVENT_TYPES: dict[str, type[Event]] = {
                               TrustChanged, Shifted, LeverUsed, Consulted, Hinted, Waited, Walkout, TierChanged, Ended)
 }
 
-
-def from_dict(d: dict[str, Any]) -> Event:
-    """Rebuild an event from its ``to_dict`` form (tuples restored)."""
-    cls = EVENT_TYPES[d["kind"]]
-    kwargs = {}
-    for f in fields(cls):
-        v = d[f.name]
-        kwargs[f.name] = tuple(v) if isinstance(v, list) else v
-    return cls(**kwargs)

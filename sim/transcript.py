@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import IO
 
 from .engine import Session, scenario_hash
 from .events import (
@@ -51,9 +50,6 @@ def jsonl(session: Session, overrides: Sequence[str] = ()) -> str:
     lines += [e.to_json() for e in session.events]
     return "\n".join(lines) + "\n"
 
-
-def write_jsonl(session: Session, fh: IO[str], overrides: Sequence[str] = ()) -> None:
-    fh.write(jsonl(session, overrides))
 
 
 # ---------------------------------------------------------------- plain-text lines
@@ -275,9 +271,4 @@ def markdown_report(session: Session, extra: dict[str, str] | None = None, forec
     return "\n".join(out)
 
 
-def surplus(session: Session) -> dict[str, float]:
-    package = session.agreement or session.scenario.default_package
-    return {p: session.utility(p, package) - session.reservation(p) for p in session.scenario.party_ids}
-
-
-__all__ = ["jsonl", "write_jsonl", "line", "markdown_report", "trust_series", "header"]
+__all__ = ["jsonl", "line", "markdown_report", "trust_series", "header"]
