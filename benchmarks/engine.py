@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.batch import run_batch  # noqa: E402
-from sim.loader import load_scenario, resolve  # noqa: E402
-from sim.policies import POLICIES, play  # noqa: E402
+from sim.runs.batch import run_batch  # noqa: E402
+from sim.runs.policies import POLICIES, play  # noqa: E402
+from sim.scenario.loader import load_scenario, resolve  # noqa: E402
 
 FLAGSHIP = "energy-truce-2025-03"
 

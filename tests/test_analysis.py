@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sim.analysis as analysis
-from sim.analysis import (
+import sim.analysis.core as analysis
+from sim.analysis.core import (
     Domain,
     FrontierTooLarge,
     Relaxation,
@@ -343,7 +343,7 @@ def test_nondominated_filters_agree(N, integer):
 
 
 def test_chunked_paths_agree(monkeypatch):
-    import sim.analysis as analysis
+    import sim.analysis.core as analysis
 
     rng = np.random.default_rng(7)
     P = rng.dirichlet([1, 1, 1, 1], 2000) * 100

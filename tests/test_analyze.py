@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sim.actions import consult, load_moves
-from sim.analysis import nash_point
+from sim.analysis.core import nash_point
+from sim.analysis.domains import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
+from sim.analysis.forecast import durability
 from sim.cli import main
-from sim.domain import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
-from sim.engine import Session
-from sim.forecast import durability
-from sim.loader import load_scenario
-from sim.negotiation import utility
-from sim.policies import play
+from sim.engine.rules import utility
+from sim.engine.session import Session
+from sim.runs.policies import play
+from sim.scenario.actions import consult, load_moves
+from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, HISTORY, TEMPLATE, write
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.actions import load_moves, wait
-from sim.engine import Session
-from sim.events import AgreementReached, Incident, Responded
-from sim.loader import load_scenario
+from sim.engine.events import AgreementReached, Incident, Responded
+from sim.engine.session import Session
+from sim.scenario.actions import load_moves, wait
+from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, HISTORY
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.loader import load_scenario
+from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, ROOT, SHARED, TEMPLATE, write
 
 
@@ -227,9 +227,9 @@ def test_yaml_test_suite_corpus_exits_1_with_located_messages_and_no_traceback()
 
 
 def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
-    from sim import saves
-    from sim.actions import load_moves
-    from sim.engine import Session
+    from sim.engine.session import Session
+    from sim.scenario import saves
+    from sim.scenario.actions import load_moves
 
     a, b = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"
     invoke("run", "energy-truce-2025-03", "--script", "history", "-q", "--json", str(a))

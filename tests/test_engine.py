@@ -11,10 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import negotiation as neg
-from sim.actions import Action, consult, hint, lever, propose, wait
-from sim.engine import ActionRefused, Session
-from sim.events import (
+from sim.engine import rules as neg
+from sim.engine.events import (
     AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
@@ -25,8 +23,10 @@ from sim.events import (
     TrustChanged,
     Walkout,
 )
-from sim.loader import LoadError, load_scenario
-from sim.transcript import jsonl
+from sim.engine.session import ActionRefused, Session
+from sim.report.transcript import jsonl
+from sim.scenario.actions import Action, consult, hint, lever, propose, wait
+from sim.scenario.loader import LoadError, load_scenario
 from tests.conftest import ROOT, write
 
 MINI = """
@@ -284,10 +284,10 @@ def test_same_seed_and_moves_give_byte_identical_transcripts_across_processes(tm
     path = write(tmp_path, MINI)
     script = f"""
 import sys
-from sim.loader import LoadError, load_scenario
-from sim.engine import Session
-from sim.actions import propose, consult, wait
-from sim.transcript import jsonl
+from sim.scenario.loader import LoadError, load_scenario
+from sim.engine.session import Session
+from sim.scenario.actions import propose, consult, wait
+from sim.report.transcript import jsonl
 s = Session(load_scenario({str(path)!r}), seed=42)
 for a in [consult("a"), consult("b"), propose(pause="wide"), wait(3), propose(pause="energy", monitor="yes"), wait(20)]:
     if not s.ended:

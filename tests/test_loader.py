@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim import loader
-from sim.loader import LoadError, load_scenario, load_scenario_located
+from sim.scenario import loader
+from sim.scenario.loader import LoadError, load_scenario, load_scenario_located
 from tests.conftest import FLAGSHIP, SHARED, TEMPLATE, write
 
 LOCATED = re.compile(r"^.+:\d+:\d+: .+")

@@ -9,12 +9,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.assessment import assess
-from sim.engine import Session
-from sim.forecast import durability
-from sim.loader import load_scenario_located
-from sim.policies import POLICIES, play
-from sim.transcript import jsonl, markdown_report
+from sim.analysis.assessment import assess
+from sim.analysis.forecast import durability
+from sim.engine.session import Session
+from sim.report.transcript import jsonl, markdown_report
+from sim.runs.policies import POLICIES, play
+from sim.scenario.loader import load_scenario_located
 
 TAGS = ["energy", "rail", "port", "homes"]
 

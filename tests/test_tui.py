@@ -14,10 +14,11 @@ import pytest
 import yaml
 from textual.widgets import OptionList, RichLog, Static, TabbedContent
 
-from sim import actions, loader, saves, transcript
-from sim.engine import Session
-from sim.events import Proposed
-from sim.loader import LoadError
+from sim.engine.events import Proposed
+from sim.engine.session import Session
+from sim.report import transcript
+from sim.scenario import actions, loader, saves
+from sim.scenario.loader import LoadError
 from tui.app import MediateApp, prepare, run_tui
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name

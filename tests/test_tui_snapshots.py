@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sim import actions, loader, saves
-from sim.engine import Session
+from sim.engine.session import Session
+from sim.scenario import actions, loader, saves
 from tui.app import MediateApp
 
 SIZE = (80, 24)

@@ -13,10 +13,10 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from sim import loader, saves
-from sim.engine import Session
-from sim.loader import LoadError, Problem
-from sim.model import Scenario
+from sim.engine.session import Session
+from sim.scenario import loader, saves
+from sim.scenario.loader import LoadError, Problem
+from sim.scenario.model import Scenario
 
 MAX_SEED = 2**63 - 1
 

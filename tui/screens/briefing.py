@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from sim.engine import Session
-from sim.model import Scenario
+from sim.engine.session import Session
+from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, UNKNOWN, plain, quote_content, reflow, source_text, when_text
 

@@ -13,9 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from sim import saves, transcript
-from sim.engine import Session
-from sim.events import AgreementCollapsed, AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
+from sim.engine.events import AgreementCollapsed, AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
+from sim.engine.session import Session
+from sim.report import transcript
+from sim.scenario import saves
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
@@ -124,8 +125,8 @@ def history_blocks(session: Session) -> list[tuple[str, Content]]:
 
 def nash_lines(session: Session) -> list[Content]:
     """The agreement beside the full-information Nash package, and the hints used."""
-    from sim.domain import nash_distance
-    from sim.events import Hinted
+    from sim.analysis.domains import nash_distance
+    from sim.engine.events import Hinted
 
     s = session.scenario
     out = [Content(""), Content.styled("Beside the Nash bargaining package (full information, max Π(U − R))",
@@ -152,7 +153,7 @@ def nash_lines(session: Session) -> list[Content]:
 
 
 def forecast_text(session: Session) -> Content:
-    from sim.forecast import describe, durability
+    from sim.analysis.forecast import describe, durability
 
     if not session.agreement or session.end_reason == "walkout":
         return Content.styled("Durability forecast: no agreement in force to forecast.", MUTED)
@@ -221,7 +222,7 @@ class DebriefScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from sim.events import Shifted, TrustChanged
+        from sim.engine.events import Shifted, TrustChanged
 
         events = [e for e in self.session.events if not isinstance(e, TrustChanged | Shifted)]
         self.query_one("#timeline", NewsWire).add_events(events)

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.model import Scenario
-from sim.view import MediatorView
+from sim.engine.view import MediatorView
+from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain
 from ..widgets.party import private_unknown

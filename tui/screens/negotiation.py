@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from sim import actions, saves
-from sim.actions import Action
-from sim.engine import ActionRefused, Session
-from sim.events import Event, Proposed, Responded
-from sim.view import MediatorView
+from sim.engine.events import Event, Proposed, Responded
+from sim.engine.session import ActionRefused, Session
+from sim.engine.view import MediatorView
+from sim.scenario import actions, saves
+from sim.scenario.actions import Action
 
 from ..widgets.common import ERROR, NO, WARN, plain
 from ..widgets.party import PartyPanel

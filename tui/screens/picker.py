@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim import saves
-from sim.loader import LoadError
+from sim.scenario import saves
+from sim.scenario.loader import LoadError
 
 from ..app import MAX_SEED, ScenarioEntry
 from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text, when_text

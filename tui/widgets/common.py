@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.app import App
 from textual.content import Content
 
-from sim.model import Quote, Scenario
+from sim.scenario.model import Quote, Scenario
 
 OK = "✓"
 NO = "✗"

@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from sim.events import Responded
-from sim.model import MEDIATOR, Scenario
-from sim.view import MediatorView, PartyView, Prediction
+from sim.engine.events import Responded
+from sim.engine.view import MediatorView, PartyView, Prediction
+from sim.scenario.model import MEDIATOR, Scenario
 
 from .common import (
     ERROR,

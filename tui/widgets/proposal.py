@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 from textual.widgets.option_list import Option
 
-from sim.model import Issue, Scenario
-from sim.view import MediatorView
+from sim.engine.view import MediatorView
+from sim.scenario.model import Issue, Scenario
 
 from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
 from .party import private_unknown

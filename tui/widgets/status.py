@@ -7,8 +7,8 @@ from datetime import timedelta
 from textual.content import Content
 from textual.widgets import Static
 
-from sim.model import Scenario
-from sim.view import MediatorView
+from sim.engine.view import MediatorView
+from sim.scenario.model import Scenario
 
 from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, set_content
 

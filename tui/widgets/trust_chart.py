@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, Sparkline
 
-from sim.model import MEDIATOR, Scenario
+from sim.scenario.model import MEDIATOR, Scenario
 
 from .common import MUTED, level_style, plain
 

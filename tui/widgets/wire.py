@@ -9,8 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import RichLog
 
-from sim import transcript
-from sim.events import (
+from sim.engine.events import (
     AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
@@ -26,7 +25,8 @@ from sim.events import (
     TrustChanged,
     Walkout,
 )
-from sim.model import Scenario
+from sim.report import transcript
+from sim.scenario.model import Scenario
 
 from .common import rich_palette, round_when
 

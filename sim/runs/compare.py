@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loader, saves
-from .actions import Action
-from .domain import nash_distance
-from .engine import ActionRefused, Session, scenario_hash
-from .events import Hinted
-from .loader import LoadError, Problem
-from .transcript import FORMAT
+from sim.analysis.domains import nash_distance
+from sim.engine.events import Hinted
+from sim.engine.session import ActionRefused, Session, scenario_hash
+from sim.report.transcript import FORMAT
+from sim.scenario import loader, saves
+from sim.scenario.actions import Action
+from sim.scenario.loader import LoadError, Problem
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .actions import Action, wait
-from .batch import wilson
-from .engine import Session
-from .events import AgreementCollapsed, AgreementLapsed, Walkout
-from .model import Scenario
+from sim.engine.events import AgreementCollapsed, AgreementLapsed, Walkout
+from sim.engine.session import Session
+from sim.runs.batch import wilson
+from sim.scenario.actions import Action, wait
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

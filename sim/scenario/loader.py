@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Path, RefProblem, Scenario, cross_check, iter_quotes, suggest
+from sim.scenario.model import Path, RefProblem, Scenario, cross_check, iter_quotes, suggest
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -445,11 +445,12 @@ def load_scenario(path: str | FsPath) -> Scenario:
 
 
 def scenarios_dir() -> FsPath:
-    here = FsPath(__file__).resolve().parent
-    for cand in (here / "scenarios", here.parent / "scenarios"):
+    sim_dir = FsPath(__file__).resolve().parent.parent
+    # Inside an installed wheel the scenarios ship as sim/scenarios; in a checkout they sit at the top.
+    for cand in (sim_dir / "scenarios", sim_dir.parent / "scenarios"):
         if cand.is_dir():
             return cand
-    return here / "scenarios"
+    return sim_dir / "scenarios"
 
 
 DEFAULT_SCENARIO = "energy-truce-2025-03"

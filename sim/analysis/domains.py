@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analysis import Domain, nash_point
-from .model import Scenario
-from .view import ASSUMED_RESERVATION, MediatorView
+from sim.analysis.core import Domain, nash_point
+from sim.engine.view import ASSUMED_RESERVATION, MediatorView
+from sim.scenario.model import Scenario
 
 
 def domain_from_scenario(s: Scenario, session=None) -> Domain:

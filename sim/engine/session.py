@@ -23,9 +23,8 @@ from types import MappingProxyType
 
 import simpy
 
-from . import negotiation as neg
-from .actions import Action, check_action
-from .events import (
+from sim.engine import rules as neg
+from sim.engine.events import (
     AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
@@ -44,8 +43,9 @@ from .events import (
     Waited,
     Walkout,
 )
-from .model import MEDIATOR, Effects, Party, RandomIncident, Scenario, ScheduledIncident
-from .view import KnownStance, LeverView, MediatorView, PartyView
+from sim.engine.view import KnownStance, LeverView, MediatorView, PartyView
+from sim.scenario.actions import Action, check_action
+from sim.scenario.model import MEDIATOR, Effects, Party, RandomIncident, Scenario, ScheduledIncident
 
 EPS = 1e-9
 LOW_TRUST_ROUNDS = 2
@@ -160,7 +160,7 @@ class Session:
         first = len(self.events)
         if action.hint:
             # Advice, not a move: no game time passes and the simpy process keeps waiting.
-            from .domain import known_nash_package
+            from sim.analysis.domains import known_nash_package
 
             self._emit(Hinted, package=known_nash_package(self.view()))
             return self.events[first:]

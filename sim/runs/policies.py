@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .actions import Action, consult, wait
-from .engine import Session, stream
-from .events import Event, Responded
-from .model import Scenario
-from .view import MediatorView
+from sim.engine.events import Event, Responded
+from sim.engine.session import Session, stream
+from sim.engine.view import MediatorView
+from sim.scenario.actions import Action, consult, wait
+from sim.scenario.model import Scenario
 
 
 class Policy:
@@ -182,7 +182,7 @@ class Nash(Policy):
         self._package: dict[str, str] | None = None
 
     def decide(self, view: MediatorView) -> Action:
-        from .domain import known_nash_package
+        from sim.analysis.domains import known_nash_package
 
         for p in view.parties:
             if self.consults.get(p.id, 0) < self.consults_per_party and p.hidden > 0:

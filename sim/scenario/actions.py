@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .model import Path, RefProblem, Scenario, Slug, suggest
+from sim.scenario.model import Path, RefProblem, Scenario, Slug, suggest
 
 KINDS = ("propose", "consult", "lever", "wait", "hint")
 
@@ -148,7 +148,7 @@ def load_moves(path, scenario: Scenario):
 
     from pydantic import ValidationError
 
-    from . import loader
+    from sim.scenario import loader
 
     path = FsPath(path)
     data, loc = loader.parse_yaml(loader.read_text(path), str(path))

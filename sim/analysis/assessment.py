@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .analysis import (
+from sim.analysis.core import (
     FrontierTooLarge,
     kalai_smorodinsky,
     max_welfare,
@@ -21,10 +21,10 @@ from .analysis import (
     tier_reachability,
     zopa_size,
 )
-from .domain import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
-from .engine import Session
-from .loader import Locator
-from .model import Scenario
+from sim.analysis.domains import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
+from sim.engine.session import Session
+from sim.scenario.loader import Locator
+from sim.scenario.model import Scenario
 
 
 def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, known: bool = False) -> dict:

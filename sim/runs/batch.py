@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .events import Ended
-from .model import Scenario
-from .policies import play
+from sim.engine.events import Ended
+from sim.runs.policies import play
+from sim.scenario.model import Scenario
 
 WINDOW = 2048
 

@@ -10,8 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from .engine import Session, scenario_hash
-from .events import (
+from sim.engine.events import (
     AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
@@ -30,7 +29,8 @@ from .events import (
     Waited,
     Walkout,
 )
-from .model import MEDIATOR, Scenario
+from sim.engine.session import Session, scenario_hash
+from sim.scenario.model import MEDIATOR, Scenario
 
 FORMAT = "mediate-transcript/1"
 
@@ -168,8 +168,8 @@ def trust_series(session: Session) -> dict[tuple[str, str], list[float]]:
 def analysis_sections(session: Session, forecast_runs: int = 200) -> dict[str, str]:
     """The debrief's analytic sections: distance from the full-information Nash package, the
     durability forecast of the agreement in force, and the hints the mediator asked for."""
-    from .domain import nash_distance_text
-    from .forecast import describe, durability
+    from sim.analysis.domains import nash_distance_text
+    from sim.analysis.forecast import describe, durability
 
     s = session.scenario
     out = {"Distance from the Nash bargaining package": nash_distance_text(session)}

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .model import MEDIATOR, Quote, Scenario
-from .negotiation import effective_trust, threshold
+from sim.engine.rules import effective_trust, threshold
+from sim.scenario.model import MEDIATOR, Quote, Scenario
 
 ASSUMED_RESERVATION = 50.0
 ASSUMED_WEIGHT = 10.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .model import MEDIATOR, Party, Scenario
+from sim.scenario.model import MEDIATOR, Party, Scenario
 
 
 def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:

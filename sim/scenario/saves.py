@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .actions import Action
-from .engine import ActionRefused, Session, scenario_hash
-from .loader import LoadError, Problem, load_scenario, resolve
-from .model import Scenario
+from sim.engine.session import ActionRefused, Session, scenario_hash
+from sim.scenario.actions import Action
+from sim.scenario.loader import LoadError, Problem, load_scenario, resolve
+from sim.scenario.model import Scenario
 
 FORMAT = "mediate-save/1"
 

@@ -1,0 +1,124 @@
+"""Commands for scenario authors: list, validate, schema, new."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from sim.cli.common import atomic_write, err, fail, friendly, open_scenario, out, plural
+from sim.scenario import loader
+from sim.scenario.loader import LoadError, Problem
+from sim.scenario.model import Scenario
+
+SCHEMA_FILE = "mediate-scenario.schema.json"
+
+
+@click.command("list")
+@friendly
+def list_cmd() -> None:
+    """List the bundled scenarios."""
+    table = Table(title="Bundled scenarios", title_justify="left")
+    table.add_column("id", style="bold")
+    table.add_column("title")
+    table.add_column("parties")
+    table.add_column("issues", justify="right")
+    table.add_column("rounds", justify="right")
+    found = loader.bundled()
+    for path in found:
+        try:
+            s = loader.load_scenario(path)
+        except LoadError as exc:
+            table.add_row(Text(path.stem), Text(f"invalid: {exc.problems[0].message}", style="red"), "", "", "")
+            continue
+        table.add_row(Text(s.id), Text(s.title), Text(", ".join(p.name for p in s.parties)),
+                      str(len(s.issues)), str(s.clock.max_rounds))
+    out.print(table)
+    out.print(Text(f"{len(found)} scenario(s) in {loader.scenarios_dir()}", style="dim"))
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--sources", type=click.Path(path_type=Path),
+              help="Folder of the articles' texts: check every quote appears verbatim.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
+    """Validate scenario FILES (paths or bundled ids); with --sources, verify quotes."""
+    problems: list[Problem] = []
+    for name in files:
+        try:
+            scenario, loc, path = open_scenario(name)
+        except LoadError as exc:
+            problems += exc.problems
+            continue
+        found = loader.verify_quotes(scenario, loc, sources) if sources is not None else []
+        problems += found
+        if not found and not quiet:
+            quotes = len(loader.iter_quotes(scenario))
+            checked = f", {quotes} quotes verified against {sources}" if sources is not None else ""
+            out.print(Text.assemble(("✓ ", "green bold"), f"{path}: valid scenario '{scenario.id}' "
+                                    f"({plural(len(scenario.parties), 'party', 'parties')}, "
+                                    f"{plural(len(scenario.issues), 'issue')}{checked})"))
+            for warning in scenario_warnings(scenario):
+                out.print(Text.assemble(("! ", "yellow bold"), f"{path}: warning: {warning}"))
+    if problems:
+        fail(problems)
+
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Problems that don't make a scenario invalid but that its author should know."""
+    from sim.analysis.core import tier_reachability
+    from sim.analysis.domains import collapse_ties, domain_from_scenario, tier_conditions
+
+    dom, rep = collapse_ties(domain_from_scenario(scenario))
+    tiers = tier_reachability(dom, tier_conditions(scenario, rep))
+    if not any(t.reachable for t in tiers):
+        return ["no outcome tier is reachable with these red lines and reservations "
+                "(see `mediate analyze` for what blocks each one)"]
+    return []
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the scenario format (for editor completion)."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        err.print(f"wrote {output}")
+
+
+def json_schema() -> dict:
+    body = Scenario.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://mediate.invalid/schema/scenario-v1.json", **body}
+
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(path: Path, force: bool) -> None:
+    """Write a commented scenario template to PATH (and the JSON Schema beside it)."""
+    if path.is_dir():
+        fail(f"{path} is a folder: give a file name, e.g. {path / 'my-scenario.yaml'}")
+    if path.suffix not in (".yaml", ".yml"):
+        path = path.with_suffix(".yaml")
+    if path.exists() and not force:
+        fail(f"{path} already exists: choose another name or pass --force")
+    if not path.parent.is_dir():
+        fail(f"{path.parent} is not a folder: create it first")
+    template = (loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8")
+    atomic_write(path, template)
+    schema_path = path.parent / SCHEMA_FILE
+    if not schema_path.exists():
+        atomic_write(schema_path, json.dumps(json_schema(), indent=2) + "\n")
+    out.print(Text.assemble(("✓ ", "green bold"), f"wrote {path} (and {schema_path.name} for editor completion)"))
+    out.print(f"next: edit it, then `mediate validate {path}`")
+

@@ -1,0 +1,79 @@
+"""What every command shares: the consoles, located failures, scenario opening, --set."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from sim.scenario import loader
+from sim.scenario.loader import LoadError, Problem
+from sim.scenario.model import Scenario
+from sim.scenario.saves import atomic_write_text
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def fail(problems: list[Problem] | str) -> None:
+    """Print located problems to stderr (at most MAX_SHOWN a file) and exit 1."""
+    if isinstance(problems, str):
+        err.print(Text(problems, style="red"))
+        sys.exit(1)
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for name, found in by_file.items():
+        for p in found[: loader.MAX_SHOWN]:
+            err.print(Text.assemble((f"{p.file}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"), p.message))
+        if len(found) > loader.MAX_SHOWN:
+            err.print(f"… and {len(found) - loader.MAX_SHOWN} more problems in {name}")
+    sys.exit(1)
+
+
+def friendly(fn: Callable) -> Callable:
+    """Turn LoadError into exit 1 with located messages (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LoadError as exc:
+            fail(exc.problems)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+
+    return wrapper
+
+
+def open_scenario(name: str, overrides: tuple[str, ...] = ()) -> tuple[Scenario, loader.Locator, Path]:
+    path = loader.resolve(name)
+    scenario, loc = loader.load_scenario_located(path, overrides)
+    return scenario, loc, path
+
+
+def set_option(fn: Callable) -> Callable:
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+                        help="What-if: change one scenario field before the run, e.g. "
+                             "--set parties.russia.reservation=60 (repeatable).")(fn)
+
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+
+def atomic_write(path: Path, text: str) -> None:
+    try:
+        atomic_write_text(Path(path), text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+

@@ -1,0 +1,214 @@
+"""Scripted runs: ``mediate run`` and ``mediate batch``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sim.cli.common import atomic_write, err, fail, friendly, open_scenario, out, set_option
+from sim.scenario import loader
+from sim.scenario.model import Scenario
+
+STYLES = {"proposal": "bold cyan", "agreement": "bold green", "incident": "yellow", "walkout": "bold red",
+          "tier": "bold magenta", "end": "bold", "lapse": "yellow", "trust": "dim", "shift": "dim",
+          "consult": "blue", "lever": "blue", "wait": "dim"}
+
+
+def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
+    from sim.report.transcript import line, stamp
+
+    text = line(scenario, e)
+    if text is None:
+        return
+    style = STYLES.get(e.kind, "")
+    if e.kind == "response":
+        style = "green" if e.accept else "red"
+    console.print(Text.assemble((stamp(scenario, e) + "  ", "dim"), (text, style)))
+
+
+def bundled_script(script: Path, scenario: Scenario) -> Path:
+    """A moves file by path, or a bundled one by name: ``history`` is the scenario's own
+    ``<id>.history.yaml`` (what really happened), shipped beside it."""
+    if script.exists():
+        return script
+    folder = loader.scenarios_dir()
+    for cand in (folder / f"{scenario.id}.{script}.yaml", folder / script, folder / f"{script}.yaml"):
+        if cand.is_file():
+            return cand
+    return script
+
+
+@click.command("run")
+@click.argument("scenario")
+@click.option("--script", type=click.Path(path_type=Path),
+              help="A moves file (YAML) to play; 'history' plays the scenario's bundled record of what "
+                   "really happened.")
+@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash"]),
+              help="A built-in mediator to play.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Random seed (default: the moves file's seed, else 0).")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSONL transcript here.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write the Markdown debrief here.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@set_option
+@friendly
+def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | None, json_out: Path | None,
+            report: Path | None, quiet: bool, overrides: tuple[str, ...]) -> None:
+    """Play SCENARIO headless from a moves script or a built-in policy.
+
+    After a script's last move the mediator waits until the game ends.
+    """
+    from sim.engine.session import ActionRefused, Session
+    from sim.report.transcript import jsonl, markdown_report
+    from sim.runs.policies import make
+    from sim.scenario.actions import load_moves, wait
+
+    if (script is None) == (policy is None):
+        raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
+    s, _, _ = open_scenario(scenario, overrides)
+    if script is not None:
+        moves, mloc = load_moves(bundled_script(script, s), s)
+        seed = seed if seed is not None else (moves.seed or 0)
+        session = Session(s, seed)
+        for n, a in enumerate(moves.moves):
+            if session.ended:
+                err.print(Text(f"note: the game ended before move {n + 1}; later moves were not played",
+                               style="yellow"))
+                break
+            try:
+                session.act(a)
+            except ActionRefused as exc:
+                fail([mloc.problem(("moves", n), f"move {n + 1} ({a.describe()}) refused: {exc}")])
+        while not session.ended:
+            session.act(wait())
+    else:
+        seed = seed or 0
+        session = Session(s, seed)
+        pol = make(policy, s, seed)
+        while not session.ended:
+            pol.observe(session.act(pol.decide(session.view())))
+    if not quiet:
+        out.rule(Text(f"{s.title} · seed {seed}"))
+        for e in session.events:
+            print_event(s, e)
+    print_summary(session)
+    if json_out is not None:
+        atomic_write(json_out, jsonl(session, overrides))
+        err.print(f"wrote {json_out}")
+    if report is not None:
+        atomic_write(report, markdown_report(session))
+        err.print(f"wrote {report}")
+
+
+def print_summary(session: Any) -> None:
+    s = session.scenario
+    end = session.events[-1]
+    table = Table(title="Result", title_justify="left", show_header=True)
+    table.add_column("party")
+    table.add_column("utility", justify="right")
+    table.add_column("reservation", justify="right")
+    table.add_column("surplus", justify="right")
+    package = session.agreement or s.default_package
+    for p in s.parties:
+        u, r = session.utility(p.id, package), session.reservation(p.id)
+        table.add_row(Text(p.name), f"{u:.1f}", f"{r:.1f}", Text(f"{u - r:+.1f}", style="green" if u >= r else "red"))
+    best = next((o.title for o in s.outcomes if o.id == end.best_tier), "none")
+    now = next((o.title for o in s.outcomes if o.id == end.tier), "none")
+    out.print(Text.assemble(("Ended: ", "bold"), f"{end.reason} in round {end.round + 1}; best tier: ",
+                            (best, "bold"), f"; in force at the end: {now} ({end.days_in_force:.1f} days); ",
+                            f"{end.violations} violation(s), {end.disputes} dispute(s)"))
+    out.print(table)
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash"]), required=True,
+              help="The built-in mediator every run uses.")
+@click.option("--runs", type=click.IntRange(1, 10_000_000), required=True, help="How many games.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Root seed; each run's own seed is derived from it (recorded in the CSV).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Parallel processes.")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
+@set_option
+@friendly
+def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_out: Path | None,
+          overrides: tuple[str, ...]) -> None:
+    """Play SCENARIO many times with a policy and summarise the outcomes."""
+    import csv
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sim.runs.batch import columns, run_batch, wilson
+
+    s, _, _ = open_scenario(scenario, overrides)
+    fh = None
+    writer = None
+    if csv_out is not None:
+        tmp = csv_out.with_name(f".{csv_out.name}.partial")
+        try:
+            fh = tmp.open("w", newline="", encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {csv_out}: {exc.strerror or exc}")
+        writer = csv.DictWriter(fh, fieldnames=columns(s), lineterminator="\n")
+        writer.writeheader()
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=False)
+    try:
+        with progress:
+            task = progress.add_task(f"{s.id} · {policy}", total=runs, rate="")
+            import time
+
+            started = time.perf_counter()
+
+            def on_row(row: dict) -> None:
+                if writer is not None:
+                    writer.writerow(row)
+                done = row["run"] + 1
+                if done % 50 == 0 or done == runs:
+                    el = time.perf_counter() - started
+                    progress.update(task, completed=done, rate=f"{done / el:,.0f} runs/s" if el > 0 else "")
+
+            summary = run_batch(s, policy, runs, seed, workers, on_row)
+    except KeyboardInterrupt:
+        if fh is not None:
+            fh.close()
+            os.replace(csv_out.with_name(f".{csv_out.name}.partial"), csv_out)
+            err.print(f"interrupted: the rows done so far are in {csv_out}")
+        sys.exit(130)
+    if fh is not None:
+        fh.close()
+        os.replace(csv_out.with_name(f".{csv_out.name}.partial"), csv_out)
+    what_if = f"; {', '.join(overrides)}" if overrides else ""
+    table = Table(title=f"{summary.n:,} runs of {s.id} with '{policy}' (root seed {seed}{what_if})",
+                  title_justify="left")
+    table.add_column("outcome tier")
+    table.add_column("best reached", justify="right")
+    table.add_column("95% interval", justify="right")
+    table.add_column("in force at end", justify="right")
+    for key, title in [("", "no tier"), *[(o.id, o.title) for o in s.outcomes]]:
+        p, lo, hi = wilson(summary.best.get(key, 0), summary.n)
+        q, _, _ = wilson(summary.final.get(key, 0), summary.n)
+        table.add_row(Text(title), f"{p:.1%}", f"{lo:.1%}–{hi:.1%}", f"{q:.1%}")
+    out.print(table)
+    means = Table(title="Means", title_justify="left")
+    means.add_column("measure")
+    means.add_column("mean", justify="right")
+    for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
+                       ("violations", "violations"), ("disputes", "disputes")]:
+        means.add_row(label, f"{summary.mean(key):.2f}")
+    for p in s.parties:
+        means.add_row(Text(f"surplus {p.name}"), f"{summary.mean(f'surplus_{p.id}'):+.2f}")
+    ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items()))
+    means.add_row("how games ended", ends)
+    out.print(means)
+    if csv_out is not None:
+        err.print(f"wrote {csv_out}")
+
