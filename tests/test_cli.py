@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.runs import saved
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, ROOT, SHARED, TEMPLATE, write
 
@@ -228,7 +229,6 @@ def test_yaml_test_suite_corpus_exits_1_with_located_messages_and_no_traceback()
 
 def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
     from sim.engine.session import Session
-    from sim.scenario import saves
     from sim.scenario.actions import load_moves
 
     a, b = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"
@@ -236,7 +236,7 @@ def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
     invoke("run", "energy-truce-2025-03", "--policy", "maximal", "--seed", "4", "-q", "--json", str(b))
     s = load_scenario(FLAGSHIP)
     moves, _ = load_moves(ROOT / "scenarios" / "energy-truce-2025-03.history.yaml", s)
-    save = saves.save(Session(s, 9, moves.moves[:2]), "energy-truce-2025-03", tmp_path / "carol.json")
+    save = saved.save(Session(s, 9, moves.moves[:2]), "energy-truce-2025-03", tmp_path / "carol.json")
     bad = tmp_path / "eve.jsonl"
     bad.write_text("not a transcript\n")
     out = tmp_path / "class.csv"

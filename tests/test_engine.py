@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.analysis.domains import known_nash_package
 from sim.engine import rules as neg
 from sim.engine.events import (
     AgreementCollapsed,
@@ -24,7 +25,7 @@ from sim.engine.events import (
     Walkout,
 )
 from sim.engine.session import ActionRefused, Session
-from sim.report.transcript import jsonl
+from sim.runs.transcripts import jsonl
 from sim.scenario.actions import Action, consult, hint, lever, propose, wait
 from sim.scenario.loader import LoadError, load_scenario
 from tests.conftest import ROOT, write
@@ -152,15 +153,15 @@ def test_judgement_by_each_partys_reading(mini):
 
 def test_session_stops_for_the_mediator_and_returns_events(mini):
     s = Session(mini, seed=1)
-    assert s.awaiting and s.env.now == 0 and s.round == 0
+    assert s.awaiting and s.now == 0 and s.round == 0
     evs = s.act(consult("b"))
     assert isinstance(evs[0], Consulted) and evs[0].revealed == ("reservation", "aid")
-    assert s.env.now == 12 and s.awaiting, "a consultation costs half a round"
+    assert s.now == 12 and s.awaiting, "a consultation costs half a round"
     v = s.view()
     assert v.party("b").reservation == 30 and v.party("b").stances["aid"].revealed
     assert v.party("a").reservation is None
     s.act(wait())
-    assert s.env.now == 24 and s.round == 1
+    assert s.now == 24 and s.round == 1
 
 
 def test_agreement_only_when_all_accept_and_expiry(mini):
@@ -235,15 +236,22 @@ def test_levers_cost_credibility_and_run_out(mini):
         s.act(Action(propose={"pase": "energy"}))
 
 
-def test_a_hint_takes_no_time_and_replays(mini):
+def test_a_hint_needs_an_advisor(mini):
     s = Session(mini, seed=3)
+    with pytest.raises(ActionRefused, match="no advisor"):
+        s.act(hint())
+    assert s.actions == () and s.events[-1].kind == "round"
+
+
+def test_a_hint_takes_no_time_and_replays(mini):
+    s = Session(mini, seed=3, advisor=known_nash_package)
     s.act(consult("a"))
-    now, pending = s.env.now, s.awaiting
+    now, pending = s.now, s.awaiting
     evs = s.act(hint())
-    assert [e.kind for e in evs] == ["hint"] and s.env.now == now and s.awaiting == pending
+    assert [e.kind for e in evs] == ["hint"] and s.now == now and s.awaiting == pending
     assert evs[0].package is None or set(evs[0].package) == set(mini.issue_ids)
     assert Action.model_validate("hint") == hint() and hint().to_data() == "hint"
-    assert jsonl(Session(mini, seed=3, actions=s.actions)) == jsonl(s)
+    assert jsonl(Session(mini, seed=3, actions=s.actions, advisor=known_nash_package)) == jsonl(s)
 
 
 def test_cited_red_lines_become_known(mini):
@@ -258,7 +266,7 @@ def test_deadline_ends_the_game(mini):
     s.act(wait(100))
     end = s.events[-1]
     assert isinstance(end, Ended) and end.reason == "deadline" and s.ended
-    assert s.env.now == pytest.approx(10 * 24)
+    assert s.now == pytest.approx(10 * 24)
 
 
 def test_random_incidents_follow_their_rate(tmp_path):
@@ -287,7 +295,7 @@ import sys
 from sim.scenario.loader import LoadError, load_scenario
 from sim.engine.session import Session
 from sim.scenario.actions import propose, consult, wait
-from sim.report.transcript import jsonl
+from sim.runs.transcripts import jsonl
 s = Session(load_scenario({str(path)!r}), seed=42)
 for a in [consult("a"), consult("b"), propose(pause="wide"), wait(3), propose(pause="energy", monitor="yes"), wait(20)]:
     if not s.ended:
@@ -333,8 +341,8 @@ def test_properties_over_random_play(mini, seed, actions):
             assert 0 <= e.utility <= 100 and 0 <= e.threshold <= 100
         if isinstance(e, TrustChanged):
             assert 0 <= e.after <= 1
-    for st_ in s.state.values():
-        assert all(0 <= t <= 1 for t in st_.trust.values())
+    for pv in s.view().parties:
+        assert all(0 <= t <= 1 for t in pv.trust.values())
     # No party accepts a package touching its red lines; an agreement only when all accepted.
     for n, e in enumerate(s.events):
         if isinstance(e, Responded) and e.red_lines:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sim.analysis.assessment import assess
 from sim.analysis.forecast import durability
 from sim.engine.session import Session
-from sim.report.transcript import jsonl, markdown_report
+from sim.report.markdown import markdown_report
 from sim.runs.policies import POLICIES, play
+from sim.runs.transcripts import jsonl
 from sim.scenario.loader import load_scenario_located
 
 TAGS = ["energy", "rail", "port", "homes"]

@@ -16,7 +16,8 @@ from textual.widgets import OptionList, RichLog, Static, TabbedContent
 
 from sim.engine.events import Proposed
 from sim.engine.session import Session
-from sim.report import transcript
+from sim.report import markdown
+from sim.runs import saved, transcripts
 from sim.scenario import actions, loader, saves
 from sim.scenario.loader import LoadError
 from tui.app import MediateApp, prepare, run_tui
@@ -162,10 +163,10 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         assert f"{s.mediator.name} waits." in log_text(neg.wire)
 
         # a hint: the Nash package of what the mediator knows goes into the builder, no time passes
-        now = neg.session.env.now
+        now = neg.session.now
         await pilot.press("h")
         hinted = neg.session.events[-1]
-        assert hinted.kind == "hint" and neg.session.env.now == now
+        assert hinted.kind == "hint" and neg.session.now == now
         assert "Hint" in log_text(neg.wire)
         if hinted.package is not None:
             assert s.complete(neg.builder.package()) == hinted.package
@@ -231,9 +232,9 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         exported = tmp_path / export_name(session)
         report = exported.read_text(encoding="utf-8")
         assert report.startswith("# Debrief") and "## Hints used" in report
-        assert report == transcript.markdown_report(session), "the same report as `mediate run --report`"
+        assert report == markdown.markdown_report(session), "the same report as `mediate run --report`"
         jsonl = tmp_path / transcript_name(session)
-        assert jsonl.read_text(encoding="utf-8") == transcript.jsonl(session)
+        assert jsonl.read_text(encoding="utf-8") == transcripts.jsonl(session)
 
         await pilot.press("n")
         assert isinstance(app.screen, PickerScreen)
@@ -282,7 +283,7 @@ async def test_refused_action_is_a_notification_and_changes_nothing():
         neg = app.screen
         before = list(neg.session.events)
         assert neg.act(actions.lever("no-such-lever")) is False
-        assert neg.session.events == before
+        assert list(neg.session.events) == before
         await pilot.pause()
         assert any("no-such-lever" in n.message for n in app._notifications)
 
@@ -313,7 +314,7 @@ async def test_resume_after_autosave_reproduces_the_same_state():
     async with app.run_test(size=SIZE):
         neg = app.screen
         assert isinstance(neg, NegotiationScreen)
-        assert neg.session.events == events
+        assert list(neg.session.events) == events
         assert neg.session.view() == view
         assert neg.wire.plain_lines == wire
         assert neg.session.seed == 3
@@ -326,7 +327,7 @@ async def test_resume_after_autosave_reproduces_the_same_state():
         await pilot.press("r")
         neg = app.screen
         assert isinstance(neg, NegotiationScreen)
-        assert neg.session.events == events
+        assert list(neg.session.events) == events
         assert neg.session.view() == view
 
 
@@ -359,7 +360,7 @@ async def test_corrupt_save_in_the_picker_shows_a_clear_message():
     s = flagship()
     session = Session(s, 5)
     session.act(actions.wait())
-    path = saves.save(session, flagship_ref())
+    path = saved.save(session, flagship_ref())
     app = new_app(flagship_ref())
     async with app.run_test(size=SIZE) as pilot:
         assert "seed 5" in static_text_options(app.screen.query_one("#saves", OptionList))
@@ -382,7 +383,7 @@ async def test_changed_scenario_save_is_refused_with_a_reason(tmp_path):
     s = loader.load_scenario(src)
     session = Session(s, 1)
     session.act(actions.wait())
-    path = saves.save(session, str(src.resolve()))
+    path = saved.save(session, str(src.resolve()))
     src.write_text(src.read_text(encoding="utf-8").replace("max_rounds: 10", "max_rounds: 11"), encoding="utf-8")
     with pytest.raises(LoadError, match="changed"):
         prepare(None, 0, path)

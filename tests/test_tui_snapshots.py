@@ -14,7 +14,9 @@ import asyncio
 from pathlib import Path
 
 from sim.engine.session import Session
-from sim.scenario import actions, loader, saves
+from sim.files import atomic_write_text
+from sim.runs import saved
+from sim.scenario import actions, loader
 from tui.app import MediateApp
 
 SIZE = (80, 24)
@@ -86,7 +88,7 @@ def test_consult_modal(snap_compare):
 def test_debrief(snap_compare):
     session = played_session()
     assert session.ended
-    path = saves.save(session, flagship_ref())
+    path = saved.save(session, flagship_ref())
     assert snap_compare(new_app(resume=path), terminal_size=SIZE, run_before=_quiet)
 
 
@@ -101,7 +103,7 @@ def write_docs_screenshot(path: Path = ROOT / "docs" / "screenshot-negotiation.s
             return app.export_screenshot(title="mediate")
 
     svg = asyncio.run(main())
-    saves.atomic_write_text(path, svg)
+    atomic_write_text(path, svg)
     return path
 
 

@@ -14,7 +14,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from sim.engine.session import Session
-from sim.scenario import loader, saves
+from sim.runs import saved
+from sim.scenario import loader
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
 
@@ -88,7 +89,7 @@ def prepare(scenario_ref: str | None = None, seed: int = 0, resume: Path | str |
     entries = _bundled_entries()
     if resume is not None:
         save_path = Path(resume)
-        session, ref = saves.resume(save_path)
+        session, ref = saved.resume(save_path)
         if scenario_ref is not None and loader.resolve(scenario_ref).resolve() != loader.resolve(ref).resolve():
             raise LoadError([Problem(str(save_path), 1, 1, f"this save is for scenario '{session.scenario.id}', "
                                                            f"not '{scenario_ref}': leave out the scenario or "

@@ -35,8 +35,7 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
     dom = domain_from_view(session.view()) if known else domain_from_scenario(s)
     basis = "what the mediator knows at the start" if known else "full information"
     if round_ is not None:
-        session.round = round_
-        dom = dom.with_reservation([session.threshold(p) for p in s.party_ids])
+        dom = dom.with_reservation([session.threshold(p, at_round=round_) for p in s.party_ids])
         basis += f", thresholds at round {round_ + 1}"
     zopa = zopa_size(dom)
     conditions = tier_conditions(s)

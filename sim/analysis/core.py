@@ -142,6 +142,8 @@ from typing import Literal
 
 import numpy as np
 
+from sim.errors import AnalysisTooLarge
+
 __all__ = [
     "Domain",
     "Frontier",
@@ -537,7 +539,7 @@ def _lexsort_desc(U: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-class FrontierTooLarge(ValueError):
+class FrontierTooLarge(AnalysisTooLarge, ValueError):
     """The frontier has more packages (ties included) than the caller allowed."""
 
     def __init__(self, count: float, distinct: int, limit: int):

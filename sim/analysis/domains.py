@@ -32,7 +32,7 @@ def domain_from_scenario(s: Scenario, session=None) -> Domain:
             st = party.stances.get(iss.id)
             if st is None:
                 continue
-            weights = session.state[party.id].weights if session is not None else {
+            weights = session.weights(party.id) if session is not None else {
                 i: x.weight for i, x in party.stances.items()}
             total = sum(weights.values())
             for o, opt in enumerate(iss.options):

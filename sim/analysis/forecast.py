@@ -14,9 +14,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sim.analysis.domains import known_nash_package
+from sim.analysis.stats import wilson
 from sim.engine.events import AgreementCollapsed, AgreementLapsed, Walkout
 from sim.engine.session import Session
-from sim.runs.batch import wilson
 from sim.scenario.actions import Action, wait
 from sim.scenario.model import Scenario
 
@@ -40,24 +41,25 @@ def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), pa
     """Forecast for ``package`` put in force now (default: the agreement in force after
     ``actions``). None when there is no agreement to forecast."""
     days = tuple(sorted(days))
-    base = Session(scenario, seed, actions)
+    base = Session(scenario, seed, actions, advisor=known_nash_package)
     package = scenario.complete(package) if package is not None else base.agreement
     if package is None:
         return None
-    t0 = base.env.now
+    t0 = base.now
     horizon = t0 + days[-1] * 24
-    rounds = math.ceil(horizon / base.H) + 2
+    rounds = math.ceil(horizon / base.round_hours) + 2
     held = [0] * len(days)
     breaks = {"lapse": 0, "collapse": 0, "walkout": 0}
     for k in range(runs):
-        s = Session(scenario, seed, actions, branch=(k, t0), max_rounds=max(rounds, scenario.clock.max_rounds))
+        s = Session(scenario, seed, actions, advisor=known_nash_package, branch=(k, t0),
+                    max_rounds=max(rounds, scenario.clock.max_rounds))
         if s.ended:
             return None
         if s.agreement != package:
-            s._agree(package)
+            s.force_agreement(package)
         first = len(s.events)
-        while not s.ended and s.env.now < horizon:
-            s.act(wait(max(1, math.ceil((horizon - s.env.now) / s.H))))
+        while not s.ended and s.now < horizon:
+            s.act(wait(max(1, math.ceil((horizon - s.now) / s.round_hours))))
         t_break = math.inf
         for e in s.events[first:]:
             if isinstance(e, AgreementLapsed | AgreementCollapsed | Walkout):

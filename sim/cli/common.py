@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from sim.errors import MAX_SHOWN
 from sim.scenario import loader
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
@@ -30,10 +31,10 @@ def fail(problems: list[Problem] | str) -> None:
     for p in problems:
         by_file.setdefault(p.file, []).append(p)
     for name, found in by_file.items():
-        for p in found[: loader.MAX_SHOWN]:
+        for p in found[: MAX_SHOWN]:
             err.print(Text.assemble((f"{p.file}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"), p.message))
-        if len(found) > loader.MAX_SHOWN:
-            err.print(f"… and {len(found) - loader.MAX_SHOWN} more problems in {name}")
+        if len(found) > MAX_SHOWN:
+            err.print(f"… and {len(found) - MAX_SHOWN} more problems in {name}")
     sys.exit(1)
 
 

@@ -22,7 +22,7 @@ STYLES = {"proposal": "bold cyan", "agreement": "bold green", "incident": "yello
 
 
 def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
-    from sim.report.transcript import line, stamp
+    from sim.report.wire import line, stamp
 
     text = line(scenario, e)
     if text is None:
@@ -65,10 +65,11 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
     After a script's last move the mediator waits until the game ends.
     """
-    from sim.engine.session import ActionRefused, Session
-    from sim.report.transcript import jsonl, markdown_report
-    from sim.runs.policies import make
-    from sim.scenario.actions import load_moves, wait
+    from sim.report.markdown import markdown_report
+    from sim.runs.policies import play
+    from sim.runs.scripts import play_moves
+    from sim.runs.transcripts import jsonl
+    from sim.scenario.actions import load_moves
 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
@@ -76,24 +77,17 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
     if script is not None:
         moves, mloc = load_moves(bundled_script(script, s), s)
         seed = seed if seed is not None else (moves.seed or 0)
-        session = Session(s, seed)
-        for n, a in enumerate(moves.moves):
-            if session.ended:
-                err.print(Text(f"note: the game ended before move {n + 1}; later moves were not played",
-                               style="yellow"))
-                break
-            try:
-                session.act(a)
-            except ActionRefused as exc:
-                fail([mloc.problem(("moves", n), f"move {n + 1} ({a.describe()}) refused: {exc}")])
-        while not session.ended:
-            session.act(wait())
+        played = play_moves(s, seed, moves.moves)
+        if played.refused is not None:
+            n, why = played.refused
+            fail([mloc.problem(("moves", n), f"move {n + 1} ({moves.moves[n].describe()}) refused: {why}")])
+        if played.played < len(moves.moves):
+            err.print(Text(f"note: the game ended before move {played.played + 1}; later moves were not played",
+                           style="yellow"))
+        session = played.session
     else:
         seed = seed or 0
-        session = Session(s, seed)
-        pol = make(policy, s, seed)
-        while not session.ended:
-            pol.observe(session.act(pol.decide(session.view())))
+        session = play(s, policy, seed)
     if not quiet:
         out.rule(Text(f"{s.title} · seed {seed}"))
         for e in session.events:
@@ -146,7 +140,8 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from sim.runs.batch import columns, run_batch, wilson
+    from sim.analysis.stats import wilson
+    from sim.runs.batch import columns, run_batch
 
     s, _, _ = open_scenario(scenario, overrides)
     fh = None

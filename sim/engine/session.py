@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from types import MappingProxyType
 
@@ -44,6 +44,7 @@ from sim.engine.events import (
     Walkout,
 )
 from sim.engine.view import KnownStance, LeverView, MediatorView, PartyView
+from sim.errors import ActionRefused, ReplayError
 from sim.scenario.actions import Action, check_action
 from sim.scenario.model import MEDIATOR, Effects, Party, RandomIncident, Scenario, ScheduledIncident
 
@@ -53,19 +54,14 @@ LOW_TRUST_ROUNDS = 2
 of this many consecutive rounds."""
 
 
-class ActionRefused(Exception):
-    """The action can't be taken now (unknown id, no uses left, game over); nothing changed."""
+Advisor = Callable[[MediatorView], "dict[str, str] | None"]
+"""Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
 def stream(seed: int, name: str) -> random.Random:
     """An independent, reproducible random stream for one source of chance."""
     digest = hashlib.sha256(f"{seed}/{name}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-def scenario_hash(s: Scenario) -> str:
-    """Content hash of a scenario's validated model (saves refuse a changed scenario)."""
-    return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
 
 
 class _PartyState:
@@ -92,100 +88,198 @@ class Session:
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
-                 branch: tuple[int, float] | None = None, max_rounds: int | None = None):
-        """``branch=(k, t)`` gives every random incident a fresh stream (number k) from hour t
-        on, for Monte Carlo forecasts from a shared past; ``max_rounds`` overrides the
-        scenario's deadline (forecasts look past it), and then the game never ends as settled."""
-        self.scenario = scenario
-        self.seed = int(seed)
+                 advisor: Advisor | None = None, branch: tuple[int, float] | None = None,
+                 max_rounds: int | None = None):
+        """``advisor`` answers hint actions from the mediator's view (the analysis layer injects
+        one; without it a hint is refused). ``branch=(k, t)`` gives every random incident a fresh
+        stream (number k) from hour t on, for Monte Carlo forecasts from a shared past;
+        ``max_rounds`` overrides the scenario's deadline (forecasts look past it), and then the
+        game never ends as settled."""
+        self._scenario = scenario
+        self._advisor = advisor
+        self._seed = int(seed)
         self._branch = branch
-        self.max_rounds = max_rounds or scenario.clock.max_rounds
+        self._max_rounds = max_rounds or scenario.clock.max_rounds
         self._forecasting = max_rounds is not None
-        self.events: list[Event] = []
-        self.actions: list[Action] = []
-        self.env = simpy.Environment()
+        self._events: list[Event] = []
+        self._actions: list[Action] = []
+        self._env = simpy.Environment()
         s = scenario
-        self.H = float(s.clock.round_hours)
-        self.state = {p.id: _PartyState(s, p) for p in s.parties}
-        self.credibility = float(s.mediator.credibility)
-        self.uses = {lv.id: lv.uses for lv in s.mediator.levers}
-        self.agreement: dict[str, str] | None = None
-        self.agreement_since = 0.0
-        self.expires: dict[str, float] = {}
+        self._H = float(s.clock.round_hours)
+        self._state = {p.id: _PartyState(s, p) for p in s.parties}
+        self._credibility = float(s.mediator.credibility)
+        self._uses = {lv.id: lv.uses for lv in s.mediator.levers}
+        self._agreement: dict[str, str] | None = None
+        self._agreement_since = 0.0
+        self._expires: dict[str, float] = {}
         self._agreement_serial = 0
         self._covers: dict[str | None, set[str]] = {}
         """Tags the agreement in force covers, by reader; cleared whenever it changes."""
-        self.tier = 0
-        self.best_tier = 0
-        self.tier_since = 0.0
-        self.tier_hours: dict[int, float] = {}
-        self.violations = 0
-        self.disputes = 0
-        self.round = 0
-        self.budget = 1.0
-        self.ended = False
-        self.end_reason: str | None = None
+        self._tier = 0
+        self._best_tier = 0
+        self._tier_since = 0.0
+        self._tier_hours: dict[int, float] = {}
+        self._violations = 0
+        self._disputes = 0
+        self._round = 0
+        self._budget = 1.0
+        self._ended = False
+        self._end_reason: str | None = None
         self._pending: simpy.Event | None = None
         self._waits_left = 0
-        self._noise = {p.id: stream(self.seed, f"noise/{p.id}") for p in s.parties}
+        self._noise = {p.id: stream(self._seed, f"noise/{p.id}") for p in s.parties}
         self._known_cache: dict[str, tuple] = {}
-        self.env.process(self._rounds())
+        self._env.process(self._rounds())
         if s.incidents.scheduled:
-            self.env.process(self._scheduled())
+            self._env.process(self._scheduled())
         for inc in s.incidents.random:
             if inc.rate_per_day > 0:
-                self.env.process(self._random(inc))
+                self._env.process(self._random(inc))
         self._advance()
-        for a in actions:
-            self.act(a)
+        # The one replay loop: saves, transcripts, forecasts and scripts all rebuild sessions here.
+        for n, a in enumerate(actions):
+            try:
+                self.act(a)
+            except ActionRefused as exc:
+                raise ReplayError(n, a.describe(), str(exc)) from None
 
     # ------------------------------------------------------------ public interface
 
     @property
     def awaiting(self) -> bool:
         """True when the clock is stopped for the mediator's next action."""
-        return self._pending is not None and not self.ended
+        return self._pending is not None and not self._ended
+
+    # ------------------------------------------------------------ read-only state
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event so far, in order (the transcript's body)."""
+        return tuple(self._events)
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The mediator's actions so far: with the seed, all a replay needs."""
+        return tuple(self._actions)
+
+    @property
+    def now(self) -> float:
+        """Simulated hours since ``clock.start``."""
+        return self._env.now
+
+    @property
+    def round(self) -> int:
+        """The current round (0-based)."""
+        return self._round
+
+    @property
+    def max_rounds(self) -> int:
+        return self._max_rounds
+
+    @property
+    def round_hours(self) -> float:
+        return self._H
+
+    @property
+    def agreement(self) -> dict[str, str] | None:
+        """A copy of the full package in force, or None."""
+        return dict(self._agreement) if self._agreement is not None else None
+
+    @property
+    def expires(self) -> dict[str, float]:
+        """Issue -> the hour its option in force lapses."""
+        return dict(self._expires)
+
+    @property
+    def tier(self) -> int:
+        """Level of the outcome tier the agreement in force meets (0 = none)."""
+        return self._tier
+
+    @property
+    def best_tier(self) -> int:
+        return self._best_tier
+
+    @property
+    def violations(self) -> int:
+        return self._violations
+
+    @property
+    def disputes(self) -> int:
+        return self._disputes
+
+    @property
+    def credibility(self) -> float:
+        return self._credibility
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    @property
+    def end_reason(self) -> str | None:
+        """'deadline', 'walkout' or 'settled' once ended."""
+        return self._end_reason
+
+    @property
+    def walkouts(self) -> tuple[str, ...]:
+        """Ids of the parties that walked out, in scenario order."""
+        return tuple(p for p, st in self._state.items() if st.walked_out)
+
+    def weights(self, party_id: str) -> dict[str, float]:
+        """A party's current issue weights (levers and incidents move them; engine truth)."""
+        return dict(self._state[party_id].weights)
+
+    def uses_left(self, lever_id: str) -> int:
+        return self._uses[lever_id]
 
     def act(self, action: Action) -> list[Event]:
         """Take one mediator action; return the events it caused up to the next decision."""
-        if self.ended:
+        if self._ended:
             raise ActionRefused("the negotiation is over")
-        problems = check_action(self.scenario, action, ())
+        problems = check_action(self._scenario, action, ())
         if problems:
             raise ActionRefused(problems[0].message)
-        if action.lever is not None and self.uses[action.lever] <= 0:
+        if action.hint and self._advisor is None:
+            raise ActionRefused("hints are not available in this session (no advisor)")
+        if action.lever is not None and self._uses[action.lever] <= 0:
             raise ActionRefused(f"lever '{action.lever}' has no uses left")
         assert self._pending is not None
-        self.actions.append(action)
-        first = len(self.events)
+        self._actions.append(action)
+        first = len(self._events)
         if action.hint:
             # Advice, not a move: no game time passes and the simpy process keeps waiting.
-            from sim.analysis.domains import known_nash_package
-
-            self._emit(Hinted, package=known_nash_package(self.view()))
-            return self.events[first:]
+            self._emit(Hinted, package=self._advisor(self.view()))
+            return self._events[first:]
         pending, self._pending = self._pending, None
         pending.succeed(action)
         self._advance()
-        return self.events[first:]
+        return self._events[first:]
 
     def view(self) -> MediatorView:
         """What the mediator can know now."""
-        s = self.scenario
+        s = self._scenario
         parties = []
         for p in s.parties:
-            st = self.state[p.id]
+            st = self._state[p.id]
             known, hidden = self._known(p, st)
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in st.trust.items()}, known,
                                      round(st.reservation, 4) if st.reservation_known else None, hidden,
                                      st.walked_out, st.red_line_count, p.red_line_patience, st.last_response))
-        levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self.uses[lv.id], lv.description)
+        levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
-        title = s.outcomes[self.tier - 1].title if self.tier else "no agreement tier"
-        return MediatorView(self.round, self.max_rounds, self.env.now, self.when(), self.budget,
-                            round(self.credibility, 4), dict(self.agreement) if self.agreement else None,
-                            dict(self.expires), self.tier, title, tuple(parties), levers, self.ended,
-                            self.end_reason, len(self.actions), s)
+        title = s.outcomes[self._tier - 1].title if self._tier else "no agreement tier"
+        return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
+                            round(self._credibility, 4), dict(self._agreement) if self._agreement else None,
+                            dict(self._expires), self._tier, title, tuple(parties), levers, self._ended,
+                            self._end_reason, len(self._actions), s)
 
     def _known(self, p: Party, st: _PartyState) -> tuple[Mapping[str, KnownStance], int]:
         """What the mediator knows of a party's stances, rebuilt only when that knowledge or
@@ -218,47 +312,47 @@ class Session:
 
     def when(self, hours: float | None = None):
         """The in-game date and time at ``hours`` (default: now)."""
-        return self.scenario.clock.start + timedelta(hours=self.env.now if hours is None else hours)
+        return self._scenario.clock.start + timedelta(hours=self._env.now if hours is None else hours)
 
     def utility(self, party_id: str, package: dict[str, str]) -> float:
         """True utility of a full package for a party (engine truth, not mediator knowledge)."""
-        st = self.state[party_id]
+        st = self._state[party_id]
         return neg.utility(st.party, st.weights, package)
 
     def reservation(self, party_id: str) -> float:
-        return self.state[party_id].reservation
+        return self._state[party_id].reservation
 
     def surplus(self) -> dict[str, float]:
         """Each party's U_p − R_p for the agreement in force (the default package if none)."""
-        package = self.agreement or self.scenario.default_package
-        return {p: self.utility(p, package) - self.reservation(p) for p in self.scenario.party_ids}
+        package = self._agreement or self._scenario.default_package
+        return {p: self.utility(p, package) - self.reservation(p) for p in self._scenario.party_ids}
 
     # ------------------------------------------------------------ stepping
 
     def _advance(self) -> None:
-        while self._pending is None and not self.ended:
-            self.env.step()
+        while self._pending is None and not self._ended:
+            self._env.step()
 
     def _emit(self, cls: type[Event], **kw) -> None:
         # The round is read off the clock, so an incident at a round's first hour belongs to it
         # even when it fires before the rounds process has announced the round.
-        r = min(self.max_rounds - 1, int((self.env.now + EPS) // self.H))
-        self.events.append(cls(t=round(self.env.now, 6), round=r, **kw))
+        r = min(self._max_rounds - 1, int((self._env.now + EPS) // self._H))
+        self._events.append(cls(t=round(self._env.now, 6), round=r, **kw))
 
     # ------------------------------------------------------------ processes
 
     def _rounds(self):
-        s = self.scenario
-        for r in range(self.max_rounds):
-            self.round = r
-            self.budget = 1.0
+        s = self._scenario
+        for r in range(self._max_rounds):
+            self._round = r
+            self._budget = 1.0
             self._emit(RoundStarted)
-            while self.budget > EPS and not self.ended:
+            while self._budget > EPS and not self._ended:
                 if self._waits_left > 0:
                     self._waits_left -= 1
                     self._emit(Waited)
                     break
-                self._pending = self.env.event()
+                self._pending = self._env.event()
                 action: Action = yield self._pending
                 kind = action.kind
                 if kind in ("consult", "lever"):
@@ -266,10 +360,10 @@ class Session:
                         self._consult(action.consult)
                     else:
                         self._lever(action.lever)
-                    cost = min(self.budget, s.dynamics.consult_hours_fraction)
-                    self.budget -= cost
+                    cost = min(self._budget, s.dynamics.consult_hours_fraction)
+                    self._budget -= cost
                     if cost > EPS:
-                        yield self.env.timeout(cost * self.H)
+                        yield self._env.timeout(cost * self._H)
                     continue
                 if kind == "propose":
                     self._propose(action.propose or {})
@@ -277,41 +371,41 @@ class Session:
                     self._waits_left = (action.wait or 1) - 1
                     self._emit(Waited)
                 break
-            if self.ended:
+            if self._ended:
                 return
-            rest = (r + 1) * self.H - self.env.now
+            rest = (r + 1) * self._H - self._env.now
             if rest > EPS:
-                yield self.env.timeout(rest)
+                yield self._env.timeout(rest)
             self._end_of_round()
-            if self.ended:
+            if self._ended:
                 return
-        self.round = self.max_rounds - 1
+        self._round = self._max_rounds - 1
         self._end("deadline")
 
     def _scheduled(self):
-        for inc in sorted(self.scenario.incidents.scheduled, key=lambda i: (i.round * self.H + i.hour, i.id)):
-            at = inc.round * self.H + inc.hour
-            if at > self.env.now:
-                yield self.env.timeout(at - self.env.now)
+        for inc in sorted(self._scenario.incidents.scheduled, key=lambda i: (i.round * self._H + i.hour, i.id)):
+            at = inc.round * self._H + inc.hour
+            if at > self._env.now:
+                yield self._env.timeout(at - self._env.now)
             self._incident(inc, scheduled=True)
 
     def _random(self, inc: RandomIncident):
         """Poisson arrivals by thinning: candidates at the maximum rate, each kept with
         probability rate(t)/max_rate. Candidates and draws come from the incident's own
         stream whatever the mediator does."""
-        rng = stream(self.seed, f"incident/{inc.id}")
-        dyn = self.scenario.dynamics
+        rng = stream(self._seed, f"incident/{inc.id}")
+        dyn = self._scenario.dynamics
         max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain)
         branched = self._branch is None
         while True:
-            at = self.env.now + rng.expovariate(max_rate)
+            at = self._env.now + rng.expovariate(max_rate)
             if not branched and at >= self._branch[1]:
                 # Memoryless arrivals: restarting the draw at the branch time with a new
                 # stream keeps the process exactly Poisson, and the past exactly shared.
                 branched = True
-                rng = stream(self.seed, f"incident/{inc.id}/branch/{self._branch[0]}")
+                rng = stream(self._seed, f"incident/{inc.id}/branch/{self._branch[0]}")
                 at = self._branch[1] + rng.expovariate(max_rate)
-            yield self.env.timeout(at - self.env.now)
+            yield self._env.timeout(at - self._env.now)
             u = rng.random()
             if u * max_rate < self._rate(inc):
                 self._incident(inc, scheduled=False)
@@ -320,48 +414,60 @@ class Session:
         """Tags the agreement in force protects as ``reader`` reads it (cached per agreement)."""
         tags = self._covers.get(reader)
         if tags is None:
-            tags = self._covers[reader] = neg.in_force_covers(self.scenario, reader, self.agreement)
+            tags = self._covers[reader] = neg.in_force_covers(self._scenario, reader, self._agreement)
         return tags
 
     def _rate(self, inc: RandomIncident) -> float:
         """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
         covered, ×(1 + gain·(1 − the actor's mean trust in its victims))."""
-        s = self.scenario
+        s = self._scenario
         dyn = s.dynamics
         rate = inc.rate_per_day / 24
         if inc.target in self.covered(inc.actor):
             rate *= dyn.covered_rate_factor
-        actor = self.state[inc.actor]
+        actor = self._state[inc.actor]
         victims = self._victims(inc)
         trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
         return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
 
     def _expiry(self, serial: int, issue: str, at: float):
-        yield self.env.timeout(max(0.0, at - self.env.now))
-        if self._agreement_serial != serial or self.agreement is None or self.ended:
+        yield self._env.timeout(max(0.0, at - self._env.now))
+        if self._agreement_serial != serial or self._agreement is None or self._ended:
             return
-        option = self.agreement[issue]
-        default = self.scenario.issue(issue).default_option
-        self.agreement = {**self.agreement, issue: default}
+        option = self._agreement[issue]
+        default = self._scenario.issue(issue).default_option
+        self._agreement = {**self._agreement, issue: default}
         self._covers = {}
-        self.expires.pop(issue, None)
+        self._expires.pop(issue, None)
         self._emit(AgreementLapsed, issue=issue, option=option, reverts_to=default)
-        if all(o == self.scenario.issue(i).default_option for i, o in self.agreement.items()):
-            self.agreement = None
+        if all(o == self._scenario.issue(i).default_option for i, o in self._agreement.items()):
+            self._agreement = None
         self._update_tier()
 
     # ------------------------------------------------------------ mechanisms
 
-    def threshold(self, party_id: str) -> float:
-        """A party's acceptance threshold now, without noise (engine truth)."""
-        return self._threshold(self.state[party_id], noisy=False)
+    def threshold(self, party_id: str, at_round: int | None = None) -> float:
+        """A party's acceptance threshold without noise (engine truth): now, or as it would be
+        in round ``at_round`` with today's trust, weights and reservation (``analyze --round``)."""
+        return self._threshold(self._state[party_id], noisy=False, at_round=at_round)
 
-    def _threshold(self, st: _PartyState, noisy: bool = True) -> float:
+    def force_agreement(self, package: Mapping[str, str]) -> list[Event]:
+        """Put ``package`` in force now as if every party had accepted it: the entry point for
+        what-if forecasts (how long would this hold?). Not a mediator action: it is not recorded
+        in :attr:`actions`, so a session that used it can't be saved or replayed as a game."""
+        if self._ended:
+            raise ActionRefused("the negotiation is over")
+        first = len(self._events)
+        self._agree(self._scenario.complete(dict(package)))
+        return self._events[first:]
+
+    def _threshold(self, st: _PartyState, noisy: bool = True, at_round: int | None = None) -> float:
         p = st.party
-        s = self.scenario
-        others = [o for o in s.party_ids if o != p.id and not self.state[o].walked_out]
-        teff = neg.effective_trust(s, p, st.trust, self.credibility, others)
-        tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights), min(self.round, s.clock.max_rounds - 1),
+        s = self._scenario
+        others = [o for o in s.party_ids if o != p.id and not self._state[o].walked_out]
+        teff = neg.effective_trust(s, p, st.trust, self._credibility, others)
+        tau = neg.threshold(st.reservation, neg.aspiration(p, st.weights),
+                            min(self._round if at_round is None else at_round, s.clock.max_rounds - 1),
                             s.clock.max_rounds,
                             p.concession, p.distrust_penalty, teff)
         if noisy and p.noise > 0:
@@ -369,14 +475,14 @@ class Session:
         return tau
 
     def _propose(self, partial: dict[str, str]) -> None:
-        s = self.scenario
+        s = self._scenario
         package = s.complete(partial)
         changed = tuple(i for i in s.issue_ids if package[i] != s.issue(i).default_option)
         self._emit(Proposed, package=package, changed=changed)
         accepts = []
         walkouts = []
         for pid in s.party_ids:
-            st = self.state[pid]
+            st = self._state[pid]
             hit = neg.red_lines_hit(st.party, package)
             u = neg.utility(st.party, st.weights, package)
             tau = self._threshold(st)
@@ -384,7 +490,7 @@ class Session:
             self._emit(Responded, party=pid, accept=ok, utility=round(u, 4), threshold=round(tau, 4),
                        reasons=neg.reasons(s, st.party, st.weights, package, ok, u, tau), red_lines=tuple(hit))
             accepts.append(ok)
-            st.last_response = (package, round(u, 4), round(tau, 4), self.round)
+            st.last_response = (package, round(u, 4), round(tau, 4), self._round)
             for ref in hit:
                 i, o = ref.split(".", 1)
                 if o not in st.cited.setdefault(i, []):
@@ -396,41 +502,41 @@ class Session:
         if walkouts:
             pid = walkouts[0]
             self._walkout(pid, f"the mediator kept proposing its red lines "
-                               f"({self.state[pid].red_line_count} times; patience {self.state[pid].party.red_line_patience})")
+                               f"({self._state[pid].red_line_count} times; patience {self._state[pid].party.red_line_patience})")
             return
         if all(accepts):
             self._agree(package)
 
     def _agree(self, package: dict[str, str]) -> None:
-        s = self.scenario
+        s = self._scenario
         self._agreement_serial += 1
-        self.agreement = dict(package)
+        self._agreement = dict(package)
         self._covers = {}
-        self.agreement_since = self.env.now
-        self.expires = {}
+        self._agreement_since = self._env.now
+        self._expires = {}
         for i, o in package.items():
             days = s.issue(i).option(o).duration_days
             if days is not None:
-                self.expires[i] = round(self.env.now + days * 24, 6)
-                self.env.process(self._expiry(self._agreement_serial, i, self.expires[i]))
-        self._emit(AgreementReached, package=dict(package), expires=dict(self.expires))
+                self._expires[i] = round(self._env.now + days * 24, 6)
+                self._env.process(self._expiry(self._agreement_serial, i, self._expires[i]))
+        self._emit(AgreementReached, package=dict(package), expires=dict(self._expires))
         self._update_tier()
 
     def _update_tier(self) -> None:
-        level = neg.tier_of(self.scenario, self.agreement)
-        if level == self.tier:
+        level = neg.tier_of(self._scenario, self._agreement)
+        if level == self._tier:
             return
-        self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + self.env.now - self.tier_since
-        self.tier, self.tier_since = level, self.env.now
-        self.best_tier = max(self.best_tier, level)
-        oc = self.scenario.outcomes[level - 1] if level else None
+        self._tier_hours[self._tier] = self._tier_hours.get(self._tier, 0.0) + self._env.now - self._tier_since
+        self._tier, self._tier_since = level, self._env.now
+        self._best_tier = max(self._best_tier, level)
+        oc = self._scenario.outcomes[level - 1] if level else None
         self._emit(TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
                    level=level)
 
     def _consult(self, party_id: str) -> None:
         """Reveal the party's reservation (first consultation) and its weightiest hidden stance."""
-        s = self.scenario
-        st = self.state[party_id]
+        s = self._scenario
+        st = self._state[party_id]
         p = st.party
         revealed: list[str] = []
         details: list[str] = []
@@ -460,20 +566,20 @@ class Session:
         self._emit(Consulted, party=party_id, revealed=tuple(revealed), details=tuple(details))
 
     def _lever(self, lever_id: str) -> None:
-        lv = next(lv for lv in self.scenario.mediator.levers if lv.id == lever_id)
-        self.uses[lever_id] -= 1
-        before = self.credibility
-        self.credibility = min(1.0, max(0.0, self.credibility - lv.cost))
-        self._emit(LeverUsed, lever=lever_id, target=lv.target, credibility=round(self.credibility, 4))
-        if abs(self.credibility - before) > EPS:
+        lv = next(lv for lv in self._scenario.mediator.levers if lv.id == lever_id)
+        self._uses[lever_id] -= 1
+        before = self._credibility
+        self._credibility = min(1.0, max(0.0, self._credibility - lv.cost))
+        self._emit(LeverUsed, lever=lever_id, target=lv.target, credibility=round(self._credibility, 4))
+        if abs(self._credibility - before) > EPS:
             self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
-                       after=round(self.credibility, 4), cause=f"lever:{lever_id}")
+                       after=round(self._credibility, 4), cause=f"lever:{lever_id}")
         self._apply(lv.effects, f"lever:{lever_id}")
 
     def _incident(self, inc: ScheduledIncident | RandomIncident, scheduled: bool) -> None:
-        if self.ended:
+        if self._ended:
             return
-        s = self.scenario
+        s = self._scenario
         dyn = s.dynamics
         victims = self._victims(inc)
         readings = {p: inc.target in self.covered(p) for p in s.party_ids}
@@ -483,7 +589,7 @@ class Session:
         order = {"none": 0, "monitored": 1, "violation": 2, "disputed": 3}
         judged: list[str] = []
         for v in victims:
-            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self.agreement, self.covered)
+            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self._agreement, self.covered)
             if judgement in ("violation", "disputed") or (judgement == "monitored" and vd == "violation"):
                 judged.append(v)
             if order[judgement] > order[worst]:
@@ -499,30 +605,30 @@ class Session:
                 base = dyn.violation_trust if vd == "violation" else dyn.incident_trust
                 damage.append((v, inc.actor, base * dyn.monitored_factor))
         if worst in ("violation",) or (worst == "monitored" and verdict == "violation"):
-            self.violations += 1
+            self._violations += 1
         elif worst == "disputed":
-            self.disputes += 1
+            self._disputes += 1
         self._emit(Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
                    scheduled=scheduled, judgement=worst, readings=readings, verdict=verdict)
         for a, b, d in damage:
             self._trust(a, b, d, f"incident:{inc.id}")
         self._apply(inc.effects, f"incident:{inc.id}")
-        if worst in ("violation", "disputed", "monitored") and self.agreement is not None:
+        if worst in ("violation", "disputed", "monitored") and self._agreement is not None:
             self._maybe_denounce(inc, judged)
 
     def _victims(self, inc: ScheduledIncident | RandomIncident) -> list[str]:
         """The parties an incident hits: the named victim, else every party but the actor."""
-        return [inc.victim] if inc.victim else [v for v in self.scenario.party_ids if v != inc.actor]
+        return [inc.victim] if inc.victim else [v for v in self._scenario.party_ids if v != inc.actor]
 
     def _maybe_denounce(self, inc: ScheduledIncident | RandomIncident, victims: list[str]) -> None:
         """A victim that reads the incident as breaking the agreement, and whose trust in the
         actor has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
         for v in victims:
-            st = self.state[v]
+            st = self._state[v]
             limit = st.party.denounce_trust
             if limit is not None and st.trust[inc.actor] < limit - EPS:
                 self._agreement_serial += 1  # cancels the pending expiries
-                self.agreement, self.expires, self._covers = None, {}, {}
+                self._agreement, self._expires, self._covers = None, {}, {}
                 self._emit(AgreementCollapsed, party=v, against=inc.actor, trust=round(st.trust[inc.actor], 4),
                            incident=inc.id)
                 self._update_tier()
@@ -531,7 +637,7 @@ class Session:
     def _trust(self, a: str, b: str, delta: float, cause: str) -> None:
         if a == MEDIATOR or abs(delta) < EPS:
             return
-        st = self.state[a]
+        st = self._state[a]
         before = st.trust[b]
         after = min(1.0, max(0.0, before + delta))
         if abs(after - before) < EPS:
@@ -541,7 +647,7 @@ class Session:
 
     def _apply(self, e: Effects, cause: str) -> None:
         for pid, d in e.reservation.items():
-            st = self.state[pid]
+            st = self._state[pid]
             before = st.reservation
             st.reservation = min(100.0, max(0.0, before + d))
             self._emit(Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
@@ -550,7 +656,7 @@ class Session:
             a, _, b = key.partition("->")
             self._trust(a.strip(), b.strip(), d, cause)
         for pid, ws in e.weights.items():
-            st = self.state[pid]
+            st = self._state[pid]
             for i, d in ws.items():
                 if i not in st.weights:
                     continue  # the party holds no stance on this issue: weight has no meaning
@@ -559,15 +665,15 @@ class Session:
                 self._emit(Shifted, what="weight", party=pid, issue=i, before=round(before, 4),
                            after=round(st.weights[i], 4), cause=cause)
         if abs(e.credibility) > EPS:
-            before = self.credibility
-            self.credibility = min(1.0, max(0.0, before + e.credibility))
+            before = self._credibility
+            self._credibility = min(1.0, max(0.0, before + e.credibility))
             self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
-                       after=round(self.credibility, 4), cause=cause)
+                       after=round(self._credibility, 4), cause=cause)
 
     def _end_of_round(self) -> None:
-        s = self.scenario
+        s = self._scenario
         for pid in s.party_ids:
-            st = self.state[pid]
+            st = self._state[pid]
             for o in st.low_rounds:
                 st.low_rounds[o] = st.low_rounds[o] + 1 if st.trust[o] < st.party.walkout_trust - EPS else 0
                 if st.low_rounds[o] >= LOW_TRUST_ROUNDS:
@@ -576,41 +682,41 @@ class Session:
                                        f"for {LOW_TRUST_ROUNDS} rounds")
                     return
         top = len(s.outcomes)
-        if (not self._forecasting and self.tier == top
-                and self.env.now - self.tier_since >= s.clock.settle_rounds * self.H - EPS):
+        if (not self._forecasting and self._tier == top
+                and self._env.now - self._tier_since >= s.clock.settle_rounds * self._H - EPS):
             self._end("settled")
 
     def _walkout(self, pid: str, reason: str) -> None:
-        self.state[pid].walked_out = True
+        self._state[pid].walked_out = True
         self._emit(Walkout, party=pid, reason=reason)
         self._end("walkout")
 
     def _end(self, reason: str) -> None:
-        if self.ended:
+        if self._ended:
             return
-        s = self.scenario
-        self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + self.env.now - self.tier_since
+        s = self._scenario
+        self._tier_hours[self._tier] = self._tier_hours.get(self._tier, 0.0) + self._env.now - self._tier_since
         surplus = {pid: round(v, 4) for pid, v in self.surplus().items()}
-        days = (self.env.now - self.agreement_since) / 24 if self.agreement else 0.0
-        best = s.outcomes[self.best_tier - 1].id if self.best_tier else None
-        tier = s.outcomes[self.tier - 1].id if self.tier else None
-        self.ended = True
-        self.end_reason = reason
+        days = (self._env.now - self._agreement_since) / 24 if self._agreement else 0.0
+        best = s.outcomes[self._best_tier - 1].id if self._best_tier else None
+        tier = s.outcomes[self._tier - 1].id if self._tier else None
+        self._ended = True
+        self._end_reason = reason
         self._pending = None
         self._emit(Ended, reason=reason, tier=tier, best_tier=best, days_in_force=round(days, 4),
-                   violations=self.violations, disputes=self.disputes, surplus=surplus)
+                   violations=self._violations, disputes=self._disputes, surplus=surplus)
 
     # ------------------------------------------------------------ summaries
 
     def held_days(self, level: int) -> float:
         """Days the agreement satisfied tier ``level`` or higher (0 when never)."""
         hours = 0.0
-        open_level = self.tier
-        for lv, h in self.tier_hours.items():
+        open_level = self._tier
+        for lv, h in self._tier_hours.items():
             if lv >= level:
                 hours += h
-        if not self.ended and open_level >= level:
-            hours += self.env.now - self.tier_since
+        if not self._ended and open_level >= level:
+            hours += self._env.now - self._tier_since
         return hours / 24
 
 

@@ -10,7 +10,6 @@ run order. The summary keeps only counts and sums.
 from __future__ import annotations
 
 import gc
-import math
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ def one_run(s: Scenario, policy: str, root: int, index: int) -> dict:
     session = play(s, policy, seed)
     end = session.events[-1]
     assert isinstance(end, Ended)
-    walk = next((p for p, st in session.state.items() if st.walked_out), "")
+    walk = next(iter(session.walkouts), "")
     row = {"run": index, "seed": seed, "tier": end.tier or "", "best_tier": end.best_tier or "",
            "end": end.reason, "rounds": end.round + 1, "days_in_force": end.days_in_force,
            "violations": end.violations, "disputes": end.disputes, "walkout": walk}
@@ -103,16 +102,6 @@ class Summary:
 
     def mean(self, key: str) -> float:
         return self.sums.get(key, 0.0) / self.n if self.n else float("nan")
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
-    if n == 0:
-        return (float("nan"),) * 3
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return p, max(0.0, centre - half), min(1.0, centre + half)
 
 
 def run_batch(scenario: Scenario, policy: str, runs: int, root: int, workers: int,

@@ -11,13 +11,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.analysis.domains import nash_distance
+from sim.analysis.domains import known_nash_package, nash_distance
 from sim.engine.events import Hinted
-from sim.engine.session import ActionRefused, Session, scenario_hash
-from sim.report.transcript import FORMAT
-from sim.scenario import loader, saves
+from sim.engine.session import Session
+from sim.errors import ReplayError
+from sim.runs import saved
+from sim.runs.transcripts import FORMAT
+from sim.scenario import loader
 from sim.scenario.actions import Action
 from sim.scenario.loader import LoadError, Problem
+from sim.scenario.model import scenario_hash
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def load(path: Path, scenario: str | None = None) -> Result:
     if isinstance(head, dict) and head.get("format") == FORMAT:
         return Result(path.stem, _from_transcript(path, head, scenario))
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
-        session, _ = saves.resume(path)
+        session, _ = saved.resume(path)
         return Result(path.stem, session)
     raise LoadError([Problem(name, 1, 1, "not a mediate transcript (.jsonl from `run --json` or the debrief's "
                                          "export) or save file")])
@@ -77,10 +80,13 @@ def _from_transcript(path: Path, head: dict, scenario: str | None) -> Session:
     if scenario_hash(s) != head.get("scenario_hash"):
         raise LoadError([Problem(name, 1, 1, f"scenario '{s.id}' has changed since this transcript was made; "
                                              "give the version it was played on with --scenario PATH")])
-    session = Session(s, int(head.get("seed", 0)))
+    actions = []
     for n, data in enumerate(head.get("actions", [])):
         try:
-            session.act(Action.model_validate(data))
-        except (ActionRefused, ValueError) as exc:
-            raise LoadError([Problem(name, 1, 1, f"action {n + 1} can't be replayed: {exc}")]) from None
-    return session
+            actions.append(Action.model_validate(data))
+        except ValueError as exc:
+            raise LoadError([Problem(name, 1, 1, f"action {n + 1} is not a mediator action: {exc}")]) from None
+    try:
+        return Session(s, int(head.get("seed", 0)), actions, advisor=known_nash_package)
+    except ReplayError as exc:
+        raise LoadError([Problem(name, 1, 1, str(exc))]) from None

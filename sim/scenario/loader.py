@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.errors import LoadError, Problem
 from sim.scenario.model import Path, RefProblem, Scenario, cross_check, iter_quotes, suggest
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
 MAX_ALIASES = 20
 MAX_DEPTH = 64
-MAX_SHOWN = 60
 
 CORE_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
@@ -45,31 +45,6 @@ CoreLoader.yaml_implicit_resolvers = {
 }
 CoreLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-
-class LoadError(Exception):
-    """One or more located problems with a file."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(self.render())
-
-    def render(self) -> str:
-        shown = [str(p) for p in self.problems[:MAX_SHOWN]]
-        if len(self.problems) > MAX_SHOWN:
-            shown.append(f"… and {len(self.problems) - MAX_SHOWN} more problems")
-        return "\n".join(shown)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
@@ -295,6 +296,11 @@ class Scenario(Frozen):
             if read is not None:
                 return read
         return self.issue(issue_id).option(option_id).covers
+
+
+def scenario_hash(s: Scenario) -> str:
+    """Content hash of a scenario's validated model (saves refuse a changed scenario)."""
+    return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- cross references

@@ -1,24 +1,22 @@
-"""Saved sessions: scenario reference + content hash + seed + actions, written atomically.
+"""Save files: scenario reference + content hash + seed + actions, written atomically.
 
-A save is JSON. Resuming replays the actions on a fresh :class:`~sim.engine.Session`, which
+A save is JSON. Resuming (:mod:`sim.runs.saved`) replays the actions on a fresh session, which
 reproduces the game exactly. A save for a scenario whose content changed since is refused
 with a clear message rather than silently diverging.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.engine.session import ActionRefused, Session, scenario_hash
+from sim.files import atomic_write_text
 from sim.scenario.actions import Action
-from sim.scenario.loader import LoadError, Problem, load_scenario, resolve
+from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
 
 FORMAT = "mediate-save/1"
@@ -51,38 +49,14 @@ def saves_dir() -> Path:
     return data_dir() / "saves"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Temp file in the same folder + fsync + rename: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report or save is an ordinary file
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def default_save_path(scenario: Scenario, seed: int) -> Path:
     return saves_dir() / f"{scenario.id}-seed{seed}.json"
 
 
-def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
-    """Write the session's save file (atomically) and return its path."""
-    path = path or default_save_path(session.scenario, session.seed)
-    data = SaveFile(scenario=scenario_ref, scenario_id=session.scenario.id,
-                    scenario_hash=scenario_hash(session.scenario), seed=session.seed,
-                    saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    actions=tuple(session.actions))
+def write(path: Path, data: SaveFile) -> Path:
+    """Write a save file (atomically) and return its path."""
     payload = data.model_dump(mode="json")
-    payload["actions"] = [a.to_data() for a in session.actions]
+    payload["actions"] = [a.to_data() for a in data.actions]
     atomic_write_text(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     return path
 
@@ -137,21 +111,3 @@ def list_saves(scenario_id: str | None = None) -> list[SaveInfo]:
     return found
 
 
-def resume(path: Path) -> tuple[Session, str]:
-    """Rebuild the saved session by replaying its actions; returns it and its scenario ref."""
-    sf = read(path)
-    scenario = load_scenario(resolve(sf.scenario))
-    if scenario.id != sf.scenario_id:
-        raise LoadError([Problem(str(path), 1, 1, f"the save is for scenario '{sf.scenario_id}' but "
-                                                  f"{sf.scenario} now holds '{scenario.id}'")])
-    if scenario_hash(scenario) != sf.scenario_hash:
-        raise LoadError([Problem(str(path), 1, 1, f"scenario '{scenario.id}' has changed since this game was "
-                                                  "saved, so it can't be replayed exactly; start a new game")])
-    session = Session(scenario, sf.seed)
-    for n, a in enumerate(sf.actions):
-        try:
-            session.act(a)
-        except ActionRefused as exc:
-            raise LoadError([Problem(str(path), 1, 1, f"action {n + 1} ({a.describe()}) no longer applies: "
-                                                      f"{exc}")]) from None
-    return session, sf.scenario

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from sim.analysis.domains import known_nash_package
 from sim.engine.session import Session
 from sim.scenario.model import Scenario
 
@@ -159,7 +160,7 @@ class BriefingScreen(Screen):
     def action_begin(self) -> None:
         from .negotiation import NegotiationScreen
 
-        session = Session(self.scenario, self.seed)
+        session = Session(self.scenario, self.seed, advisor=known_nash_package)
         self.app.switch_screen(NegotiationScreen(session, self.scenario_ref))
 
     def action_back(self) -> None:

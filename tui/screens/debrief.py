@@ -15,8 +15,9 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from sim.engine.events import AgreementCollapsed, AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
 from sim.engine.session import Session
-from sim.report import transcript
-from sim.scenario import saves
+from sim.files import atomic_write_text
+from sim.report import markdown, wire
+from sim.runs import transcripts
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
@@ -100,7 +101,7 @@ def your_talks_lines(session: Session) -> list[Content]:
     out: list[Content] = []
     for e in session.events:
         if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | TierChanged | Walkout | Ended):
-            line = transcript.line(s, e)
+            line = wire.line(s, e)
             if line:
                 when = round_when(s, e.round)
                 out.append(Content.assemble((f"{when:%d %b}: ", f"{MUTED} bold"), plain(line)))
@@ -199,7 +200,7 @@ class DebriefScreen(Screen):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled("Trust at the end of each round (0 to 1, one bar per round)",
                                                 MUTED))
-                    yield TrustChart(s, transcript.trust_series(session), id="trust-chart")
+                    yield TrustChart(s, markdown.trust_series(session), id="trust-chart")
             with TabPane("Timeline", id="tab-timeline"):
                 yield NewsWire(s, id="timeline")
             with TabPane("History", id="tab-history"):
@@ -241,8 +242,8 @@ class DebriefScreen(Screen):
         path = Path.cwd() / export_name(self.session)
         jsonl = path.with_name(transcript_name(self.session))
         try:
-            saves.atomic_write_text(path, transcript.markdown_report(self.session))
-            saves.atomic_write_text(jsonl, transcript.jsonl(self.session))
+            atomic_write_text(path, markdown.markdown_report(self.session))
+            atomic_write_text(jsonl, transcripts.jsonl(self.session))
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Could not write {path}: {exc}", title="Export failed",
                                       severity="error", markup=False)

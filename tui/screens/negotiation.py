@@ -23,7 +23,8 @@ from textual.widgets import Footer
 from sim.engine.events import Event, Proposed, Responded
 from sim.engine.session import ActionRefused, Session
 from sim.engine.view import MediatorView
-from sim.scenario import actions, saves
+from sim.runs import saved
+from sim.scenario import actions
 from sim.scenario.actions import Action
 
 from ..widgets.common import ERROR, NO, WARN, plain
@@ -150,7 +151,7 @@ class NegotiationScreen(Screen):
         if not self.session.actions:
             return None
         try:
-            path = saves.save(self.session, self.scenario_ref, self.save_path)
+            path = saved.save(self.session, self.scenario_ref, self.save_path)
         except (OSError, ValueError) as exc:
             self.notify(f"Could not save: {exc}", title="Save failed", severity="error", markup=False)
             return None

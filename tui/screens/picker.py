@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim.runs import saved
 from sim.scenario import saves
 from sim.scenario.loader import LoadError
 
@@ -229,7 +230,7 @@ class PickerScreen(Screen):
     def resume(self, n: int) -> None:
         info = self.save_infos[n]
         try:
-            session, ref = saves.resume(info.path)
+            session, ref = saved.resume(info.path)
         except LoadError as exc:
             self.show_save_error(exc)
             return

@@ -1,4 +1,4 @@
-"""The news wire: the event log, one plain-text line per event from :func:`sim.transcript.line`."""
+"""The news wire: the event log, one plain-text line per event from :func:`sim.wire.line`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sim.engine.events import (
     TrustChanged,
     Walkout,
 )
-from sim.report import transcript
+from sim.report import wire
 from sim.scenario.model import Scenario
 
 from .common import rich_palette, round_when
@@ -66,7 +66,7 @@ def event_texts(scenario: Scenario, events: Iterable[Event], palette: dict[str, 
             out.append(Text(round_rule(scenario, e), style=palette["muted"]))
             previous = None
             continue
-        line = transcript.line(scenario, e)
+        line = wire.line(scenario, e)
         if line is None:
             continue
         if isinstance(e, TrustChanged | Shifted) and previous is not None and out and abs(previous.t - e.t) < 1e-9:

@@ -1,0 +1,56 @@
+"""One exception hierarchy: everything mediate raises on purpose is a :class:`MediateError`.
+
+Renderers (the CLI, the TUI) catch ``MediateError`` and show its message; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_SHOWN = 60
+"""Problems shown per file: the rest are counted."""
+
+
+class MediateError(Exception):
+    """Base of every error mediate raises on purpose."""
+
+
+class ActionRefused(MediateError):
+    """The action can't be taken now (unknown id, no uses left, game over); nothing changed."""
+
+
+class ReplayError(ActionRefused):
+    """Action number ``index`` (0-based) of a replayed list no longer applies."""
+
+    def __init__(self, index: int, action: str, reason: str):
+        self.index, self.action, self.reason = index, action, reason
+        super().__init__(f"action {index + 1} ({action}) can't be replayed: {reason}")
+
+
+class AnalysisTooLarge(MediateError):
+    """An analysis would exceed its size or time bound; callers fall back and say so."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class LoadError(MediateError):
+    """One or more located problems with a file."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        shown = [str(p) for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            shown.append(f"… and {len(self.problems) - MAX_SHOWN} more problems")
+        return "\n".join(shown)

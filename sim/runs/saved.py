@@ -1,0 +1,40 @@
+"""Saving and resuming games: a session to its save file and back, by exact replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sim.analysis.domains import known_nash_package
+from sim.engine.session import Session
+from sim.errors import LoadError, Problem, ReplayError
+from sim.scenario import saves
+from sim.scenario.loader import load_scenario, resolve
+from sim.scenario.model import scenario_hash
+
+
+def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
+    """Write the session's save file (atomically) and return its path."""
+    path = path or saves.default_save_path(session.scenario, session.seed)
+    data = saves.SaveFile(scenario=scenario_ref, scenario_id=session.scenario.id,
+                    scenario_hash=scenario_hash(session.scenario), seed=session.seed,
+                    saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    actions=tuple(session.actions))
+    return saves.write(path, data)
+
+
+def resume(path: Path) -> tuple[Session, str]:
+    """Rebuild the saved session by replaying its actions; returns it and its scenario ref."""
+    sf = saves.read(path)
+    scenario = load_scenario(resolve(sf.scenario))
+    if scenario.id != sf.scenario_id:
+        raise LoadError([Problem(str(path), 1, 1, f"the save is for scenario '{sf.scenario_id}' but "
+                                                  f"{sf.scenario} now holds '{scenario.id}'")])
+    if scenario_hash(scenario) != sf.scenario_hash:
+        raise LoadError([Problem(str(path), 1, 1, f"scenario '{scenario.id}' has changed since this game was "
+                                                  "saved, so it can't be replayed exactly; start a new game")])
+    try:
+        session = Session(scenario, sf.seed, sf.actions, advisor=known_nash_package)
+    except ReplayError as exc:
+        raise LoadError([Problem(str(path), 1, 1, f"{exc}: start a new game")]) from None
+    return session, sf.scenario
