@@ -7,8 +7,39 @@ Every output of mediate (reports, transcripts, CSV, saves, templates) goes throu
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from sim.errors import LoadError, Problem
+
+
+def read_bytes_bounded(path: Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a LoadError saying why not.
+
+    Devices, FIFOs and folders are refused before opening (``/dev/zero`` would never end, a FIFO
+    or ``/dev/tty`` would block), and at most ``limit + 1`` bytes are read, so a file that grows
+    while being read is still refused rather than exhausting memory.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise LoadError([Problem(name, 1, 1, f"is a folder, not a {what}: name a file")])
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError([Problem(name, 1, 1, f"is not a regular file (a device, FIFO or socket): "
+                                                 f"give a {what} on disk")])
+        if info.st_size > limit:
+            raise LoadError([Problem(name, 1, 1, f"{what} is {info.st_size:,} bytes; the limit is {limit:,}")])
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise LoadError([Problem(name, 1, 1, f"no such {what}: check the path")]) from None
+    except OSError as exc:
+        raise LoadError([Problem(name, 1, 1, f"cannot read the {what}: {exc.strerror or exc}")]) from None
+    if len(data) > limit:
+        raise LoadError([Problem(name, 1, 1, f"{what} is over the limit of {limit:,} bytes")])
+    return data
 
 
 def atomic_write_text(path: Path, text: str) -> None:

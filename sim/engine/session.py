@@ -279,7 +279,7 @@ class Session:
         return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
                             round(self._credibility, 4), dict(self._agreement) if self._agreement else None,
                             dict(self._expires), self._tier, title, tuple(parties), levers, self._ended,
-                            self._end_reason, len(self._actions), s)
+                            self._end_reason, len(self._actions), s, s.dynamics.consult_hours_fraction)
 
     def _known(self, p: Party, st: _PartyState) -> tuple[Mapping[str, KnownStance], int]:
         """What the mediator knows of a party's stances, rebuilt only when that knowledge or

@@ -61,6 +61,27 @@ class PartyView:
     last_response: tuple[dict[str, str], float, float, int] | None = None
     """(package, utility, threshold, round) the party stated when it last responded."""
 
+    @property
+    def private_unknown(self) -> int:
+        """Hidden stances that are private: the mediator doesn't even know the issue matters."""
+        public_hidden = sum(1 for st in self.stances.values() if not st.revealed)
+        return max(0, self.hidden - public_hidden)
+
+    @property
+    def red_lines_left(self) -> int:
+        """How many more proposals touching its red lines the party sits through; one more
+        than this and it walks out (the engine's rule: count > patience)."""
+        return max(0, self.red_line_patience - self.red_line_proposals)
+
+    @property
+    def at_risk(self) -> bool:
+        """The next proposal touching one of its red lines makes this party walk out."""
+        return not self.walked_out and self.red_line_proposals >= self.red_line_patience
+
+    def walks_out_over(self, red_lines_hit: tuple[str, ...]) -> bool:
+        """Whether a proposal touching ``red_lines_hit`` (known red lines) makes it walk out."""
+        return bool(red_lines_hit) and self.at_risk
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -101,8 +122,15 @@ class MediatorView:
     end_reason: str | None
     actions_taken: int
     scenario: Scenario = field(repr=False, compare=False)
+    step_cost: float = 0.5
+    """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
+
+    @property
+    def step_ends_round(self) -> bool:
+        """A consultation or lever now uses up the rest of the round (the clock moves on after)."""
+        return self.budget <= self.step_cost + 1e-9
 
     def party(self, party_id: str) -> PartyView:
         return next(p for p in self.parties if p.id == party_id)
