@@ -1,4 +1,5 @@
-"""The layout's rules, checked: the engine library never imports the TUI or NegMAS, and never prints."""
+"""The layout's rules, checked: one import direction through sim/'s sub-packages, no cycles,
+no UI in the library, only the CLI prints, and the size limits of modules and functions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,103 @@ import subprocess
 import sys
 from pathlib import Path
 
-SIM = Path(__file__).resolve().parent.parent / "sim"
+ROOT = Path(__file__).resolve().parent.parent
+SIM = ROOT / "sim"
+
+# Top to bottom: a layer may import only the layers below it (and itself).
+LAYERS = ["cli", "report", "runs", "analysis", "engine", "scenario", "base"]
+BASE = {"errors", "files", "text"}
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "sim" or len(parts) < 2:
+        return None
+    return "base" if parts[1] in BASE else parts[1]
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every sim/tui module a file imports, at any depth (lazy imports count)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    me = _module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                mod = ".".join([*base, node.module] if node.module else base)
+            else:
+                mod = node.module or ""
+            found.add(mod)
+            found.update(f"{mod}.{a.name}" for a in node.names)
+    return {m for m in found if m.split(".")[0] in ("sim", "tui")}
+
+
+def _graph(top: Path) -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in top.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        graph[name] = {m for m in _imports(path) if m in files and m != name}
+    return graph
+
+
+def test_sim_layers_import_only_downwards():
+    bad = []
+    for mod, deps in _graph(SIM).items():
+        here = _layer(mod)
+        if here is None:
+            continue
+        for dep in deps:
+            there = _layer(dep)
+            if there is not None and LAYERS.index(there) < LAYERS.index(here):
+                bad.append(f"{mod} imports {dep} (a {here} module may not import {there})")
+    assert not bad, "\n".join(sorted(bad))
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                return stack[stack.index(dep):] + [dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_cycles_in_sim():
+    # A package __init__ that re-exports its modules is not a cycle of logic: skip __init__ edges.
+    graph = {m: {d for d in deps if not (ROOT / (d.replace(".", "/") + "/__init__.py")).exists()}
+             for m, deps in _graph(SIM).items()}
+    cycle = _cycle(graph)
+    assert cycle is None, " → ".join(cycle or [])
 
 
 def test_sim_imports_neither_tui_nor_negmas():
@@ -28,3 +125,26 @@ def test_only_the_cli_prints():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"]
         assert not calls, f"{path.name} prints (line {calls[0].lineno}): the engine returns events instead"
+
+
+def test_modules_and_functions_stay_small():
+    """No module over 400 lines, no function over 80 (the house rules)."""
+    too_long = []
+    for top in (SIM, ROOT / "tui"):
+        for path in top.rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            rel = path.relative_to(ROOT)
+            if text.count("\n") > 400:
+                too_long.append(f"{rel}: {text.count(chr(10))} lines")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    n = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if n > 80:
+                        too_long.append(f"{rel}:{node.lineno} {node.name}(): {n} lines")
+    assert not too_long, "\n".join(too_long)
+
+
+def test_every_package_says_what_it_offers():
+    for init in [*SIM.rglob("__init__.py"), *(ROOT / "tui").rglob("__init__.py")]:
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc, f"{init.relative_to(ROOT)} has no docstring saying what the package offers"
