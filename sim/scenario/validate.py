@@ -64,7 +64,12 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, bool]:
         fields = _fields(model, loc)
         keys = f" with keys {', '.join(fields[:8])}" if fields else ""
         return f"{where or 'the document'} must be a mapping{keys}; found a {found}", False
-    shown = ("true" if got else "false") if isinstance(got, bool) else repr(got) if isinstance(got, (str, int, float, bool)) or got is None else _KINDS.get(type(got), "value")
+    if isinstance(got, bool):
+        shown = "true" if got else "false"  # as the YAML file writes it
+    elif isinstance(got, (str, int, float)) or got is None:
+        shown = repr(got)
+    else:
+        shown = _KINDS.get(type(got), "value")
     if isinstance(got, str) and len(got) > 40:
         shown = repr(got[:37] + "...")
     msg = err["msg"]
