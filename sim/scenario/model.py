@@ -285,8 +285,12 @@ class Scenario(Frozen):
     def party(self, party_id: str) -> Party:
         return self._party_map[party_id]
 
+    @cached_property
+    def _source_map(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return self._source_map[source_id]
 
     @cached_property
     def default_package(self) -> dict[str, str]:
