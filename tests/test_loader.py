@@ -330,3 +330,14 @@ def test_control_characters_in_text_are_refused(tmp_path, template_text):
     problems = errors_of(write(tmp_path, text))
     assert any("control character U+001B" in p.message for p in problems)
     assert problems[0].line == line_of(text, "title:")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("17", 17), ("017", 17), ("-3", -3), ("+4", 4), ("2.5", 2.5), ("1e3", 1000.0), (".5", 0.5), ("true", True),
+     ("False", False), ("yes", "yes"), ("off", "off"), ("0x36", "0x36"), ("0o17", "0o17"), ("3_5", "3_5"),
+     ("1:30", "1:30"), ("=", "="), ("~", None), ("2025-01-10", "2025-01-10")],
+)
+def test_plain_scalars_follow_the_yaml_12_core_schema(written, read):
+    data, _ = loader.parse_yaml(f"v: {written}\n", "t.yaml")
+    assert data["v"] == read and type(data["v"]) is type(read)

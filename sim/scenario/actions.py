@@ -14,13 +14,24 @@ A moves file is YAML::
 
 from __future__ import annotations
 
+from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from sim.scenario.model import Path, RefProblem, Scenario, Slug, suggest
+from sim.errors import LoadError, Problem
+from sim.scenario.locator import Locator, describe
+from sim.scenario.marked_yaml import parse_yaml
+from sim.scenario.model import Scenario, Slug
+from sim.scenario.refs import Path, RefProblem, suggest
+from sim.scenario.text import read_bounded_text
+from sim.scenario.validate import validate_data
 
 KINDS = ("propose", "consult", "lever", "wait", "hint")
+
+MAX_MOVES = 10_000
+"""Most moves a moves file may hold (a whole game is rarely more than a hundred)."""
+MAX_MOVES_BYTES = 1_000_000
 
 
 class Action(BaseModel):
@@ -32,7 +43,7 @@ class Action(BaseModel):
     """Issue -> option; issues left out take their default."""
     consult: Slug | None = None
     lever: Slug | None = None
-    wait: Annotated[int, Field(ge=1, le=1000)] | None = None
+    wait: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
     hint: Literal[True] | None = None
     """Ask for a hint (the Nash package of what the mediator knows); takes no game time."""
 
@@ -104,8 +115,8 @@ class Moves(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     scenario: str | None = None
-    seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
-    moves: tuple[Action, ...] = Field(min_length=1)
+    seed: Annotated[int, Strict(), Field(ge=0, lt=2**63)] | None = None
+    moves: tuple[Action, ...] = Field(min_length=1, max_length=MAX_MOVES)
 
 
 def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
@@ -139,39 +150,37 @@ def check_moves(s: Scenario, m: Moves) -> list[RefProblem]:
     return out
 
 
-def load_moves(path, scenario: Scenario):
+def load_moves(path: str | FsPath, scenario: Scenario) -> tuple[Moves, Locator]:
     """A moves file checked against the scenario, every problem located (raises LoadError).
 
     Each move is checked on its own, so one malformed move doesn't hide the others' problems.
     """
-    from pathlib import Path as FsPath
-
-    from pydantic import ValidationError
-
-    from sim.scenario import loader
-
     path = FsPath(path)
-    data, loc = loader.parse_yaml(loader.read_text(path), str(path))
+    name = str(path)
+    data, loc = parse_yaml(read_bounded_text(path, MAX_MOVES_BYTES, "moves file"), name)
     if isinstance(data, dict) and "issues" in data and "moves" not in data:
-        raise loader.LoadError([loader.Problem(str(path), 1, 1, "this is a scenario, not a moves file: give it as "
-                                                                "SCENARIO, and a moves file to --script")])
-    problems: list[loader.Problem] = []
+        raise LoadError([Problem(name, 1, 1, "this is a scenario, not a moves file: give it as "
+                                             "SCENARIO, and a moves file to --script")])
+    items = data.get("moves") if isinstance(data, dict) else None
+    if isinstance(items, list) and len(items) > MAX_MOVES:
+        raise LoadError([loc.problem(("moves", MAX_MOVES), f"{len(items):,} moves; a moves file holds at most "
+                                                           f"{MAX_MOVES:,}: split it or remove moves")])
+    problems: list[Problem] = []
     moves = None
     try:
-        moves = loader.validate_data(data, loc, Moves)
-    except loader.LoadError as exc:
+        moves = validate_data(data, loc, Moves)
+    except LoadError as exc:
         problems += exc.problems
     refs: list[RefProblem] = []
     if moves is not None:
         refs = check_moves(scenario, moves)
-    elif isinstance(data, dict) and isinstance(data.get("moves"), list):
-        for n, item in enumerate(data["moves"]):
+    elif isinstance(items, list):
+        for n, item in enumerate(items):
             try:
                 refs += check_action(scenario, Action.model_validate(item), ("moves", n))
             except ValidationError:
                 continue  # already reported by the whole-file validation
-    problems += [loc.problem(r.path, f"{loader.describe(r.path)}: {r.message}", r.at_key) for r in refs]
-    if problems:
-        raise loader.LoadError(problems)
-    assert moves is not None
+    problems += [loc.problem(r.path, f"{describe(r.path)}: {r.message}", r.at_key) for r in refs]
+    if problems or moves is None:
+        raise LoadError(problems)
     return moves, loc

@@ -2,32 +2,39 @@
 
 Structure is checked by pydantic (types, ranges, unknown keys); everything that refers to
 something else by id (parties, issues, options, tags, sources) is checked by
-:func:`cross_check`, which returns located problems with "did you mean" suggestions.
-The loader (:mod:`sim.loader`) maps both kinds of problem back to ``file:line:col``.
+:func:`~sim.scenario.checks.cross_check`, which returns located problems with "did you mean"
+suggestions. The loader (:mod:`sim.scenario.loader`) maps both kinds of problem back to
+``file:line:col``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 
-MEDIATOR = "mediator"
-"""The id that stands for the mediator in trust keys (``ukraine->mediator``)."""
+# cross_check lives in checks.py (which needs nothing from here at run time); it is re-exported
+# so that ``from sim.scenario.model import cross_check`` keeps working.
+from sim.scenario.checks import cross_check
+from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
+__all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "cross_check", "iter_quotes", "scenario_hash",
+           "Slug", "Scenario", "Issue", "Option", "Party", "Stance", "Quote", "Source", "Clock", "Dynamics",
+           "Effects", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
+           "HistoryEntry", "Debrief"]
+
+# Numbers and booleans are strict: `weight: true` or `weight: "3"` is a mistake to report, not
+# a value to convert. Dates and times stay lax: the YAML reader hands them over as strings.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Points = Annotated[float, Field(ge=0, le=100)]
-Unit = Annotated[float, Field(ge=0, le=1)]
-Delta = Annotated[float, Field(ge=-100, le=100)]
-UnitDelta = Annotated[float, Field(ge=-1, le=1)]
-
-Path = tuple[str | int, ...]
+Points = Annotated[float, Strict(), Field(ge=0, le=100)]
+Unit = Annotated[float, Strict(), Field(ge=0, le=1)]
+Delta = Annotated[float, Strict(), Field(ge=-100, le=100)]
+UnitDelta = Annotated[float, Strict(), Field(ge=-1, le=1)]
+Flag = Annotated[bool, Strict()]
 
 
 class Frozen(BaseModel):
@@ -55,9 +62,9 @@ class Source(Frozen):
 class Clock(Frozen):
     start: AwareDatetime
     """When round 0 starts, with its UTC offset, e.g. 2025-03-18T18:00:00+03:00."""
-    round_hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24
-    max_rounds: Annotated[int, Field(ge=1, le=1000)] = 30
-    settle_rounds: Annotated[int, Field(ge=1, le=1000)] = 3
+    round_hours: Annotated[float, Strict(), Field(gt=0, le=24 * 365)] = 24
+    max_rounds: Annotated[int, Strict(), Field(ge=1, le=1000)] = 30
+    settle_rounds: Annotated[int, Strict(), Field(ge=1, le=1000)] = 3
     """The game ends early once the top outcome tier has held this many rounds."""
 
 
@@ -74,7 +81,7 @@ class Dynamics(Frozen):
     """Damage multiplier when a monitoring option in force settles a dispute."""
     covered_rate_factor: Unit = 0.2
     """Random incident rate multiplier while the actor reads its target as covered."""
-    distrust_rate_gain: Annotated[float, Field(ge=0, le=10)] = 1.0
+    distrust_rate_gain: Annotated[float, Strict(), Field(ge=0, le=10)] = 1.0
     """Random incident rate x (1 + gain * (1 - actor's trust in the victim))."""
     consult_hours_fraction: Unit = 0.5
     """A consultation costs this fraction of a round."""
@@ -88,9 +95,9 @@ class Option(Frozen):
     description: str | None = None
     covers: tuple[Slug, ...] = ()
     """Target tags this option protects while it is in force (by the scenario's reading)."""
-    duration_days: Annotated[float, Field(gt=0, le=3650)] | None = None
+    duration_days: Annotated[float, Strict(), Field(gt=0, le=3650)] | None = None
     """The option lapses this many days after the agreement starts, unless renewed."""
-    monitoring: bool = False
+    monitoring: Flag = False
     """A monitoring mechanism: settles disputes by the agreement's own ``covers``."""
 
 
@@ -135,7 +142,7 @@ class Lever(Frozen):
     target: Slug
     cost: Unit = 0
     """Credibility the mediator loses by using it."""
-    uses: Annotated[int, Field(ge=1, le=100)] = 1
+    uses: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
     effects: Effects = Effects()
     quote: Quote | None = None
 
@@ -148,7 +155,7 @@ class Mediator(Frozen):
 
 
 class Stance(Frozen):
-    weight: Annotated[float, Field(gt=0, le=1000)]
+    weight: Annotated[float, Strict(), Field(gt=0, le=1000)]
     values: dict[Slug, Points]
     """Value per option; options not listed count 0."""
     demand: Slug
@@ -167,15 +174,15 @@ class Party(Frozen):
     name: Text
     leader: str | None = None
     reservation: Points = 50
-    concession: Annotated[float, Field(gt=0, le=20)] = 1.0
+    concession: Annotated[float, Strict(), Field(gt=0, le=20)] = 1.0
     """beta: below 1 holds firm until late, above 1 concedes early."""
-    distrust_penalty: Annotated[float, Field(ge=0, le=100)] = 10
+    distrust_penalty: Annotated[float, Strict(), Field(ge=0, le=100)] = 10
     walkout_trust: Unit = 0.05
     denounce_trust: Unit | None = None
     """Withdraws from the agreement in force when a violation or disputed incident leaves its
     trust in the actor below this (talks go on); never when omitted."""
-    red_line_patience: Annotated[int, Field(ge=0, le=100)] = 2
-    noise: Annotated[float, Field(ge=0, le=50)] = 0
+    red_line_patience: Annotated[int, Strict(), Field(ge=0, le=100)] = 2
+    noise: Annotated[float, Strict(), Field(ge=0, le=50)] = 0
     """Threshold jitter: each response draws uniformly within ±noise points."""
     trust: dict[str, Unit] = {}
     """This party's trust in other parties and in ``mediator``; 0.5 where not given."""
@@ -186,8 +193,8 @@ class Party(Frozen):
 
 class ScheduledIncident(Frozen):
     id: Slug
-    round: Annotated[int, Field(ge=0, le=1000)]
-    hour: Annotated[float, Field(ge=0, lt=24 * 365)] = 0
+    round: Annotated[int, Strict(), Field(ge=0, le=1000)]
+    hour: Annotated[float, Strict(), Field(ge=0, lt=24 * 365)] = 0
     """Hours into the round (0 = at the start of the round)."""
     actor: Slug
     victim: Slug | None = None
@@ -204,7 +211,7 @@ class RandomIncident(Frozen):
     victim: Slug | None = None
     """The party hit; every party but the actor when omitted (fine with two parties)."""
     target: Slug
-    rate_per_day: Annotated[float, Field(ge=0, le=24)]
+    rate_per_day: Annotated[float, Strict(), Field(ge=0, le=24)]
     text: Text
     effects: Effects = Effects()
     quote: Quote | None = None
@@ -224,7 +231,7 @@ class Outcome(Frozen):
 
 
 class HistoryEntry(Frozen):
-    round: Annotated[int, Field(ge=0)] | None = None
+    round: Annotated[int, Strict(), Field(ge=0)] | None = None
     text: Text
     quote: Quote | None = None
 
@@ -278,8 +285,12 @@ class Scenario(Frozen):
     def party(self, party_id: str) -> Party:
         return self._party_map[party_id]
 
+    @cached_property
+    def _source_map(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return self._source_map[source_id]
 
     @cached_property
     def default_package(self) -> dict[str, str]:
@@ -301,193 +312,6 @@ class Scenario(Frozen):
 def scenario_hash(s: Scenario) -> str:
     """Content hash of a scenario's validated model (saves refuse a changed scenario)."""
     return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
-
-
-# ---------------------------------------------------------------- cross references
-
-
-@dataclass(frozen=True)
-class RefProblem:
-    """A problem found after structural validation, located by its path in the document."""
-
-    path: Path
-    message: str
-    at_key: bool = False
-    """True when the problem is the mapping key at ``path`` rather than its value."""
-
-
-def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """' — did you mean 'x'?' for the closest candidate, or a list of the choices."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if close:
-        return f" — did you mean '{close[0]}'?"
-    if not candidates:
-        return ""
-    shown = ", ".join(f"'{c}'" for c in list(candidates)[:8])
-    more = "" if len(candidates) <= 8 else ", …"
-    return f" (expected one of {shown}{more})"
-
-
-def _dupes(items: tuple, path: Path, what: str) -> list[RefProblem]:
-    seen: set[str] = set()
-    out = []
-    for n, item in enumerate(items):
-        if item.id in seen:
-            out.append(RefProblem((*path, n, "id"), f"duplicate {what} id '{item.id}': ids must be unique"))
-        seen.add(item.id)
-    return out
-
-
-def cross_check(s: Scenario) -> list[RefProblem]:
-    """Every id reference in the scenario, checked; problems come with suggestions."""
-    out: list[RefProblem] = []
-    tags = list(s.tags)
-    sources = [x.id for x in s.sources]
-    parties = list(s.party_ids)
-    issues = list(s.issue_ids)
-    actors = [*parties, MEDIATOR]
-
-    out += _dupes(s.sources, ("sources",), "source")
-    out += _dupes(s.issues, ("issues",), "issue")
-    out += _dupes(s.parties, ("parties",), "party")
-    out += _dupes(s.mediator.levers, ("mediator", "levers"), "lever")
-    out += _dupes(s.incidents.scheduled + s.incidents.random, ("incidents",), "incident")
-    out += _dupes(s.outcomes, ("outcomes",), "outcome")
-    if MEDIATOR in parties:
-        out.append(RefProblem(("parties", parties.index(MEDIATOR), "id"),
-                              "'mediator' is reserved for the mediator; give the party another id"))
-    for n, tag in enumerate(s.tags):
-        if tag in tags[:n]:
-            out.append(RefProblem(("tags", n), f"duplicate tag '{tag}'"))
-
-    def tag(path: Path, t: str, at_key: bool = False) -> None:
-        if t not in tags:
-            out.append(RefProblem(path, f"unknown tag '{t}'{suggest(t, tags)} (tags must be listed under 'tags')",
-                                  at_key))
-
-    def source(path: Path, q: Quote | None) -> None:
-        if q is not None and q.source not in sources:
-            out.append(RefProblem((*path, "source"), f"unknown source '{q.source}'{suggest(q.source, sources)}"))
-
-    def option(path: Path, issue: Issue, o: str, at_key: bool = False) -> None:
-        if o not in issue.option_ids:
-            out.append(RefProblem(path, f"unknown option '{o}' in {issue.id}{suggest(o, issue.option_ids)}", at_key))
-
-    def party(path: Path, p: str, allowed: list[str] = parties, at_key: bool = False) -> None:
-        if p not in allowed:
-            out.append(RefProblem(path, f"unknown party '{p}'{suggest(p, allowed)}", at_key))
-
-    def issue_ref(path: Path, i: str, at_key: bool = True) -> Issue | None:
-        if i not in issues:
-            out.append(RefProblem(path, f"unknown issue '{i}'{suggest(i, issues)}", at_key))
-            return None
-        return s.issue(i)
-
-    def effects(path: Path, e: Effects) -> None:
-        for p in e.reservation:
-            party((*path, "reservation", p), p, at_key=True)
-        for key in e.trust:
-            a, sep, b = key.partition("->")
-            if not sep or not a or not b:
-                out.append(RefProblem((*path, "trust", key), f"trust key '{key}' must look like 'a->b' (a's trust in b)", True))
-                continue
-            if a.strip() == MEDIATOR:
-                out.append(RefProblem((*path, "trust", key), f"trust key '{key}': the mediator's own trust is not "
-                                                             "modelled; use 'party->mediator' for a party's trust in it",
-                                      True))
-                continue
-            for end in (a.strip(), b.strip()):
-                party((*path, "trust", key), end, actors, at_key=True)
-            if a.strip() == b.strip():
-                out.append(RefProblem((*path, "trust", key), f"trust key '{key}' names the same side twice", True))
-        for p, ws in e.weights.items():
-            party((*path, "weights", p), p, at_key=True)
-            for i in ws:
-                if issue_ref((*path, "weights", p, i), i) is not None and p in parties \
-                        and i not in s.party(p).stances:
-                    out.append(RefProblem((*path, "weights", p, i), f"{p} holds no stance on {i}, so its weight "
-                                                                    "can't change: add a stance or remove this", True))
-
-    for n, iss in enumerate(s.issues):
-        if iss.default is not None:
-            option(("issues", n, "default"), iss, iss.default)
-        seen: set[str] = set()
-        for k, o in enumerate(iss.options):
-            if o.id in seen:
-                out.append(RefProblem(("issues", n, "options", k, "id"), f"duplicate option id '{o.id}' in {iss.id}"))
-            seen.add(o.id)
-            for c, t in enumerate(o.covers):
-                tag(("issues", n, "options", k, "covers", c), t)
-
-    for n, lev in enumerate(s.mediator.levers):
-        path = ("mediator", "levers", n)
-        party((*path, "target"), lev.target)
-        effects((*path, "effects"), lev.effects)
-        source(path + ("quote",), lev.quote)
-
-    for n, p in enumerate(s.parties):
-        path = ("parties", n)
-        for other in p.trust:
-            if other == p.id:
-                out.append(RefProblem((*path, "trust", other), "a party's trust in itself is not modelled; remove it", True))
-            else:
-                party((*path, "trust", other), other, actors, at_key=True)
-        for key, read in p.reads.items():
-            i, sep, o = key.partition(".")
-            if not sep:
-                out.append(RefProblem((*path, "reads", key), f"reads key '{key}' must look like 'issue.option'", True))
-                continue
-            iss = issue_ref((*path, "reads", key), i)
-            if iss is not None:
-                option((*path, "reads", key), iss, o, at_key=True)
-            for c, t in enumerate(read):
-                tag((*path, "reads", key, c), t)
-        for i, st in p.stances.items():
-            spath = (*path, "stances", i)
-            iss = issue_ref(spath, i)
-            if iss is None:
-                continue
-            for o in st.values:
-                option((*spath, "values", o), iss, o, at_key=True)
-            option((*spath, "demand"), iss, st.demand)
-            for c, o in enumerate(st.red_lines):
-                option((*spath, "red_lines", c), iss, o)
-            if st.demand in st.red_lines:
-                out.append(RefProblem((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines"))
-            if set(st.red_lines) >= set(iss.option_ids):
-                out.append(RefProblem((*spath, "red_lines"),
-                                      f"every option of {i} is a red line: no package could ever be accepted"))
-            if st.visibility == "public" and st.quote is None:
-                out.append(RefProblem(spath, "a public stance needs a 'quote' citing where the demand was stated "
-                                              "(or make it 'visibility: private')", True))
-            source((*spath, "quote"), st.quote)
-            source((*spath, "red_line_quote"), st.red_line_quote)
-
-    for kind in ("scheduled", "random"):
-        for n, inc in enumerate(getattr(s.incidents, kind)):
-            path = ("incidents", kind, n)
-            party((*path, "actor"), inc.actor)
-            if inc.victim is not None:
-                party((*path, "victim"), inc.victim)
-                if inc.victim == inc.actor:
-                    out.append(RefProblem((*path, "victim"), "the victim must be another party than the actor"))
-            tag((*path, "target"), inc.target)
-            effects((*path, "effects"), inc.effects)
-            source((*path, "quote"), inc.quote)
-            if kind == "scheduled" and inc.round >= s.clock.max_rounds:
-                out.append(RefProblem((*path, "round"), f"round {inc.round} is after the last round "
-                                                        f"({s.clock.max_rounds - 1}); lower it or raise clock.max_rounds"))
-
-    for n, oc in enumerate(s.outcomes):
-        for i, opts in oc.when.items():
-            iss = issue_ref(("outcomes", n, "when", i), i)
-            if iss is not None:
-                for c, o in enumerate(opts):
-                    option(("outcomes", n, "when", i, c), iss, o)
-
-    for n, h in enumerate(s.debrief.history):
-        source(("debrief", "history", n, "quote"), h.quote)
-    return out
 
 
 def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:

@@ -1,0 +1,114 @@
+"""pydantic's errors → located messages in the words of the YAML file; :func:`validate_data`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from sim.errors import LoadError
+from sim.scenario.locator import Locator, describe
+from sim.scenario.refs import RefProblem, suggest
+
+M = TypeVar("M", bound=BaseModel)
+
+_KINDS = {dict: "mapping", list: "list", str: "string", int: "number", float: "number", bool: "true/false",
+          type(None): "empty value"}
+
+
+def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names expected at ``loc`` inside ``model`` (for 'did you mean')."""
+    cur: Any = model
+    for part in loc:
+        if isinstance(part, int) or cur is None:
+            continue
+        info = getattr(cur, "model_fields", {})
+        names = {(f.alias or n): f for n, f in info.items()}
+        f = names.get(part)
+        if f is None:
+            cur = None
+            break
+        ann = f.annotation
+        cur = _model_in(ann)
+    if cur is None or not hasattr(cur, "model_fields"):
+        return []
+    return [(f.alias or n) for n, f in cur.model_fields.items()]
+
+
+def _model_in(ann: Any) -> Any:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, bool]:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    where = describe(loc)
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        fields = _fields(model, loc[:-1])
+        hint = suggest(key, fields) if fields else ""
+        return f"unknown key '{key}'{hint}", True
+    if kind == "missing":
+        return f"{describe(loc[:-1]) or 'the document'} is missing required key '{loc[-1]}'", False
+    if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(got, (list, str, int, float)):
+        found = _KINDS.get(type(got), type(got).__name__)
+        fields = _fields(model, loc)
+        keys = f" with keys {', '.join(fields[:8])}" if fields else ""
+        return f"{where or 'the document'} must be a mapping{keys}; found a {found}", False
+    if isinstance(got, bool):
+        shown = "true" if got else "false"  # as the YAML file writes it
+    elif isinstance(got, (str, int, float)) or got is None:
+        shown = repr(got)
+    else:
+        shown = _KINDS.get(type(got), "value")
+    if isinstance(got, str) and len(got) > 40:
+        shown = repr(got[:37] + "...")
+    msg = err["msg"]
+    # Say it in the words of the YAML file, not of Python.
+    msg = (msg.replace("a valid tuple", "a list").replace("Tuple", "List").replace("Dictionary", "Mapping")
+           .replace("a valid dictionary", "a mapping").replace(" after validation", "").replace("Input should", "should")
+           .replace("a valid number", "a number").replace("a valid integer", "a whole number")
+           .replace("be a valid boolean", "be true or false"))
+    if kind == "too_short":
+        msg = f"needs at least {err.get('ctx', {}).get('min_length', 1)} item(s)"
+    elif kind == "timezone_aware":
+        msg = "give the time with its UTC offset, e.g. 2025-03-18T18:00:00+03:00"
+    if kind == "string_pattern_mismatch":
+        msg = "ids are lowercase letters, digits, '-' and '_', starting with a letter or digit"
+    elif kind == "literal_error" and loc == ("schema",):
+        msg = "this version of mediate reads scenario schema 1"
+    return f"{where}: {msg} (got {shown})", False
+
+
+def validate_data(data: Any, loc: Locator, model: type[M],
+                  checker: Callable[[M], list[RefProblem]] | None = None) -> M:
+    """The frozen model for ``data``, or a LoadError with every problem located."""
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        errors = exc.errors(include_url=False)
+        deeper = [tuple(e["loc"]) for e in errors]
+        for err in errors:
+            here = tuple(err["loc"])
+            if err["type"] == "too_short" and any(len(d) > len(here) and d[: len(here)] == here for d in deeper):
+                given = err.get("input")
+                if isinstance(given, list | dict) and len(given) >= err.get("ctx", {}).get("min_length", 0):
+                    continue  # judged short only because an item in it failed
+            message, at_key = _message(err, model)
+            problems.append(loc.problem(tuple(err["loc"]), message, at_key))
+        raise LoadError(problems) from None
+    if checker is not None:
+        refs = checker(obj)
+        if refs:
+            raise LoadError([loc.problem(r.path, f"{describe(r.path)}: {r.message}", r.at_key) for r in refs])
+    return obj
