@@ -16,12 +16,9 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 
-# cross_check lives in checks.py (which needs nothing from here at run time); it is re-exported
-# so that ``from sim.scenario.model import cross_check`` keeps working.
-from sim.scenario.checks import cross_check
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
-__all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "cross_check", "iter_quotes", "scenario_hash",
+__all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "iter_quotes", "scenario_hash",
            "Slug", "Scenario", "Issue", "Option", "Party", "Stance", "Quote", "Source", "Clock", "Dynamics",
            "Effects", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
            "HistoryEntry", "Debrief"]
