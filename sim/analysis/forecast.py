@@ -21,7 +21,6 @@ from sim.engine.session import Session
 from sim.scenario.actions import Action, wait
 from sim.scenario.model import Scenario
 
-
 __all__ = ["Durability", "durability"]
 
 

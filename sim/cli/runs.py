@@ -190,8 +190,8 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
     for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
                        ("violations", "violations"), ("disputes", "disputes")]:
         means.add_row(label, f"{summary.mean(key):.2f}")
-    for p in s.parties:
-        means.add_row(Text(f"surplus {p.name}"), f"{summary.mean(f'surplus_{p.id}'):+.2f}")
+    for party in s.parties:
+        means.add_row(Text(f"surplus {party.name}"), f"{summary.mean(f'surplus_{party.id}'):+.2f}")
     ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items()))
     means.add_row("how games ended", ends)
     out.print(means)

@@ -250,6 +250,8 @@ class DebriefScreen(Screen):
             self.app.call_from_thread(self.show, result)
 
     def failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#computing", Static).update(Content.styled(f"The debrief could not be computed: {message}",
                                                                    ERROR))
 
