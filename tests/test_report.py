@@ -167,7 +167,7 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
     r = CliRunner().invoke(main, ["batch", str(FLAGSHIP), "--policy", "incremental", "--runs", "3", "--seed", "5",
                                   "--csv", str(out)], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    got = list(csv.DictReader(out.open(encoding="utf-8")))
+    got = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     table = rows.reporters(s)
     assert list(got[0]) == ["run", *rows.BATCH, *rows.surplus_columns(s)]
     assert set(rows.BATCH) <= set(table)
