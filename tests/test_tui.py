@@ -183,6 +183,8 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         assert isinstance(debrief, DebriefScreen)
         session = debrief.session
         assert session.ended
+        await app.workers.wait_for_complete()  # the debrief is computed in a worker
+        await pilot.pause()
 
         outcome = static_text(debrief.query_one("#outcome", Static))
         assert "tier" in outcome
@@ -195,8 +197,6 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
             pkg = session.agreement or s.default_package
             assert f"{session.utility(p.id, pkg) - session.reservation(p.id):+.1f}" in surplus
 
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         nash = static_text(debrief.query_one("#nash", Static))
         assert "Nash bargaining package" in nash and "Hints used: 1" in nash
         assert "Durability forecast" in static_text(debrief.query_one("#forecast", Static))
@@ -272,6 +272,8 @@ async def test_red_line_walkout_asks_first_then_ends_in_debrief():
         await pilot.press("p")
         await pilot.press("y")
         assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()  # the debrief is computed in a worker
+        await pilot.pause()
         assert "walked out" in static_text(app.screen.query_one("#outcome", Static))
 
 

@@ -111,7 +111,7 @@ class MediateApp(App[int]):
     """mediate's terminal interface."""
 
     TITLE = "mediate"
-    CSS_PATH = ["app.tcss", "picker.tcss", "briefing.tcss", "negotiation.tcss", "debrief.tcss", "modals.tcss"]
+    CSS_PATH = ["app.tcss", "picker.tcss", "briefing.tcss", "negotiation.tcss", "modals.tcss"]
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),

@@ -126,25 +126,3 @@ def nash_distance(session) -> dict | None:
     gaps = {p: session.utility(p, package) - nash_u[p] for p in s.party_ids}
     return {"nash": nash, "nash_utility": nash_u, "issues_differ": differ, "utility_gap": gaps}
 
-
-def nash_distance_text(session) -> str:
-    """Markdown lines for the debrief: the Nash package and the agreement's distance from it."""
-    d = nash_distance(session)
-    s = session.scenario
-    if d is None:
-        return "No package meets every party's reservation at the end, so there is no Nash package."
-    lines = ["Full-information Nash bargaining package (max Π(U − R)) at the end:", ""]
-    for i in s.issue_ids:
-        if d["nash"][i] != s.issue(i).default_option:
-            lines.append(f"- {s.issue(i).title}: {s.issue(i).option(d['nash'][i]).label}")
-    lines.append("")
-    lines.append(f"Issues where your result differs: {len(d['issues_differ'])} of {len(s.issues)}.")
-    lines.append("")
-    lines.append("| Party | Nash utility | Your result | Difference |")
-    lines.append("|---|---:|---:|---:|")
-    for p in s.parties:
-        nu = d["nash_utility"][p.id]
-        gap = d["utility_gap"][p.id]
-        gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
-        lines.append(f"| {p.name} | {nu:.1f} | {nu + gap:.1f} | {gap:+.1f} |")
-    return "\n".join(lines)

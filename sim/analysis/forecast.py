@@ -21,9 +21,13 @@ from sim.engine.session import Session
 from sim.scenario.actions import Action, wait
 from sim.scenario.model import Scenario
 
+__all__ = ["Durability", "durability"]
+
 
 @dataclass(frozen=True)
 class Durability:
+    """How an agreement fared in ``runs`` simulated futures where the mediator only waits."""
+
     package: dict[str, str]
     runs: int
     days: tuple[int, ...]
@@ -39,7 +43,11 @@ class Durability:
 def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), package: dict[str, str] | None = None,
                days: Iterable[int] = (7, 30), runs: int = 300) -> Durability | None:
     """Forecast for ``package`` put in force now (default: the agreement in force after
-    ``actions``). None when there is no agreement to forecast."""
+    ``actions``), ``runs`` replicates looking ``days`` ahead.
+
+    None when there is no agreement to forecast, or when the talks are already over.
+    Computation only: the report package words it for people.
+    """
     days = tuple(sorted(days))
     base = Session(scenario, seed, actions, advisor=known_nash_package)
     package = scenario.complete(package) if package is not None else base.agreement
@@ -73,9 +81,3 @@ def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), pa
     return Durability(package, runs, days, tuple(x[0] for x in shares), tuple(x[1] for x in shares),
                       tuple(x[2] for x in shares), breaks)
 
-
-def describe(d: Durability) -> str:
-    parts = [f"{p:.0%} after {n} days (95% {lo:.0%}–{hi:.0%})" for n, p, lo, hi in zip(d.days, d.held, d.low, d.high,
-                                                                                        strict=True)]
-    why = ", ".join(f"{k} {v}" for k, v in d.breaks.items() if v)
-    return "Still in force: " + "; ".join(parts) + (f". Ended by: {why} (of {d.runs} runs)." if why else ".")

@@ -102,23 +102,14 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
 
 def print_summary(session: Any) -> None:
-    s = session.scenario
-    end = session.events[-1]
-    table = Table(title="Result", title_justify="left", show_header=True)
-    table.add_column("party")
-    table.add_column("utility", justify="right")
-    table.add_column("reservation", justify="right")
-    table.add_column("surplus", justify="right")
-    package = session.agreement or s.default_package
-    for p in s.parties:
-        u, r = session.utility(p.id, package), session.reservation(p.id)
-        table.add_row(Text(p.name), f"{u:.1f}", f"{r:.1f}", Text(f"{u - r:+.1f}", style="green" if u >= r else "red"))
-    best = next((o.title for o in s.outcomes if o.id == end.best_tier), "none")
-    now = next((o.title for o in s.outcomes if o.id == end.tier), "none")
-    out.print(Text.assemble(("Ended: ", "bold"), f"{end.reason} in round {end.round + 1}; best tier: ",
-                            (best, "bold"), f"; in force at the end: {now} ({end.days_in_force:.1f} days); ",
-                            f"{end.violations} violation(s), {end.disputes} dispute(s)"))
-    out.print(table)
+    """How the game ended and each party's surplus (a session, or a debrief already computed)."""
+    from sim.report.debrief import Debrief, compute
+    from sim.report.text import summary
+
+    # The summary shows neither the Nash package nor the forecast: don't compute them.
+    d = session if isinstance(session, Debrief) else compute(session, forecast_runs=0, nash=False)
+    for part in summary(d):
+        out.print(part)
 
 
 @click.command()
@@ -199,8 +190,8 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
     for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
                        ("violations", "violations"), ("disputes", "disputes")]:
         means.add_row(label, f"{summary.mean(key):.2f}")
-    for p in s.parties:
-        means.add_row(Text(f"surplus {p.name}"), f"{summary.mean(f'surplus_{p.id}'):+.2f}")
+    for party in s.parties:
+        means.add_row(Text(f"surplus {party.name}"), f"{summary.mean(f'surplus_{party.id}'):+.2f}")
     ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items()))
     means.add_row("how games ended", ends)
     out.print(means)

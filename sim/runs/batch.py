@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.engine.events import Ended
+from sim.runs import rows as rows_
 from sim.runs.policies import play
 from sim.scenario.model import Scenario
 
@@ -29,8 +29,8 @@ def run_seed(root: int, index: int) -> int:
 
 
 def columns(s: Scenario) -> list[str]:
-    return ["run", "seed", "tier", "best_tier", "end", "rounds", "days_in_force", "violations", "disputes",
-            "walkout", *[f"surplus_{p}" for p in s.party_ids]]
+    """The CSV's header: the run's index, then the batch columns of :mod:`sim.runs.rows`."""
+    return ["run", *rows_.BATCH, *rows_.surplus_columns(s)]
 
 
 GC_EVERY = 200
@@ -41,17 +41,9 @@ def one_run(s: Scenario, policy: str, root: int, index: int) -> dict:
         # A finished session is a cycle (simpy processes hold the session's generators):
         # collect regularly so memory stays flat instead of waiting for the oldest generation.
         gc.collect()
-    seed = run_seed(root, index)
-    session = play(s, policy, seed)
-    end = session.events[-1]
-    assert isinstance(end, Ended)
-    walk = next(iter(session.walkouts), "")
-    row = {"run": index, "seed": seed, "tier": end.tier or "", "best_tier": end.best_tier or "",
-           "end": end.reason, "rounds": end.round + 1, "days_in_force": end.days_in_force,
-           "violations": end.violations, "disputes": end.disputes, "walkout": walk}
-    for p, v in end.surplus.items():
-        row[f"surplus_{p}"] = v
-    return row
+    session = play(s, policy, run_seed(root, index))
+    surplus = rows_.surplus_columns(s)
+    return {"run": index, **rows_.row(session, [*rows_.BATCH, *surplus], dict.fromkeys(surplus, rows_.BATCH_DIGITS))}
 
 
 _WORKER: dict = {}

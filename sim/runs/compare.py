@@ -11,11 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.analysis.domains import known_nash_package, nash_distance
-from sim.engine.events import Hinted
+from sim.analysis.domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import ReplayError
-from sim.runs import saved
+from sim.runs import rows, saved
 from sim.runs.transcripts import FORMAT
 from sim.scenario import loader
 from sim.scenario.actions import Action
@@ -29,24 +28,10 @@ class Result:
     session: Session
 
     def row(self) -> dict:
-        s = self.session.scenario
-        end = self.session.events[-1]
-        ended = getattr(end, "reason", None) if end.kind == "end" else None
-        nash = nash_distance(self.session)
-        row = {
-            "name": self.name, "seed": self.session.seed, "actions": len(self.session.actions),
-            "ended": ended or "in progress",
-            "best_tier": s.outcomes[self.session.best_tier - 1].id if self.session.best_tier else "",
-            "tier_at_end": s.outcomes[self.session.tier - 1].id if self.session.tier else "",
-            "days_at_best_tier": round(self.session.held_days(self.session.best_tier), 2)
-            if self.session.best_tier else 0.0,
-            "violations": self.session.violations, "disputes": self.session.disputes,
-            "hints": sum(isinstance(e, Hinted) for e in self.session.events),
-            "issues_off_nash": len(nash["issues_differ"]) if nash else None,
-        }
-        for p, v in self.session.surplus().items():
-            row[f"surplus_{p}"] = round(v, 2)
-        return row
+        """The compare columns of :mod:`sim.runs.rows` for this session, after its name."""
+        cols = [*rows.COMPARE, *rows.surplus_columns(self.session.scenario)]
+        measured = ("days_at_best_tier", *rows.surplus_columns(self.session.scenario))
+        return {"name": self.name, **rows.row(self.session, cols, dict.fromkeys(measured, rows.COMPARE_DIGITS))}
 
 
 def load(path: Path, scenario: str | None = None) -> Result:

@@ -1,5 +1,10 @@
 """The debrief: outcome and how long it held, surplus, trust over time, the timeline, the
-result beside what actually happened, and the discussion questions; export to Markdown."""
+result beside what actually happened, and the discussion questions; export to Markdown.
+
+The :class:`~sim.report.debrief.Debrief` (full-information Nash package, durability forecast)
+is computed once, in a worker thread: the screen shows "computing…" until it is ready, and the
+export writes that same record.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,23 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
-from sim.engine.events import AgreementCollapsed, AgreementLapsed, AgreementReached, Ended, TierChanged, Walkout
+from sim.engine.events import (
+    AgreementCollapsed,
+    AgreementLapsed,
+    AgreementReached,
+    Ended,
+    Shifted,
+    TierChanged,
+    TrustChanged,
+    Walkout,
+)
 from sim.engine.session import Session
+from sim.errors import MediateError
 from sim.files import atomic_write_text
-from sim.report import markdown, wire
+from sim.report import debrief, markdown, wire
+from sim.report.debrief import Debrief
 from sim.runs import transcripts
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
@@ -38,83 +55,74 @@ def transcript_name(session: Session) -> str:
     return f"mediate-{session.scenario.id}-seed{session.seed}.jsonl"
 
 
-def outcome_lines(session: Session) -> list[Content]:
-    s = session.scenario
-    view = session.view()
+def outcome_lines(d: Debrief) -> list[Content]:
+    s = d.scenario
     out: list[Content] = []
     top = len(s.outcomes)
-    if session.best_tier:
-        best = s.outcomes[session.best_tier - 1]
-        out.append(Content.assemble((f"{OK} Highest tier reached: ", f"{SUCCESS} bold"), (best.title, "bold"),
-                                    f" (tier {session.best_tier} of {top})"))
+    if d.best_tier:
+        out.append(Content.assemble((f"{OK} Highest tier reached: ", f"{SUCCESS} bold"),
+                                    (d.title_of(d.best_tier) or "", "bold"), f" (tier {d.best_tier} of {top})"))
     else:
         out.append(Content.assemble((f"{NO} No outcome tier reached", f"{ERROR} bold"),
                                     (f" (0 of {top})", MUTED)))
-    for level, oc in enumerate(s.outcomes, start=1):
-        days = session.held_days(level)
+    for level, (oc, days) in enumerate(zip(s.outcomes, d.held_days, strict=True), start=1):
         mark, style = (OK, SUCCESS) if days > 0 else ("·", MUTED)
         held = f"held {days:.1f} days" if days > 0 else "not reached"
         out.append(Content.assemble((f"  {mark} {level}. ", style), plain(oc.title), (f" — {held}", style)))
     out.append(Content(""))
-    if view.agreement:
-        changed = [i for i in s.issue_ids if view.agreement[i] != s.issue(i).default_option]
+    if d.agreement:
         out.append(Content.assemble(("In force at the end: ", "bold"),
-                                    plain(view.tier_title if view.tier else "an agreement below every tier")))
-        for i in changed:
+                                    plain(d.tier_title if d.tier else "an agreement below every tier")))
+        for i in d.changed_issues:
             out.append(Content.assemble("  ", plain(s.issue(i).title), ": ",
-                                        plain(s.issue(i).option(view.agreement[i]).label)))
+                                        plain(s.issue(i).option(d.agreement[i]).label)))
     else:
         out.append(Content.assemble(("In force at the end: ", "bold"), ("no agreement", MUTED)))
-    reason = session.end_reason or "in progress"
+    reason = d.end_reason or "in progress"
     out.append(Content.assemble(("Ended: ", "bold"), plain(END_WORDS.get(reason, reason))))
-    for e in session.events:
-        if isinstance(e, Walkout):
-            out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {e.reason}")))
-    vs, ds = session.violations, session.disputes
+    for e in d.walkouts:
+        out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {e.reason}")))
+    vs, ds = d.violations, d.disputes
     out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",
                                 (f"{ds} dispute(s)", WARNING if ds else "")))
-    out.append(Content.styled(f"{len(session.actions)} mediator action(s) · seed {session.seed} · "
-                              f"{view.round + 1} of {s.clock.max_rounds} rounds", MUTED))
+    out.append(Content.styled(f"{d.actions} mediator action(s) · seed {d.seed} · "
+                              f"{d.rounds_played} of {s.clock.max_rounds} rounds", MUTED))
     return out
 
 
-def surplus_lines(session: Session) -> list[Content]:
-    s = session.scenario
-    package = session.agreement or s.default_package
-    width = max(len(p.name) for p in s.parties) + 2
-    what = "the agreement in force at the end" if session.agreement else "the status quo (nothing agreed)"
+def surplus_lines(d: Debrief) -> list[Content]:
+    width = max(len(p.name) for p in d.parties) + 2
+    what = "the agreement in force at the end" if d.agreement else "the status quo (nothing agreed)"
     out = [Content.assemble(("Surplus: ", "bold"), f"what {what} is worth to each party beyond its walk-away point"),
            Content.styled(f"{'Party'.ljust(width)}{'Utility':>8}{'Walk-away':>11}{'Surplus':>10}", MUTED)]
-    for p in s.parties:
-        u = session.utility(p.id, package)
-        r = session.reservation(p.id)
-        d = u - r
-        mark, style, word = (OK, SUCCESS, "better than walking away") if d >= 0 else (NO, ERROR, "worse than walking away")
-        out.append(Content.assemble(plain(p.name.ljust(width)), f"{u:8.1f}{r:11.1f}",
-                                    (f"{d:+9.1f} {mark}", f"{style} bold"), (f" {word}", MUTED)))
+    for p in d.parties:
+        good = p.surplus >= 0
+        mark, style, word = (OK, SUCCESS, "better than walking away") if good else (NO, ERROR, "worse than walking away")
+        out.append(Content.assemble(plain(p.name.ljust(width)), f"{p.utility:8.1f}{p.reservation:11.1f}",
+                                    (f"{p.surplus:+9.1f} {mark}", f"{style} bold"), (f" {word}", MUTED)))
     return out
 
 
-def your_talks_lines(session: Session) -> list[Content]:
-    s = session.scenario
+def your_talks_lines(d: Debrief) -> list[Content]:
+    s = d.scenario
     out: list[Content] = []
-    for e in session.events:
+    for e in d.events:
         if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | TierChanged | Walkout | Ended):
             line = wire.line(s, e)
             if line:
                 when = round_when(s, e.round)
                 out.append(Content.assemble((f"{when:%d %b}: ", f"{MUTED} bold"), plain(line)))
-    if not any(isinstance(e, AgreementReached) for e in session.events):
+    if not any(isinstance(e, AgreementReached) for e in d.events):
         out.insert(0, Content.styled("No agreement was reached.", MUTED))
     return out
 
 
-def history_blocks(session: Session) -> list[tuple[str, Content]]:
+def history_blocks(d: Debrief) -> list[tuple[str, Content]]:
     """(css class, content) per line: what actually happened, each with its quote and source."""
-    s = session.scenario
+    s = d.scenario
     out: list[tuple[str, Content]] = []
-    for h in s.debrief.history:
+    for h in d.history:
         when = f"{round_when(s, h.round):%d %b}: " if h.round is not None else ""
         out.append(("hist-entry", Content.assemble((when, f"{MUTED} bold"), plain(h.text))))
         if h.quote is not None:
@@ -124,131 +132,170 @@ def history_blocks(session: Session) -> list[tuple[str, Content]]:
     return out
 
 
-def nash_lines(session: Session) -> list[Content]:
+def nash_lines(d: Debrief) -> list[Content]:
     """The agreement beside the full-information Nash package, and the hints used."""
-    from sim.analysis.domains import nash_distance
-    from sim.engine.events import Hinted
-
-    s = session.scenario
-    out = [Content(""), Content.styled("Beside the Nash bargaining package (full information, max Π(U − R))",
+    s = d.scenario
+    n = d.nash
+    how = "" if n is None or n.exact else " — approximate"
+    out = [Content(""), Content.styled(f"Beside the Nash bargaining package (full information, max Π(U − R)){how}",
                                        "bold")]
-    d = nash_distance(session)
-    if d is None:
+    if n is None:
         out.append(Content.styled("  No package meets every party's walk-away point now: there is no Nash package.",
                                   MUTED))
     else:
-        changed = [i for i in s.issue_ids if d["nash"][i] != s.issue(i).default_option]
-        for i in changed:
-            out.append(Content.assemble("  ", plain(s.issue(i).title), ": ", plain(s.issue(i).option(d["nash"][i]).label)))
-        same = len(s.issues) - len(d["issues_differ"])
+        for i in s.issue_ids:
+            if n.nash[i] != s.issue(i).default_option:
+                out.append(Content.assemble("  ", plain(s.issue(i).title), ": ",
+                                            plain(s.issue(i).option(n.nash[i]).label)))
+        same = len(s.issues) - len(n.issues_differ)
         out.append(Content.assemble(("  Your result matches it on ", MUTED), (f"{same} of {len(s.issues)}", "bold"),
                                     (" issues.", MUTED)))
         for p in s.parties:
-            gap = d["utility_gap"][p.id]
-            gap = 0.0 if abs(gap) < 0.05 else gap
-            out.append(Content.assemble("  ", plain(p.name), f": Nash {d['nash_utility'][p.id]:.1f}, yours ",
-                                        f"{d['nash_utility'][p.id] + gap:.1f} ", (f"({gap:+.1f})", MUTED)))
-    hints = sum(1 for e in session.events if isinstance(e, Hinted))
-    out.append(Content.assemble(("Hints used: ", "bold"), str(hints)))
+            gap = n.utility_gap[p.id]
+            gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
+            nu = n.nash_utility[p.id]
+            out.append(Content.assemble("  ", plain(p.name), f": Nash {nu:.1f}, yours ", f"{nu + gap:.1f} ",
+                                        (f"({gap:+.1f})", MUTED)))
+    out.append(Content.assemble(("Hints used: ", "bold"), str(len(d.hints))))
     return out
 
 
-def forecast_text(session: Session) -> Content:
-    from sim.analysis.forecast import describe, durability
-
-    if not session.agreement or session.end_reason == "walkout":
+def forecast_text(d: Debrief) -> Content:
+    if not d.agreement or d.end_reason == "walkout":
         return Content.styled("Durability forecast: no agreement in force to forecast.", MUTED)
-    d = durability(session.scenario, session.seed, session.actions, runs=200)
-    if d is None:
+    if d.forecast is None:
         return Content.styled("Durability forecast: not available.", MUTED)
     return Content.assemble(("Durability forecast ", "bold"),
-                            (f"(if nobody renewed anything, {d.runs} simulated futures): ", MUTED), describe(d))
+                            (f"(if nobody renewed anything, {d.forecast.runs} simulated futures): ", MUTED),
+                            debrief.describe_forecast(d.forecast))
+
+
+def questions_content(d: Debrief) -> Content:
+    if not d.questions:
+        return Content.styled("This scenario has no discussion questions.", MUTED)
+    return Content("\n\n").join(Content.assemble((f"{n}. ", "bold"), plain(q))
+                                 for n, q in enumerate(d.questions, start=1))
+
+
+COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
 class DebriefScreen(Screen):
+    CSS_PATH = "debrief.tcss"
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = {
+    HELP = ("## Debrief\n\nHow your talks ended, beside the Nash package and what really happened.\n\n"
+            "- **e**: export the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`)\n"
+            "- **n**: back to the scenario picker\n- **q**: quit\n")
+    """Textual's help panel reads Markdown."""
+    KEYS_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
                   "folder",
         "new_game": "Back to the scenario picker",
         "quit": "Quit",
     }
+    """Action -> what its key does, for the app's help screen."""
 
     def __init__(self, session: Session, scenario_ref: str) -> None:
         super().__init__(id="debrief")
         self.session = session
         self.scenario = session.scenario
         self.scenario_ref = scenario_ref
+        self.debrief: Debrief | None = None
+        """Set once the worker has computed it; the export writes this same record."""
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        session = self.session
         yield Static(Content.assemble(("Debrief · ", "bold"), plain(s.title)), id="debrief-title")
         with TabbedContent(id="debrief-tabs"):
             with TabPane("Outcome", id="tab-outcome"):
-                with VerticalScroll(classes="tab-scroll"):
-                    yield Static(Content("\n").join(outcome_lines(session)), id="outcome")
-                    yield Static(Content("\n").join(surplus_lines(session)), id="surplus")
-                    yield Static(Content("\n").join(nash_lines(session)), id="nash")
-                    yield Static(Content.styled("Durability forecast: simulating futures…", MUTED), id="forecast")
+                with VerticalScroll(classes="tab-scroll", id="outcome-scroll"):
+                    yield Static(Content.styled(COMPUTING, MUTED), id="computing")
             with TabPane("Trust", id="tab-trust"):
-                with VerticalScroll(classes="tab-scroll"):
+                with VerticalScroll(classes="tab-scroll", id="trust-scroll"):
                     yield Static(Content.styled("Trust at the end of each round (0 to 1, one bar per round)",
                                                 MUTED))
-                    yield TrustChart(s, markdown.trust_series(session), id="trust-chart")
             with TabPane("Timeline", id="tab-timeline"):
                 yield NewsWire(s, id="timeline")
             with TabPane("History", id="tab-history"):
                 with Horizontal(id="history-columns"):
                     with VerticalScroll(classes="history-col", id="your-talks") as left:
                         left.border_title = "Your talks"
-                        for line in your_talks_lines(session):
-                            yield Static(line, classes="hist-entry")
                     with VerticalScroll(classes="history-col", id="history") as right:
                         right.border_title = "What actually happened"
-                        for cls, line in history_blocks(session):
-                            yield Static(line, classes=cls)
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
-                    qs = s.debrief.questions
-                    body = (Content("\n\n").join(Content.assemble((f"{n}. ", "bold"), plain(q))
-                                                 for n, q in enumerate(qs, start=1))
-                            if qs else Content.styled("This scenario has no discussion questions.", MUTED))
-                    yield Static(body, id="questions")
+                    yield Static(Content.styled(COMPUTING, MUTED), id="questions")
         yield Footer()
 
     def on_mount(self) -> None:
-        from sim.engine.events import Shifted, TrustChanged
-
-        events = [e for e in self.session.events if not isinstance(e, TrustChanged | Shifted)]
-        self.query_one("#timeline", NewsWire).add_events(events)
         self.query_one("#debrief-tabs Tabs").focus()
-        self.forecast()
+        self.compute()
 
-    @work(thread=True, exclusive=True, group="forecast")
-    def forecast(self) -> None:
-        """Monte Carlo of the agreement's future: a few hundred replays, so off the UI thread."""
-        text = forecast_text(self.session)
-        self.app.call_from_thread(self.query_one("#forecast", Static).update, text)
+    @work(thread=True, exclusive=True, group="debrief")
+    def compute(self) -> None:
+        """The Nash package and a few hundred replays for the forecast: off the UI thread,
+        so a big scenario never freezes the screen."""
+        try:
+            result = debrief.compute(self.session)
+        except MediateError as exc:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self.failed, str(exc))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, result)
+
+    def failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#computing", Static).update(Content.styled(f"The debrief could not be computed: {message}",
+                                                                   ERROR))
+
+    def show(self, d: Debrief) -> None:
+        """Render the computed debrief into every tab."""
+        if not self.is_attached:
+            return
+        self.debrief = d
+        self.query_one("#computing").remove()
+        self.query_one("#outcome-scroll").mount(
+            Static(Content("\n").join(outcome_lines(d)), id="outcome"),
+            Static(Content("\n").join(surplus_lines(d)), id="surplus"),
+            Static(Content("\n").join(nash_lines(d)), id="nash"),
+            Static(forecast_text(d), id="forecast"))
+        series = {(t.truster, t.trustee): list(t.series) for t in d.trust}
+        self.query_one("#trust-scroll").mount(TrustChart(d.scenario, series, id="trust-chart"))
+        self.query_one("#timeline", NewsWire).add_events(
+            [e for e in d.events if not isinstance(e, TrustChanged | Shifted)])
+        self.query_one("#your-talks").mount(*[Static(line, classes="hist-entry") for line in your_talks_lines(d)])
+        self.query_one("#history").mount(*[Static(line, classes=cls) for cls, line in history_blocks(d)])
+        self.query_one("#questions", Static).update(questions_content(d))
+
+    def action_export(self) -> None:
+        if self.debrief is None:
+            self.notify("The debrief is still being computed: export again in a moment.", title="Not ready",
+                        markup=False)
+            return
+        self.export(self.debrief)
 
     @work(thread=True, exclusive=True, group="export")
-    def action_export(self) -> None:
+    def export(self, d: Debrief) -> None:
         """The Markdown debrief to read, and the transcript a teacher can `mediate compare`."""
-        path = Path.cwd() / export_name(self.session)
+        path = (Path.cwd() / export_name(self.session)).resolve()
         jsonl = path.with_name(transcript_name(self.session))
+        target = path
         try:
-            atomic_write_text(path, markdown.markdown_report(self.session))
+            atomic_write_text(path, markdown.render(d))
+            target = jsonl
             atomic_write_text(jsonl, transcripts.jsonl(self.session))
-        except OSError as exc:
-            self.app.call_from_thread(self.notify, f"Could not write {path}: {exc}", title="Export failed",
+        except (MediateError, OSError) as exc:
+            self.app.call_from_thread(self.notify, f"Could not write {target}: {exc}", title="Export failed",
                                       severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Wrote {path.name} and {jsonl.name} (for `mediate compare`)",
+        self.app.call_from_thread(self.notify, f"Wrote {path} and {jsonl.name} (for `mediate compare`)",
                                   title="Exported", markup=False)
 
     def action_new_game(self) -> None:
@@ -256,4 +303,3 @@ class DebriefScreen(Screen):
 
     def action_quit(self) -> None:
         self.app.exit(0)
-

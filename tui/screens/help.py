@@ -46,7 +46,7 @@ def help_sections(app) -> list[tuple[str, list[tuple[str, str]]]]:
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     for title, cls in (("Scenario picker", PickerScreen), ("Briefing", BriefingScreen),
                        ("Negotiation", NegotiationScreen), ("Debrief", DebriefScreen)):
-        helps = getattr(cls, "HELP", {})
+        helps = getattr(cls, "KEYS_HELP", None) or getattr(cls, "HELP", {})
         rows = []
         for b in _bindings(cls):
             if b.action.startswith("app.help"):

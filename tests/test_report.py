@@ -1,0 +1,182 @@
+"""The debrief record: its fields for the history game, its analyses computed once, and the
+Markdown report, the CLI summary and the TUI screen agreeing on every number."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+import sim.report.debrief as debrief_mod
+from sim.analysis import forecast
+from sim.cli import main
+from sim.engine.events import Hinted
+from sim.engine.session import Session
+from sim.report import markdown, text
+from sim.report.debrief import compute, describe_forecast
+from sim.runs import rows
+from sim.runs.compare import Result
+from sim.runs.policies import play
+from sim.runs.scripts import play_moves
+from sim.scenario import loader
+from sim.scenario.actions import load_moves, wait
+from tests.conftest import FLAGSHIP, HISTORY
+
+
+@functools.cache
+def history_session():
+    s = loader.load_scenario(FLAGSHIP)
+    moves, _ = load_moves(HISTORY, s)
+    return play_moves(s, moves.seed or 0, moves.moves).session
+
+
+@functools.cache
+def history_debrief():
+    return compute(history_session())
+
+
+def counting_durability(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = forecast.durability
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(debrief_mod, "durability", counted)
+    return calls
+
+
+def test_fields_of_the_history_game():
+    session = history_session()
+    d = history_debrief()
+    s = session.scenario
+    assert (d.seed, d.actions, d.rounds_played) == (0, 30, 30)
+    assert d.title_of(d.best_tier) == "Strikes on energy paused" and d.tier == d.best_tier == 1
+    assert d.end is not None and d.end_reason == "deadline"
+    assert round(d.held_days[0], 1) == 29.0 and all(h == 0 for h in d.held_days[1:])
+    assert (d.violations, d.disputes, d.walkouts) == (2, 4, ())
+    assert d.agreement == session.agreement and d.package == session.agreement
+    assert len(d.changed_issues) == 3
+    assert [(p.name, round(p.utility, 1), round(p.reservation, 1), round(p.surplus, 1)) for p in d.parties] == [
+        ("Russia", 79.7, 59.0, 20.7), ("Ukraine", 80.4, 53.0, 27.4)]
+    assert d.nash is not None and d.nash.exact and d.nash.issues_differ == ()
+    assert dict(d.nash.nash) == dict(session.agreement)
+    assert d.forecast is not None and d.forecast.runs == 200 and d.forecast.breaks["lapse"] == 200
+    assert d.hints == () and not any(isinstance(e, Hinted) for e in session.events)
+    assert [(t.truster, t.trustee, t.start, t.series[-1]) for t in d.trust][0] == ("russia", "ukraine", 0.1, 0.0)
+    assert all(len(t.series) == d.rounds_played for t in d.trust)
+    assert d.events == session.events
+    assert d.history == s.debrief.history and d.questions == s.debrief.questions and d.history
+
+
+def test_the_record_is_frozen():
+    d = history_debrief()
+    with pytest.raises(AttributeError):
+        d.violations = 0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        d.package["x"] = "y"  # type: ignore[index]
+
+
+def test_the_forecast_runs_once_for_every_renderer(monkeypatch):
+    calls = counting_durability(monkeypatch)
+    d = compute(history_session())
+    assert len(calls) == 1
+    markdown.markdown_report(d)
+    text.summary(d)
+    from tui.screens import debrief as screen
+
+    screen.forecast_text(d)
+    screen.nash_lines(d)
+    assert len(calls) == 1, "rendering never forecasts again"
+    compute(history_session(), forecast_runs=0)
+    assert len(calls) == 1, "forecast_runs=0 skips it"
+
+
+def test_no_forecast_without_an_agreement(monkeypatch):
+    calls = counting_durability(monkeypatch)
+    session = Session(loader.load_scenario(FLAGSHIP), 0, [wait(1000)])  # the mediator never proposes
+    assert session.ended and session.agreement is None
+    d = compute(session)
+    assert d.forecast is None and calls == [] and d.agreement is None and d.changed_issues == ()
+    report = markdown.render(d)
+    assert "## Durability forecast" not in report and "- No agreement in force." in report
+
+
+def numbers(line: str) -> list[str]:
+    return re.findall(r"[+-]?\d+\.\d", line)
+
+
+def test_three_renderers_agree_on_the_numbers():
+    from tui.screens import debrief as screen
+
+    d = history_debrief()
+    report = markdown.render(d)
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    for part in text.summary(d):
+        console.print(part)
+    summary = console.file.getvalue()
+    tui = "\n".join(str(c) for c in screen.surplus_lines(d))
+    for p in d.parties:
+        want = [f"{p.utility:.1f}", f"{p.reservation:.1f}", f"{p.surplus:+.1f}"]
+        md_row = next(line for line in report.splitlines() if line.startswith(f"| {p.name} | {want[0]}"))
+        assert numbers(md_row) == want
+        cli_row = next(line for line in summary.splitlines() if p.name in line)
+        assert numbers(cli_row) == want
+        tui_row = next(line for line in tui.splitlines() if line.startswith(p.name))
+        assert numbers(tui_row) == want
+    assert describe_forecast(d.forecast) in report
+    assert describe_forecast(d.forecast) in str(screen.forecast_text(d))
+    assert f"{d.violations} violation(s), {d.disputes} dispute(s)" in summary
+    outcome = "\n".join(str(c) for c in screen.outcome_lines(d))
+    assert f"{d.violations} violation(s)" in outcome and f"Violations: {d.violations}" in report
+
+
+def test_the_cli_report_and_summary_come_from_the_same_record(tmp_path, monkeypatch):
+    calls = counting_durability(monkeypatch)
+    out = tmp_path / "r.md"
+    r = CliRunner().invoke(main, ["run", str(FLAGSHIP), "--script", str(HISTORY), "-q", "--report", str(out)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert len(calls) == 1, "the run's summary never forecasts"
+    assert out.read_text(encoding="utf-8") == markdown.render(history_debrief())
+    assert "Ended: deadline in round 30; best tier: Strikes on energy paused" in r.output
+    assert "+20.7" in r.output and "+27.4" in r.output
+
+
+def test_an_approximate_nash_package_says_so(monkeypatch):
+    from tui.screens import debrief as screen
+
+    real = debrief_mod.nash_distance
+    monkeypatch.setattr(debrief_mod, "nash_distance", lambda session: {**real(session), "exact": False})
+    d = compute(history_session(), forecast_runs=0)
+    assert d.nash is not None and not d.nash.exact
+    assert "(approximate" in markdown.render(d)
+    assert "approximate" in str(screen.nash_lines(d)[1])
+    assert "approximate" not in markdown.render(history_debrief()), "an exact one does not"
+
+
+def test_batch_and_compare_columns_come_from_one_table(tmp_path):
+    s = loader.load_scenario(FLAGSHIP)
+    out = tmp_path / "b.csv"
+    r = CliRunner().invoke(main, ["batch", str(FLAGSHIP), "--policy", "incremental", "--runs", "3", "--seed", "5",
+                                  "--csv", str(out)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    got = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    table = rows.reporters(s)
+    assert list(got[0]) == ["run", *rows.BATCH, *rows.surplus_columns(s)]
+    assert set(rows.BATCH) <= set(table)
+    for line in got:
+        session = play(s, "incremental", int(line["seed"]))
+        assert line["end"] == session.end_reason and int(line["rounds"]) == session.round + 1
+        for p in s.party_ids:
+            assert float(line[f"surplus_{p}"]) == round(session.surplus()[p], 4) == session.events[-1].surplus[p]
+    row = Result("x", history_session()).row()
+    assert list(row) == ["name", *rows.COMPARE, *rows.surplus_columns(s)]
+    assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id and row["issues_off_nash"] == 0
+    assert row["surplus_russia"] == round(history_debrief().parties[0].surplus, 2)
