@@ -24,9 +24,9 @@ FORMAT = "mediate-save/1"
 
 MAX_BYTES = 4 * 1024 * 1024
 """Largest save read. A 30-round game's save is a few kilobytes."""
-MAX_ACTIONS = 5_000
+MAX_ACTIONS = 2_000
 """Most actions a save (or transcript) may hold: a 30-round game has fewer than 200; many more only stalls
-the replay that resuming does."""
+the replay that resuming does (2,000 hints take about 5 s to replay)."""
 
 
 class SaveFile(BaseModel):
@@ -79,8 +79,9 @@ def parse_json(text: str, name: str, what: str, fix: str = "") -> object:
         raise LoadError([Problem(name, exc.lineno, exc.colno, f"the {what} is corrupt ({exc.msg}){fix}")]) from None
     except RecursionError:
         raise LoadError([Problem(name, 1, 1, f"the {what} is corrupt (nested too deeply to read){fix}")]) from None
-    except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise LoadError([Problem(name, 1, 1, f"the {what} is corrupt ({exc}){fix}")]) from None
+    except ValueError:  # Python refuses to read an integer of thousands of digits
+        raise LoadError([Problem(name, 1, 1, f"the {what} is corrupt (a number thousands of digits long){fix}")]) \
+            from None
 
 
 def check_action_count(actions: object, name: str, what: str) -> None:
