@@ -33,17 +33,20 @@ class AnalysisTooLarge(MediateError):
     """An analysis would exceed its size or time bound; callers fall back and say so."""
 
 
-class OutputError(MediateError):
+class OutputError(MediateError, OSError):
     """A file the user named can't be written (a folder, a missing folder, a full disk, a closed pipe).
 
     Raised by :func:`sim.files.atomic_write_text` and :class:`sim.files.Output` for every failure;
     nothing else escapes them, so ``except MediateError`` (or ``except OutputError``) is enough for a
-    renderer. ``str(exc)`` is the whole message, ``cannot write PATH: reason``, safe to print.
+    renderer. It is also an ``OSError`` (with ``strerror`` the reason, ``errno`` None), so callers
+    written for plain file errors keep catching it. ``str(exc)`` is the whole message,
+    ``cannot write PATH: reason``, safe to print.
     """
 
     def __init__(self, path: object, reason: str):
         self.path, self.reason = str(path), reason
         super().__init__(f"cannot write {printable(self.path)}: {printable(reason)}")
+        self.strerror = reason
 
 
 @dataclass(frozen=True, order=True)

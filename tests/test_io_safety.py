@@ -1,8 +1,4 @@
-"""Inputs and outputs that never escape, never replace a device, never hang — through the real CLI.
-
-Each class of hostile input found by adversarial testing ends in a clear message and exit 1
-(2 for usage), nothing the user made is lost, and no traceback.
-"""
+"""Hostile inputs and outputs, through the real CLI: a clear message, exit 1, nothing lost, no traceback."""
 
 from __future__ import annotations
 
@@ -19,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.errors import OutputError
+from sim.errors import MediateError, OutputError
 from sim.files import atomic_write_text
 from sim.scenario.saves import list_saves, saves_dir
 from sim.text import printable
@@ -51,8 +47,7 @@ def device(path: str) -> Path:
 
 def clean(r) -> str:
     """stderr of a run (CliRunner result or CompletedProcess), checked to hold no traceback."""
-    text = r.stderr if isinstance(r.stderr, str) else r.stderr.decode()
-    assert "Traceback" not in text, text
+    assert "Traceback" not in (text := r.stderr if isinstance(r.stderr, str) else r.stderr.decode()), text
     return text
 
 
@@ -124,12 +119,9 @@ def _drain(fd: int, into: list[bytes]) -> None:
 
 
 def test_fifo_with_a_reader_is_written_through(tmp_path):
-    fifo = tmp_path / "pipe.json"
-    os.mkfifo(fifo)
-    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    got: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(fd, got))
-    reader.start()
+    os.mkfifo(fifo := tmp_path / "pipe.json")
+    fd, got = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK), []
+    (reader := threading.Thread(target=_drain, args=(fd, got))).start()
     r = invoke("schema", "-o", fifo)
     reader.join(TIMEOUT)
     os.close(fd)
@@ -139,8 +131,7 @@ def test_fifo_with_a_reader_is_written_through(tmp_path):
 
 
 def test_fifo_without_a_reader_fails_at_once(tmp_path):
-    fifo = tmp_path / "nobody.jsonl"
-    os.mkfifo(fifo)
+    os.mkfifo(fifo := tmp_path / "nobody.jsonl")
     r = cli("run", FLAG, "--policy", "nash", "-q", "--json", fifo)
     assert r.returncode == 1
     assert "no program is reading from this FIFO" in clean(r)
@@ -216,9 +207,10 @@ def test_closed_pipe_ends_quietly():
     assert err == "", err
 
 
-def test_output_error_is_a_mediate_error_for_renderers():
-    with pytest.raises(OutputError, match="cannot write /dev/full: No space left on device"):
+def test_output_error_is_a_mediate_error_and_an_os_error_for_renderers():
+    with pytest.raises(OutputError, match="cannot write /dev/full: No space left on device") as exc:
         atomic_write_text(device("/dev/full"), "x" * 100_000)
+    assert isinstance(exc.value, MediateError) and isinstance(exc.value, OSError)  # the TUI catches OSError
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path):
@@ -324,9 +316,7 @@ def test_corrupt_saves_are_skipped_by_the_picker_and_named_by_resume_and_compare
     ("overrides", "x=1", "valid tuple"), ("overrides", [1], "valid string"), ("scenario_hash", 0, "valid string"),
 ])
 def test_compare_names_the_key_with_the_wrong_type(tmp_path, transcript, key, value, why):
-    head = header(transcript)
-    head[key] = value
-    line = json.dumps(head)
+    line = json.dumps({**header(transcript), key: value})
     bad = tmp_path / "bad.jsonl"
     bad.write_text(line + "\n", encoding="utf-8")
     r = invoke("compare", bad)
@@ -343,12 +333,6 @@ def test_compare_names_a_bad_action_by_number(tmp_path, transcript):
     r = invoke("compare", bad)
     assert r.exit_code == 1
     assert "'actions' (action 3)" in clean(r)
-
-
-def test_compare_still_reads_good_transcripts(transcript):
-    r = invoke("compare", transcript)
-    assert r.exit_code == 0, r.output
-    assert "game" in r.output and "1 game(s)" in r.output
 
 
 # ---------------------------------------------------------------- 5. terminal escapes

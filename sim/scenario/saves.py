@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.errors import OutputError
 from sim.files import atomic_write_text, read_bytes_bounded
 from sim.scenario.actions import Action
 from sim.scenario.loader import LoadError, Problem
@@ -66,7 +67,10 @@ def write(path: Path, data: SaveFile) -> Path:
     payload["actions"] = [a.to_data() for a in data.actions]
     if path.parent == saves_dir():
         # The saves folder is mediate's own, made on first save; a folder the user names must exist.
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(path, f"cannot create the saves folder: {exc.strerror or exc}") from None
     atomic_write_text(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     return path
 
