@@ -189,7 +189,7 @@ def test_paths_in_messages_are_plain_text_not_markup(tmp_path):
 
 def test_full_stdout_is_a_message_not_a_traceback():
     device("/dev/full")
-    for command in (["schema"], ["list"], ["run", FLAG, "--policy", "nash"]):
+    for command in (["schema"], ["list"], ["--help"], ["run", FLAG, "--policy", "nash"]):
         with open("/dev/full", "wb") as full:
             r = cli(*command, stdout=full)
         assert r.returncode == 1, command

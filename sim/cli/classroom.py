@@ -42,8 +42,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
         from rich import box
 
-        table = Table(title=f"{len(rows)} game(s) of {s.title}", title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
+        table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("game", justify="left", no_wrap=True)
         for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
             table.add_column(col, justify="right", no_wrap=True)
@@ -63,7 +63,7 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         counts: dict[str, int] = {}
         for r in rows:
             counts[r["best_tier"]] = counts.get(r["best_tier"], 0) + 1
-        out.print("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items()))
+        out.print(Text("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items())))
         if csv_out is not None:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")

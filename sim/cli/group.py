@@ -34,18 +34,21 @@ class DefaultPlayGroup(click.Group):
             args = ["play"]
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Wraps all of click's handling, so --help and --version into a full stdout are covered too.
         try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()  # a full stdout shows here, inside the handler, not at interpreter exit
-            return result
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full stdout shows here, inside the handler, not at interpreter exit
         except OSError as exc:
             if exc.errno not in WRITE_ERRNOS:
                 raise
             _silence_stdout()
             if exc.errno != errno.EPIPE:  # a closed pipe (`| head`) ends quietly, as Unix tools do
                 try:
-                    print(f"mediate: cannot write to standard output: {printable(exc.strerror or exc)}", file=sys.stderr)
+                    print(f"mediate: cannot write to standard output: {printable(exc.strerror or exc)}",
+                          file=sys.stderr)
                 except OSError:
                     pass  # stderr is gone too: the exit code is all that is left to say it
             sys.exit(1)
