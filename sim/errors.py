@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.text import printable
+
 MAX_SHOWN = 60
 """Problems shown per file: the rest are counted."""
 
@@ -31,6 +33,22 @@ class AnalysisTooLarge(MediateError):
     """An analysis would exceed its size or time bound; callers fall back and say so."""
 
 
+class OutputError(MediateError, OSError):
+    """A file the user named can't be written (a folder, a missing folder, a full disk, a closed pipe).
+
+    Raised by :func:`sim.files.atomic_write_text` and :class:`sim.files.Output` for every failure;
+    nothing else escapes them, so ``except MediateError`` (or ``except OutputError``) is enough for a
+    renderer. It is also an ``OSError`` (with ``strerror`` the reason, ``errno`` None), so callers
+    written for plain file errors keep catching it. ``str(exc)`` is the whole message,
+    ``cannot write PATH: reason``, safe to print.
+    """
+
+    def __init__(self, path: object, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"cannot write {printable(self.path)}: {printable(reason)}")
+        self.strerror = reason
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -39,7 +57,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        # File names and messages carry text from users' files: never let it reach a terminal raw.
+        return f"{printable(self.file)}:{self.line}:{self.col}: {printable(self.message)}"
 
 
 class LoadError(MediateError):

@@ -9,10 +9,11 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import atomic_write, err, fail, friendly, open_scenario, out, plural
+from sim.cli.common import atomic_write, check_outputs, fail, friendly, open_scenario, out, plural, say, wrote
 from sim.scenario import loader
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
+from sim.text import printable
 
 SCHEMA_FILE = "mediate-scenario.schema.json"
 
@@ -32,12 +33,13 @@ def list_cmd() -> None:
         try:
             s = loader.load_scenario(path)
         except LoadError as exc:
-            table.add_row(Text(path.stem), Text(f"invalid: {exc.problems[0].message}", style="red"), "", "", "")
+            table.add_row(Text(printable(path.stem)), Text(printable(f"invalid: {exc.problems[0].message}"), style="red"),
+                          "", "", "")
             continue
         table.add_row(Text(s.id), Text(s.title), Text(", ".join(p.name for p in s.parties)),
                       str(len(s.issues)), str(s.clock.max_rounds))
     out.print(table)
-    out.print(Text(f"{len(found)} scenario(s) in {loader.scenarios_dir()}", style="dim"))
+    say(f"{len(found)} scenario(s) in {loader.scenarios_dir()}", console=out, style="dim")
 
 
 @click.command()
@@ -59,11 +61,11 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
         if not found and not quiet:
             quotes = len(loader.iter_quotes(scenario))
             checked = f", {quotes} quotes verified against {sources}" if sources is not None else ""
-            out.print(Text.assemble(("✓ ", "green bold"), f"{path}: valid scenario '{scenario.id}' "
-                                    f"({plural(len(scenario.parties), 'party', 'parties')}, "
-                                    f"{plural(len(scenario.issues), 'issue')}{checked})"))
+            out.print(Text.assemble(("✓ ", "green bold"), printable(
+                f"{path}: valid scenario '{scenario.id}' ({plural(len(scenario.parties), 'party', 'parties')}, "
+                f"{plural(len(scenario.issues), 'issue')}{checked})")))
             for warning in scenario_warnings(scenario):
-                out.print(Text.assemble(("! ", "yellow bold"), f"{path}: warning: {warning}"))
+                out.print(Text.assemble(("! ", "yellow bold"), printable(f"{path}: warning: {warning}")))
     if problems:
         fail(problems)
 
@@ -91,7 +93,7 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         atomic_write(output, text)
-        err.print(f"wrote {output}")
+        wrote(output)
 
 
 def json_schema() -> dict:
@@ -112,13 +114,13 @@ def new(path: Path, force: bool) -> None:
         path = path.with_suffix(".yaml")
     if path.exists() and not force:
         fail(f"{path} already exists: choose another name or pass --force")
-    if not path.parent.is_dir():
-        fail(f"{path.parent} is not a folder: create it first")
+    check_outputs(path)
     template = (loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8")
     atomic_write(path, template)
     schema_path = path.parent / SCHEMA_FILE
-    if not schema_path.exists():
+    if path.is_file() and not schema_path.exists():  # not beside a device such as /dev/null
         atomic_write(schema_path, json.dumps(json_schema(), indent=2) + "\n")
-    out.print(Text.assemble(("✓ ", "green bold"), f"wrote {path} (and {schema_path.name} for editor completion)"))
-    out.print(f"next: edit it, then `mediate validate {path}`")
+    out.print(Text.assemble(("✓ ", "green bold"), printable(f"wrote {path} (and {schema_path.name} for editor "
+                                                              "completion)")))
+    say(f"next: edit it, then `mediate validate {path}`", console=out)
 

@@ -8,8 +8,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import atomic_write, err, fail, friendly, out
+from sim.cli.common import atomic_write, check_outputs, fail, friendly, out, wrote
 from sim.scenario.loader import LoadError
+from sim.text import printable
 
 
 @click.command()
@@ -27,6 +28,7 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
 
     from sim.runs.compare import load
 
+    check_outputs(csv_out)
     results, problems = [], []
     for f in files:
         try:
@@ -40,17 +42,17 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
         from rich import box
 
-        table = Table(title=f"{len(rows)} game(s) of {s.title}", title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False)
-        for col, justify in (("game", "left"), ("seed", "right"), ("tier", "right"), ("days", "right"),
-                             ("viol", "right"), ("disp", "right"), ("≠Nash", "right"), ("hints", "right")):
-            table.add_column(col, justify=justify, no_wrap=True)
+        table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("game", justify="left", no_wrap=True)
+        for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
+            table.add_column(col, justify="right", no_wrap=True)
         parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
         for p in parties:
             table.add_column(Text(f"±{p.name}"), justify="right", no_wrap=True)
         for r in rows:
             off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
-            table.add_row(Text(r["name"]), str(r["seed"]), str(level.get(r["best_tier"], 0)),
+            table.add_row(Text(printable(r["name"])), str(r["seed"]), str(level.get(r["best_tier"], 0)),
                           f"{r['days_at_best_tier']:.1f}", str(r["violations"]), str(r["disputes"]), off,
                           str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
         out.print(table)
@@ -61,14 +63,14 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         counts: dict[str, int] = {}
         for r in rows:
             counts[r["best_tier"]] = counts.get(r["best_tier"], 0) + 1
-        out.print("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items()))
+        out.print(Text("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items())))
         if csv_out is not None:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
             atomic_write(csv_out, buf.getvalue())
-            err.print(f"wrote {csv_out}")
+            wrote(csv_out)
     if problems:
         fail(problems)
 

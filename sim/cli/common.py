@@ -12,11 +12,12 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from sim.errors import MAX_SHOWN
+from sim.errors import MAX_SHOWN, MediateError, OutputError
+from sim.files import atomic_write_text, check_output
 from sim.scenario import loader
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
-from sim.scenario.saves import atomic_write_text
+from sim.text import printable
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -25,21 +26,23 @@ out = Console(highlight=False, soft_wrap=True)
 def fail(problems: list[Problem] | str) -> None:
     """Print located problems to stderr (at most MAX_SHOWN a file) and exit 1."""
     if isinstance(problems, str):
-        err.print(Text(problems, style="red"))
+        # Plain Text, never markup: a path like "sch[red].json" must show as typed.
+        err.print(Text(printable(problems), style="red"))
         sys.exit(1)
     by_file: dict[str, list[Problem]] = {}
     for p in problems:
         by_file.setdefault(p.file, []).append(p)
     for name, found in by_file.items():
         for p in found[: MAX_SHOWN]:
-            err.print(Text.assemble((f"{p.file}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"), p.message))
+            err.print(Text.assemble((f"{printable(p.file)}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"),
+                                    printable(p.message)))
         if len(found) > MAX_SHOWN:
-            err.print(f"… and {len(found) - MAX_SHOWN} more problems in {name}")
+            err.print(Text(f"… and {len(found) - MAX_SHOWN} more problems in {printable(name)}"))
     sys.exit(1)
 
 
 def friendly(fn: Callable) -> Callable:
-    """Turn LoadError into exit 1 with located messages (no traceback)."""
+    """Turn LoadError (located messages) and any other MediateError into exit 1, no traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +50,8 @@ def friendly(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except LoadError as exc:
             fail(exc.problems)
+        except MediateError as exc:
+            fail(str(exc))
         except KeyboardInterrupt:
             err.print("interrupted")
             sys.exit(130)
@@ -66,15 +71,33 @@ def set_option(fn: Callable) -> Callable:
                              "--set parties.russia.reservation=60 (repeatable).")(fn)
 
 
-
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-
 def atomic_write(path: Path, text: str) -> None:
+    """Write an output file by :mod:`sim.files`' rules, or exit 1 with ``cannot write PATH: reason``."""
     try:
         atomic_write_text(Path(path), text)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def check_outputs(*paths: Path | None) -> None:
+    """Refuse, before any work starts, output paths that can't be written (a folder, a missing folder)."""
+    for path in paths:
+        if path is not None:
+            try:
+                check_output(Path(path))
+            except OutputError as exc:
+                fail(str(exc))
+
+
+def say(text: str, console: Console = err, style: str = "") -> None:
+    """Print a message that may hold user text (paths, names) as plain, printable text, never markup."""
+    console.print(Text(printable(text), style=style))
+
+
+def wrote(path: Path) -> None:
+    say(f"wrote {path}")
 

@@ -1,8 +1,29 @@
-"""The ``mediate`` command group: with no command it opens the TUI."""
+"""The ``mediate`` command group: with no command it opens the TUI; a full or closed stdout ends it cleanly."""
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
+from typing import Any
+
 import click
+
+from sim.text import printable
+
+# Errors that mean "the output can't be written": files are handled by sim.files (OutputError),
+# so one of these reaching the entry point comes from writing stdout or stderr.
+WRITE_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush can't fail (and print a traceback)."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (e.g. under a test runner): nothing will be flushed to it at exit
 
 
 class DefaultPlayGroup(click.Group):
@@ -12,6 +33,25 @@ class DefaultPlayGroup(click.Group):
         if not args:
             args = ["play"]
         return super().parse_args(ctx, args)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Wraps all of click's handling, so --help and --version into a full stdout are covered too.
+        try:
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full stdout shows here, inside the handler, not at interpreter exit
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRNOS:
+                raise
+            _silence_stdout()
+            if exc.errno != errno.EPIPE:  # a closed pipe (`| head`) ends quietly, as Unix tools do
+                try:
+                    print(f"mediate: cannot write to standard output: {printable(exc.strerror or exc)}",
+                          file=sys.stderr)
+                except OSError:
+                    pass  # stderr is gone too: the exit code is all that is left to say it
+            sys.exit(1)
 
 
 @click.group(cls=DefaultPlayGroup, context_settings={"help_option_names": ["-h", "--help"]})

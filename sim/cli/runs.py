@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import atomic_write, err, fail, friendly, open_scenario, out, set_option
+from sim.cli.common import atomic_write, check_outputs, err, fail, friendly, open_scenario, out, say, set_option, wrote
+from sim.files import Output
 from sim.scenario import loader
 from sim.scenario.model import Scenario
 
@@ -73,6 +74,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
+    check_outputs(json_out, report)
     s, _, _ = open_scenario(scenario, overrides)
     if script is not None:
         moves, mloc = load_moves(bundled_script(script, s), s)
@@ -95,10 +97,10 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
     print_summary(session)
     if json_out is not None:
         atomic_write(json_out, jsonl(session, overrides))
-        err.print(f"wrote {json_out}")
+        wrote(json_out)
     if report is not None:
         atomic_write(report, markdown_report(session))
-        err.print(f"wrote {report}")
+        wrote(report)
 
 
 def print_summary(session: Any) -> None:
@@ -120,58 +122,32 @@ def print_summary(session: Any) -> None:
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Root seed; each run's own seed is derived from it (recorded in the CSV).")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Parallel processes.")
+              help="Parallel processes (at most one per core of this machine).")
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
 @set_option
 @friendly
 def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_out: Path | None,
           overrides: tuple[str, ...]) -> None:
     """Play SCENARIO many times with a policy and summarise the outcomes."""
-    import csv
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from sim.analysis.stats import wilson
-    from sim.runs.batch import columns, run_batch
 
+    check_outputs(csv_out)
+    workers = usable_workers(workers)
     s, _, _ = open_scenario(scenario, overrides)
-    fh = None
-    writer = None
-    if csv_out is not None:
-        tmp = csv_out.with_name(f".{csv_out.name}.partial")
-        try:
-            fh = tmp.open("w", newline="", encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot write {csv_out}: {exc.strerror or exc}")
-        writer = csv.DictWriter(fh, fieldnames=columns(s), lineterminator="\n")
-        writer.writeheader()
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=False)
+    sink = Output(csv_out) if csv_out is not None else None
     try:
-        with progress:
-            task = progress.add_task(f"{s.id} · {policy}", total=runs, rate="")
-            import time
-
-            started = time.perf_counter()
-
-            def on_row(row: dict) -> None:
-                if writer is not None:
-                    writer.writerow(row)
-                done = row["run"] + 1
-                if done % 50 == 0 or done == runs:
-                    el = time.perf_counter() - started
-                    progress.update(task, completed=done, rate=f"{done / el:,.0f} runs/s" if el > 0 else "")
-
-            summary = run_batch(s, policy, runs, seed, workers, on_row)
+        summary = _run_with_progress(s, policy, runs, seed, workers, sink)
     except KeyboardInterrupt:
-        if fh is not None:
-            fh.close()
-            os.replace(csv_out.with_name(f".{csv_out.name}.partial"), csv_out)
-            err.print(f"interrupted: the rows done so far are in {csv_out}")
+        if sink is not None:
+            sink.commit()
+            say(f"interrupted: the rows done so far are in {csv_out}")
         sys.exit(130)
-    if fh is not None:
-        fh.close()
-        os.replace(csv_out.with_name(f".{csv_out.name}.partial"), csv_out)
+    except BaseException:
+        if sink is not None:
+            sink.discard()
+        raise
+    if sink is not None:
+        sink.commit()
     what_if = f"; {', '.join(overrides)}" if overrides else ""
     table = Table(title=f"{summary.n:,} runs of {s.id} with '{policy}' (root seed {seed}{what_if})",
                   title_justify="left")
@@ -196,5 +172,52 @@ def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_ou
     means.add_row("how games ended", ends)
     out.print(means)
     if csv_out is not None:
-        err.print(f"wrote {csv_out}")
+        wrote(csv_out)
+
+
+def usable_workers(asked: int) -> int:
+    """At most one worker per core: more only adds memory (each holds a whole engine) and no speed."""
+    cores = os.cpu_count() or 1
+    if asked <= cores:
+        return asked
+    say(f"note: using {cores} worker(s), one per core of this machine, not the {asked} asked for", style="yellow")
+    return cores
+
+
+def _run_with_progress(s: Scenario, policy: str, runs: int, seed: int, workers: int, sink: Output | None) -> Any:
+    """Run the batch with a progress bar on stderr, streaming rows to ``sink`` when given."""
+    import csv
+    import io
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sim.runs.batch import columns, run_batch
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns(s), lineterminator="\n")
+
+    def flush_rows() -> None:
+        if sink is not None:
+            sink.write(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+
+    writer.writeheader()
+    flush_rows()
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=False)
+    with progress:
+        task = progress.add_task(f"{s.id} · {policy}", total=runs, rate="")
+        started = time.perf_counter()
+
+        def on_row(row: dict) -> None:
+            writer.writerow(row)
+            flush_rows()
+            done = row["run"] + 1
+            if done % 50 == 0 or done == runs:
+                el = time.perf_counter() - started
+                progress.update(task, completed=done, rate=f"{done / el:,.0f} runs/s" if el > 0 else "")
+
+        return run_batch(s, policy, runs, seed, workers, on_row)
 

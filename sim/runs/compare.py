@@ -14,12 +14,12 @@ from pathlib import Path
 from sim.analysis.domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import ReplayError
-from sim.runs import rows, saved
-from sim.runs.transcripts import FORMAT
+from sim.files import read_bytes_bounded
+from sim.runs import rows, saved, transcripts
 from sim.scenario import loader
-from sim.scenario.actions import Action
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import scenario_hash
+from sim.text import printable
 
 
 @dataclass(frozen=True)
@@ -35,19 +35,21 @@ class Result:
 
 
 def load(path: Path, scenario: str | None = None) -> Result:
-    """A session rebuilt from a JSONL transcript or a save file (LoadError when it can't be)."""
+    """A session rebuilt from a JSONL transcript or a save file (LoadError, only, when it can't be)."""
     name = str(path)
+    raw = read_bytes_bounded(path, transcripts.MAX_BYTES, "transcript or save file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError([Problem(name, 1, 1, f"cannot read: {exc}")]) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError([Problem(name, 1, 1, f"not UTF-8 text (byte {exc.start + 1}): give a transcript (.jsonl) "
+                                             "or a save file")]) from None
     first = text.lstrip().split("\n", 1)[0]
     try:
         head = json.loads(first)
-    except json.JSONDecodeError:
-        head = None
-    if isinstance(head, dict) and head.get("format") == FORMAT:
-        return Result(path.stem, _from_transcript(path, head, scenario))
+    except (ValueError, RecursionError):
+        head = None  # maybe a save (indented JSON over many lines): decided below
+    if isinstance(head, dict) and head.get("format") == transcripts.FORMAT:
+        return Result(path.stem, _from_transcript(path, transcripts.parse_header(name, first, head), scenario))
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
         session, _ = saved.resume(path)
         return Result(path.stem, session)
@@ -55,23 +57,17 @@ def load(path: Path, scenario: str | None = None) -> Result:
                                          "export) or save file")])
 
 
-def _from_transcript(path: Path, head: dict, scenario: str | None) -> Session:
+def _from_transcript(path: Path, head: transcripts.TranscriptHeader, scenario: str | None) -> Session:
     name = str(path)
-    ref = scenario or head.get("scenario", "")
-    s, _ = loader.load_scenario_located(loader.resolve(ref), head.get("overrides", ()))
-    if s.id != head.get("scenario"):
-        raise LoadError([Problem(name, 1, 1, f"this transcript is of scenario '{head.get('scenario')}', "
+    ref = scenario or head.scenario
+    s, _ = loader.load_scenario_located(saved.scenario_path(ref, name), head.overrides)
+    if s.id != head.scenario:
+        raise LoadError([Problem(name, 1, 1, f"this transcript is of scenario '{printable(head.scenario)}', "
                                              f"not '{s.id}'")])
-    if scenario_hash(s) != head.get("scenario_hash"):
+    if scenario_hash(s) != head.scenario_hash:
         raise LoadError([Problem(name, 1, 1, f"scenario '{s.id}' has changed since this transcript was made; "
                                              "give the version it was played on with --scenario PATH")])
-    actions = []
-    for n, data in enumerate(head.get("actions", [])):
-        try:
-            actions.append(Action.model_validate(data))
-        except ValueError as exc:
-            raise LoadError([Problem(name, 1, 1, f"action {n + 1} is not a mediator action: {exc}")]) from None
     try:
-        return Session(s, int(head.get("seed", 0)), actions, advisor=known_nash_package)
+        return Session(s, head.seed, head.actions, advisor=known_nash_package)
     except ReplayError as exc:
         raise LoadError([Problem(name, 1, 1, str(exc))]) from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 from sim.analysis.domains import known_nash_package
@@ -11,12 +13,29 @@ from sim.errors import LoadError, Problem, ReplayError
 from sim.scenario import saves
 from sim.scenario.loader import load_scenario, resolve
 from sim.scenario.model import scenario_hash
+from sim.text import printable
+
+
+def scenario_path(ref: str, named_in: str) -> Path:
+    """The scenario file a save or transcript names, refused at that file when it is no file to read.
+
+    A name like ``/dev/zero`` or a FIFO inside a save would otherwise make resuming never end.
+    """
+    path = resolve(ref)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path  # missing or unreadable: the loader says so, located at the scenario's path
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError([Problem(named_in, 1, 1, f"names scenario '{printable(ref)}', which is not a regular file: "
+                                                 "give the scenario's .yaml file")])
+    return path
 
 
 def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
     """Write the session's save file (atomically) and return its path."""
     path = path or saves.default_save_path(session.scenario, session.seed)
-    data = saves.SaveFile(scenario=scenario_ref, scenario_id=session.scenario.id,
+    data = saves.SaveFile(format=saves.FORMAT, scenario=scenario_ref, scenario_id=session.scenario.id,
                     scenario_hash=scenario_hash(session.scenario), seed=session.seed,
                     saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     actions=tuple(session.actions))
@@ -26,10 +45,10 @@ def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
 def resume(path: Path) -> tuple[Session, str]:
     """Rebuild the saved session by replaying its actions; returns it and its scenario ref."""
     sf = saves.read(path)
-    scenario = load_scenario(resolve(sf.scenario))
+    scenario = load_scenario(scenario_path(sf.scenario, str(path)))
     if scenario.id != sf.scenario_id:
-        raise LoadError([Problem(str(path), 1, 1, f"the save is for scenario '{sf.scenario_id}' but "
-                                                  f"{sf.scenario} now holds '{scenario.id}'")])
+        raise LoadError([Problem(str(path), 1, 1, f"the save is for scenario '{printable(sf.scenario_id)}' "
+                                                  f"but {printable(sf.scenario)} now holds '{scenario.id}'")])
     if scenario_hash(scenario) != sf.scenario_hash:
         raise LoadError([Problem(str(path), 1, 1, f"scenario '{scenario.id}' has changed since this game was "
                                                   "saved, so it can't be replayed exactly; start a new game")])

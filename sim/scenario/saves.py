@@ -14,12 +14,20 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.files import atomic_write_text
+from sim.errors import OutputError
+from sim.files import atomic_write_text, read_bytes_bounded
 from sim.scenario.actions import Action
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
+from sim.text import printable
 
 FORMAT = "mediate-save/1"
+
+MAX_BYTES = 4 * 1024 * 1024
+"""Largest save read. A 30-round game's save is a few kilobytes."""
+MAX_ACTIONS = 2_000
+"""Most actions a save (or transcript) may hold: a 30-round game has fewer than 200; many more only stalls
+the replay that resuming does (2,000 hints take about 5 s to replay)."""
 
 
 class SaveFile(BaseModel):
@@ -57,32 +65,57 @@ def write(path: Path, data: SaveFile) -> Path:
     """Write a save file (atomically) and return its path."""
     payload = data.model_dump(mode="json")
     payload["actions"] = [a.to_data() for a in data.actions]
+    if path.parent == saves_dir():
+        # The saves folder is mediate's own, made on first save; a folder the user names must exist.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(path, f"cannot create the saves folder: {exc.strerror or exc}") from None
     atomic_write_text(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     return path
 
 
-def read(path: Path) -> SaveFile:
-    """The save's contents, or a LoadError saying what is wrong with it."""
-    name = str(path)
+def parse_json(text: str, name: str, what: str, fix: str = "") -> object:
+    """JSON text → data, or a located LoadError (also for nesting or numbers too large to parse)."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LoadError([Problem(name, 1, 1, "no such save file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError([Problem(name, 1, 1, f"cannot read the save: {exc}")]) from None
-    try:
-        data = json.loads(raw)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError([Problem(name, exc.lineno, exc.colno, f"the save is corrupt ({exc.msg}); "
-                                                              "start a new game or pick another save")]) from None
+        raise LoadError([Problem(name, exc.lineno, exc.colno, f"the {what} is corrupt ({exc.msg}){fix}")]) from None
+    except RecursionError:
+        raise LoadError([Problem(name, 1, 1, f"the {what} is corrupt (nested too deeply to read){fix}")]) from None
+    except ValueError:  # Python refuses to read an integer of thousands of digits
+        raise LoadError([Problem(name, 1, 1, f"the {what} is corrupt (a number thousands of digits long){fix}")]) \
+            from None
+
+
+def check_action_count(actions: object, name: str, what: str) -> None:
+    """Refuse an action list far beyond any real game before it is validated or replayed."""
+    if isinstance(actions, list) and len(actions) > MAX_ACTIONS:
+        raise LoadError([Problem(name, 1, 1, f"the {what} holds {len(actions):,} actions; the limit is "
+                                             f"{MAX_ACTIONS:,} (a 30-round game has fewer than 200)")])
+
+
+def read(path: Path) -> SaveFile:
+    """The save's contents, or a LoadError saying what is wrong with it (never any other exception)."""
+    name = str(path)
+    raw = read_bytes_bounded(path, MAX_BYTES, "save file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError([Problem(name, 1, 1, f"the save is not UTF-8 text (byte {exc.start + 1}): "
+                                             "start a new game or pick another save")]) from None
+    data = parse_json(text, name, "save", "; start a new game or pick another save")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise LoadError([Problem(name, 1, 1, "not a mediate save file (no 'format: mediate-save/1')")])
+    check_action_count(data.get("actions"), name, "save")
     try:
         return SaveFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise LoadError([Problem(name, 1, 1, f"the save is damaged at {where}: {first['msg']}")]) from None
+        raise LoadError([Problem(name, 1, 1, f"the save is damaged at {printable(where)}: {first['msg']}")]) from None
+    except RecursionError:
+        raise LoadError([Problem(name, 1, 1, "the save is damaged (nested too deeply to read)")]) from None
 
 
 @dataclass(frozen=True)
@@ -104,7 +137,7 @@ def list_saves(scenario_id: str | None = None) -> list[SaveInfo]:
         try:
             sf = read(p)
         except LoadError:
-            continue
+            continue  # one damaged or foreign file must not hide the others or stop the picker
         if scenario_id is None or sf.scenario_id == scenario_id:
             found.append(SaveInfo(p, sf.scenario_id, sf.seed, len(sf.actions), sf.saved_at))
     found.sort(key=lambda s: (s.saved_at, str(s.path)), reverse=True)

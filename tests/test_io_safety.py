@@ -1,0 +1,396 @@
+"""Hostile inputs and outputs, through the real CLI: a clear message, exit 1, nothing lost, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.errors import MediateError, OutputError
+from sim.files import atomic_write_text
+from sim.scenario.saves import list_saves, saves_dir
+from sim.text import printable
+from tests.conftest import ROOT, TEMPLATE
+from tui.app import prepare
+
+FLAG = "energy-truce-2025-03"
+TIMEOUT = 120  # generous on a loaded machine; a hang is what these tests exist to catch
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    """``python -m sim.cli ARGS`` in a subprocess (for real stdout, devices and hangs)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kw.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "sim.cli", *map(str, args)], cwd=ROOT, env=env,
+                          stderr=subprocess.PIPE, timeout=TIMEOUT, **kw)
+
+
+def device(path: str) -> Path:
+    p = Path(path)
+    if not (p.exists() and stat.S_ISCHR(p.stat().st_mode)):
+        pytest.fail(f"{path} is needed by this test and is not a character device here")
+    return p
+
+
+def clean(r) -> str:
+    """stderr of a run (CliRunner result or CompletedProcess), checked to hold no traceback."""
+    assert "Traceback" not in (text := r.stderr if isinstance(r.stderr, str) else r.stderr.decode()), text
+    return text
+
+
+@pytest.fixture
+def transcript(tmp_path) -> Path:
+    path = tmp_path / "game.jsonl"
+    r = invoke("run", FLAG, "--policy", "nash", "--seed", "3", "-q", "--json", path)
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def header(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8").split("\n", 1)[0])
+
+
+def save_data(seed: int = 1, **changes: object) -> dict:
+    from sim.engine.session import Session
+    from sim.runs import saved
+    from sim.scenario.loader import load_scenario, resolve
+
+    path = saves_dir() / "base.json"
+    saves_dir().mkdir(parents=True, exist_ok=True)
+    saved.save(Session(load_scenario(resolve(FLAG)), seed), FLAG, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()
+    return {**data, **changes}
+
+
+# ---------------------------------------------------------------- 1. outputs
+
+
+def test_dev_full_is_a_clear_failure_and_stays_a_device():
+    full = device("/dev/full")
+    r = invoke("run", FLAG, "--policy", "nash", "-q", "--report", full)
+    assert r.exit_code == 1
+    assert "cannot write /dev/full: No space left on device" in clean(r)
+    assert stat.S_ISCHR(full.stat().st_mode)
+
+
+def test_dev_null_is_written_through_not_replaced():
+    null = device("/dev/null")
+    r = invoke("schema", "-o", null)
+    assert r.exit_code == 0, r.output
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_report_to_dev_stdout_reaches_stdout():
+    r = cli("run", FLAG, "--policy", "nash", "-q", "--report", "/dev/stdout")
+    assert r.returncode == 0, r.stderr
+    assert "# Debrief: The energy truce" in r.stdout.decode()
+    clean(r)
+
+
+def _drain(fd: int, into: list[bytes]) -> None:
+    """Read a FIFO opened non-blocking until its writer has written and closed it."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:  # a writer is connected, nothing to read yet
+            time.sleep(0.01)
+            continue
+        if chunk:
+            into.append(chunk)
+        elif into:
+            return  # end of file after the data
+        else:
+            time.sleep(0.01)  # no writer yet
+
+
+def test_fifo_with_a_reader_is_written_through(tmp_path):
+    os.mkfifo(fifo := tmp_path / "pipe.json")
+    fd, got = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK), []
+    (reader := threading.Thread(target=_drain, args=(fd, got))).start()
+    r = invoke("schema", "-o", fifo)
+    reader.join(TIMEOUT)
+    os.close(fd)
+    assert r.exit_code == 0, r.output
+    assert json.loads(b"".join(got))["$id"].endswith("scenario-v1.json")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_fifo_without_a_reader_fails_at_once(tmp_path):
+    os.mkfifo(fifo := tmp_path / "nobody.jsonl")
+    r = cli("run", FLAG, "--policy", "nash", "-q", "--json", fifo)
+    assert r.returncode == 1
+    assert "no program is reading from this FIFO" in clean(r)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_symlink_is_followed_and_stays_a_link(tmp_path):
+    target = tmp_path / "real.md"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    r = invoke("run", FLAG, "--policy", "nash", "-q", "--report", link)
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("# Debrief")
+
+
+def test_every_output_option_refuses_a_folder_and_a_missing_folder(tmp_path, transcript):
+    missing = tmp_path / "nope" / "out.txt"
+    commands = [
+        ("schema", "-o", "{}"),
+        ("run", FLAG, "--policy", "nash", "-q", "--json", "{}"),
+        ("run", FLAG, "--policy", "nash", "-q", "--report", "{}"),
+        ("compare", str(transcript), "--csv", "{}"),
+        ("batch", FLAG, "--policy", "nash", "--runs", "2", "--csv", "{}"),
+    ]
+    for command in commands:
+        for bad, why in ((tmp_path, "it is a folder"),
+                         (missing, f"folder {missing.parent} does not exist: create it first")):
+            r = invoke(*(a.replace("{}", str(bad)) for a in command))
+            assert r.exit_code == 1, (command, r.output)
+            assert f"cannot write {bad}: {why}" in clean(r), (command, r.stderr)
+    assert not missing.parent.exists()
+    r = invoke("new", missing.with_suffix(".yaml"))
+    assert r.exit_code == 1 and "does not exist: create it first" in clean(r)
+    assert not missing.parent.exists()
+
+
+def test_batch_checks_its_csv_path_before_any_run(tmp_path):
+    # Ten million runs would take hours: refusing within the timeout proves nothing ran first.
+    r = cli("batch", FLAG, "--policy", "nash", "--runs", "10000000", "--csv", tmp_path)
+    assert r.returncode == 1
+    assert "it is a folder" in clean(r)
+
+
+def test_paths_in_messages_are_plain_text_not_markup(tmp_path):
+    out = tmp_path / "sch[red].json"
+    r = invoke("schema", "-o", out)
+    assert r.exit_code == 0
+    assert f"wrote {out}" in r.stderr
+    bad = tmp_path / "[bold]x[/bold]" / "y.json"
+    r = invoke("schema", "-o", bad)
+    assert r.exit_code == 1 and f"cannot write {bad}" in clean(r)
+
+
+def test_full_stdout_is_a_message_not_a_traceback():
+    device("/dev/full")
+    for command in (["schema"], ["list"], ["--help"], ["run", FLAG, "--policy", "nash"]):
+        with open("/dev/full", "wb") as full:
+            r = cli(*command, stdout=full)
+        assert r.returncode == 1, command
+        assert "cannot write to standard output: No space left on device" in clean(r), command
+
+
+def test_closed_pipe_ends_quietly():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", FLAG, "--policy", "nash"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head` having exited: the very first write meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(TIMEOUT) == 1
+    assert err == "", err
+
+
+def test_output_error_is_a_mediate_error_and_an_os_error_for_renderers():
+    with pytest.raises(OutputError, match="cannot write /dev/full: No space left on device") as exc:
+        atomic_write_text(device("/dev/full"), "x" * 100_000)
+    assert isinstance(exc.value, MediateError) and isinstance(exc.value, OSError)  # the TUI catches OSError
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path):
+    old = tmp_path / "keep.md"
+    old.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(OutputError):
+        atomic_write_text(old, "\ud800")  # not encodable: the write fails part-way
+    assert old.read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.md"]
+
+
+# ---------------------------------------------------------------- 2. unbounded reads
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_device_or_fifo_as_save_or_transcript_is_refused_without_hanging(tmp_path, kind):
+    path = device("/dev/zero") if kind == "zero" else tmp_path / "fifo.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    for command in (["play", "--resume", path], ["compare", path]):
+        r = cli(*command)
+        assert r.returncode == 1, command
+        assert f"{path}:1:1: error: is not a regular file" in clean(r), command
+
+
+def test_device_named_inside_a_save_or_transcript_is_refused(tmp_path, transcript):
+    save = tmp_path / "s.json"
+    save.write_text(json.dumps(save_data(scenario="/dev/zero")), encoding="utf-8")
+    bad = tmp_path / "t.jsonl"
+    bad.write_text(json.dumps({**header(transcript), "scenario": "/dev/zero"}) + "\n", encoding="utf-8")
+    for command, path in ((["play", "--resume", save], save), (["compare", bad], bad),
+                          (["compare", transcript, "--scenario", "/dev/zero"], transcript)):
+        r = cli(*command)
+        assert r.returncode == 1, command
+        assert f"{path}:1:1: error: names scenario '/dev/zero', which is not a regular file" in clean(r)
+
+
+def test_oversized_save_and_transcript_are_refused_with_the_limit(tmp_path):
+    for name in ("huge.json", "huge.jsonl"):
+        path = tmp_path / name
+        with open(path, "wb") as fh:
+            fh.truncate(200 * 1024 * 1024)  # sparse: costs no disk
+        r = invoke("compare", path)
+        assert r.exit_code == 1
+        assert "209,715,200 bytes; the limit is" in clean(r)
+    r = invoke("play", "--resume", tmp_path / "huge.json")
+    assert r.exit_code == 1 and "the limit is 4,194,304" in clean(r)
+
+
+def test_too_many_actions_are_refused_quickly(tmp_path, transcript):
+    save = tmp_path / "hints.json"
+    save.write_text(json.dumps(save_data(actions=["hint"] * 200_000)), encoding="utf-8")
+    bad = tmp_path / "hints.jsonl"
+    bad.write_text(json.dumps({**header(transcript), "actions": ["hint"] * 200_000}) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    for command in (["play", "--resume", save], ["compare", bad]):
+        r = invoke(*command)
+        assert r.exit_code == 1
+        assert "holds 200,000 actions; the limit is 2,000" in clean(r)
+    assert time.perf_counter() - started < 30
+
+
+# ---------------------------------------------------------------- 3. corrupt files in the saves folder
+
+
+def _corrupt_saves() -> list[Path]:
+    folder = saves_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    deep = folder / "deep.json"
+    deep.write_text("[" * 10_000 + "]" * 10_000, encoding="utf-8")
+    digits = folder / "digits.json"
+    digits.write_text(json.dumps(save_data(seed=1))[:-1] + ', "x": ' + "9" * 5000 + "}", encoding="utf-8")
+    (folder / "zero.json").symlink_to("/dev/zero")
+    return [deep, digits]
+
+
+def test_corrupt_saves_are_skipped_by_the_picker_and_named_by_resume_and_compare():
+    good = saves_dir() / "good.json"
+    saves_dir().mkdir(parents=True, exist_ok=True)
+    good.write_text(json.dumps(save_data(seed=4)), encoding="utf-8")
+    deep, digits = _corrupt_saves()
+    assert [s.path for s in list_saves()] == [good]
+    assert [s.path for s in list_saves(FLAG)] == [good]
+    prepared = prepare()  # what `mediate` does before the picker opens
+    assert prepared.entries
+    expected = {("play", deep): "the save is corrupt (nested too deeply to read)",
+                ("compare", deep): "not a mediate transcript",  # nothing in it says it is a save
+                ("play", digits): "the save is corrupt (a number thousands of digits long)",
+                ("compare", digits): "the save is corrupt (a number thousands of digits long)"}
+    for (command, path), why in expected.items():
+        r = invoke(*(["play", "--resume", path] if command == "play" else ["compare", path]))
+        assert r.exit_code == 1, command
+        assert f"{path}:1:1: error: {why}" in clean(r), (command, r.stderr)
+
+
+# ---------------------------------------------------------------- 4. compare: wrong types in the header
+
+
+@pytest.mark.parametrize(("key", "value", "why"), [
+    ("seed", "7", "valid integer"), ("seed", -1, "greater than or equal to 0"), ("seed", True, "valid integer"),
+    ("seed", 1.5, "valid integer"), ("seed", None, "valid integer"), ("scenario", 5, "valid string"),
+    ("scenario", ["x"], "valid string"), ("actions", {"wait": 1}, "valid tuple"), ("actions", "hint", "valid tuple"),
+    ("overrides", "x=1", "valid tuple"), ("overrides", [1], "valid string"), ("scenario_hash", 0, "valid string"),
+])
+def test_compare_names_the_key_with_the_wrong_type(tmp_path, transcript, key, value, why):
+    line = json.dumps({**header(transcript), key: value})
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(line + "\n", encoding="utf-8")
+    r = invoke("compare", bad)
+    assert r.exit_code == 1
+    col = line.index(f'"{key}"') + 1
+    assert f"{bad}:1:{col}: error: '{key}'" in clean(r) and why in r.stderr, r.stderr
+
+
+def test_compare_names_a_bad_action_by_number(tmp_path, transcript):
+    head = header(transcript)
+    head["actions"] = [*head["actions"][:2], {"wait": "soon"}]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(head) + "\n", encoding="utf-8")
+    r = invoke("compare", bad)
+    assert r.exit_code == 1
+    assert "'actions' (action 3)" in clean(r)
+
+
+# ---------------------------------------------------------------- 5. terminal escapes
+
+
+def test_printable_shows_controls_and_bidi_as_escapes():
+    assert printable("a\x1b[2J\x07\x9b\u202e\x7f\nb") == "a\\x1b[2J\\x07\\x9b\\u202e\\x7f\\nb"
+    assert printable("Zürich, Київ, 北京 — ok") == "Zürich, Київ, 北京 — ok"
+
+
+def test_escapes_in_a_transcript_never_reach_the_terminal(tmp_path, transcript):
+    bad = tmp_path / "evil.jsonl"
+    bad.write_text(json.dumps({**header(transcript), "scenario": "\x1b[2J\x1b[H\x1b]0;owned\x07"}) + "\n",
+                   encoding="utf-8")
+    r = invoke("compare", bad)
+    assert r.exit_code == 1
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr
+    assert "\\x1b[2J\\x1b[H\\x1b]0;owned\\x07" in clean(r)
+
+
+def test_escapes_in_a_save_never_reach_the_terminal(tmp_path):
+    save = tmp_path / "evil.json"
+    save.write_text(json.dumps(save_data(scenario_id="\x1b[31mred", actions=[{"consult": "\x1b[2J"}])),
+                    encoding="utf-8")
+    r = invoke("play", "--resume", save)
+    assert r.exit_code == 1
+    assert "\x1b" not in r.stderr
+    clean(r)
+
+
+def test_escapes_in_file_names_are_shown_as_escapes(tmp_path, transcript):
+    evil = tmp_path / "class\x1b]0;title\x07.jsonl"
+    evil.write_bytes(transcript.read_bytes())
+    r = invoke("compare", evil)
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "class\\x1b]0;title\\x07" in r.output
+    missing = tmp_path / "gone\x1b[2J.json"
+    r = invoke("play", "--resume", missing)
+    assert r.exit_code == 1 and "\x1b" not in r.stderr and "gone\\x1b[2J.json" in clean(r)
+
+
+def test_escapes_in_yaml_keys_are_shown_as_escapes(tmp_path):
+    bad = tmp_path / "s.yaml"
+    bad.write_text(TEMPLATE.read_text(encoding="utf-8") + '\n"\\e[2Jsneaky": 1\n', encoding="utf-8")
+    r = invoke("validate", bad)
+    assert r.exit_code == 1
+    assert "\x1b" not in r.stderr and "\\x1b[2Jsneaky" in clean(r)
+
+
+# ---------------------------------------------------------------- 6. batch workers
+
+
+def test_batch_workers_are_capped_by_the_machine(tmp_path):
+    cores = os.cpu_count() or 1
+    if cores >= 256:
+        pytest.fail("this machine has 256 cores or more: the cap can't be observed with --workers 256")
+    out = tmp_path / "b.csv"
+    r = invoke("batch", FLAG, "--policy", "nash", "--runs", "3", "--workers", "256", "--csv", out)
+    assert r.exit_code == 0, r.output
+    assert f"using {cores} worker(s), one per core of this machine, not the 256 asked for" in clean(r)
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
