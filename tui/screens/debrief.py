@@ -172,7 +172,13 @@ class DebriefScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = {
+    HELP = """\
+## The debrief
+
+How the talks ended, trust over time, the timeline, your talks beside what actually happened,
+and questions to discuss. **e** exports it, **n** starts a new game.
+"""
+    KEY_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
                   "folder",
         "new_game": "Back to the scenario picker",
