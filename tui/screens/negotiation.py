@@ -89,7 +89,7 @@ The game saves itself after every action. Press **?** for every key.
         "quit": "Save and quit",
     }
 
-    view: reactive[MediatorView] = reactive(cast(MediatorView, None), always_update=True, init=False)
+    view: reactive[MediatorView] = reactive(cast(MediatorView, None), always_update=True, init=False, repaint=False)
     """What the mediator knows after the latest action: the status bar, the party panels and the
     builder are bound to it, so one assignment redraws them all."""
 

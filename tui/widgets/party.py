@@ -166,7 +166,7 @@ Its trust in the others and in you, its red-line patience, and what you know of 
 package in the builder. **z** zooms the panel, **esc** restores it.
 """
 
-    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False)
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
     """What the mediator knows now; every change redraws the panel."""
 
     def __init__(self, scenario: Scenario, party_id: str, *, name: str | None = None, id: str | None = None,

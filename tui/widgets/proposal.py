@@ -214,7 +214,7 @@ One option per issue; **tab** moves between them. **p** proposes the package, **
 to the agreement in force, **h** loads a hint.
 """
 
-    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False)
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
     """What the mediator knows now; every change redraws the marks."""
 
     class Changed(Message):

@@ -43,7 +43,7 @@ class StatusBar(Static):
     }
     """
 
-    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False)
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
     """What the mediator knows now; every change redraws the bar."""
 
     def __init__(self, scenario: Scenario, *, name: str | None = None, id: str | None = None,
