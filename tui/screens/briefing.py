@@ -126,8 +126,8 @@ class BriefingScreen(Screen):
     HELP = """\
 ## The briefing
 
-What each party says in public, your levers, the issues on the table and how a round works,
-with the reporting it comes from. **enter** begins the negotiation, **esc** goes back.
+**enter** begins the negotiation, **esc** goes back. Below: each party's public demands and
+red lines, your levers, the issues, how a round works, the sources.
 """
     KEY_HELP = {
         "begin": "Begin the negotiation",

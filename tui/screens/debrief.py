@@ -175,8 +175,7 @@ class DebriefScreen(Screen):
     HELP = """\
 ## The debrief
 
-How the talks ended, trust over time, the timeline, your talks beside what actually happened,
-and questions to discuss. **e** exports it, **n** starts a new game.
+**e** exports it (Markdown and transcript), **n** starts a new game; **← →** change tab.
 """
     KEY_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "

@@ -79,7 +79,7 @@ def help_sections(app: App, sources: Sequence[HelpSource],
         sections.append((source.title, rows))
     sections.append(("Choosing (consult, lever)", [("↑ / ↓, enter", "Choose"), ("esc", "Cancel")]
                      + [(_key_text(app, b), b.description) for b in _bindings(modal_bindings)]))
-    sections.append(("Everywhere", [("? / f1", "This help"), ("ctrl+p", "Commands, and Textual's key panel"),
+    sections.append(("Everywhere", [("? / f1", "This help"), ("ctrl+p", "Search the commands; \"Keys\" lists this screen's keys beside it"),
                                     ("ctrl+q", "Quit at once")]
                      + [(_key_text(app, b), b.description) for b in _bindings(app.BINDINGS)
                         if b.action not in ("help", "quit", "command_palette")]))

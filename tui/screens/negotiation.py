@@ -69,10 +69,8 @@ class NegotiationScreen(Screen):
     HELP = """\
 ## The negotiation
 
-Build a package in the **Proposal** panel (one option per issue), watch each party's forecast,
-then **p** proposes it. **c** consults a party, **l** uses a lever, **w** waits a round, **h** hints.
-
-The game saves itself after every action. Press **?** for every key.
+**p** proposes the package in the builder, **c** consults, **l** uses a lever, **w** waits,
+**h** hints. Each party's panel forecasts its answer. The game saves itself; **?** lists every key.
 """
     KEY_HELP = {
         "propose": "Propose the package in the builder to every party (ends the round)",

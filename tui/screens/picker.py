@@ -76,8 +76,7 @@ class PickerScreen(Screen):
     HELP = """\
 ## Choose a scenario
 
-Each scenario is a real negotiation, with its sources. Pick one on the left, set the **seed**
-(same seed + same moves = the same game), then **enter** starts it; **r** resumes a saved game.
+**enter** starts the selected one, **r** resumes a save. Same seed + same moves = the same game.
 """
     KEY_HELP = {
         "enter": "Start a new game of the selected scenario with the seed shown (via its briefing)",

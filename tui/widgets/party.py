@@ -161,9 +161,8 @@ class PartyPanel(VerticalScroll, can_focus=True):
     HELP = """\
 ## A party
 
-Its trust in the others and in you, its red-line patience, and what you know of its stances
-(● known exactly, · only what it says in public). The forecast is its likely answer to the
-package in the builder. **z** zooms the panel, **esc** restores it.
+Trust, red-line patience, its forecast answer to the builder's package, and its stances
+(● known exactly, · only what it says in public). **z** zooms, **esc** restores.
 """
 
     view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)

@@ -83,8 +83,8 @@ class OptionPicker(Widget, can_focus=True):
     HELP = f"""\
 ## Choosing an option
 
-**← →** step this issue to the previous or next option; **enter**, **space** or a click list
-them all. Marks per party: {MARK_LEGEND}. **p** proposes the package.
+**← →** step through this issue's options, **enter** lists them, **p** proposes the package.
+Marks per party: {MARK_LEGEND}.
 """
     BINDINGS = [
         Binding("enter,space", "choose", "Choose", show=False),
@@ -210,8 +210,7 @@ class ProposalBuilder(Vertical):
     HELP = """\
 ## The proposal
 
-One option per issue; **tab** moves between them. **p** proposes the package, **r** resets it
-to the agreement in force, **h** loads a hint.
+**tab** moves between the issues, **p** proposes, **r** resets to the agreement in force.
 """
 
     view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)

@@ -90,8 +90,7 @@ class NewsWire(RichLog):
     HELP = """\
 ## The news wire
 
-Everything that happened, hour by hour: proposals and answers, consultations, levers,
-incidents, and how trust moved. **↑ ↓ PgUp PgDn** scroll.
+Everything that happened, hour by hour, and how trust moved. **↑ ↓ PgUp PgDn** scroll.
 """
 
     def __init__(self, scenario: Scenario, *, name: str | None = None, id: str | None = None,
