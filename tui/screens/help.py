@@ -38,15 +38,6 @@ class HelpSource(NamedTuple):
     screen: type[DOMNode]
 
 
-NEGOTIATION_EXTRA: list[Row] = [
-    ("tab / shift+tab", "Move between the issues in the builder and the panels"),
-    ("← / →", "Step the focused issue to the previous / next option"),
-    ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
-    ("esc", "Restore a zoomed panel"),
-]
-"""Keys the builder's widgets handle themselves (so they are not in the screen's BINDINGS)."""
-
-
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
 
@@ -59,28 +50,28 @@ def _key_text(app: App, b: Binding) -> str:
 
 
 def screen_rows(app: App, cls: type[DOMNode]) -> list[Row]:
-    """A screen's keys and their descriptions (KEY_HELP, else the binding's tooltip or label)."""
+    """A screen's keys and their descriptions (KEY_HELP, else the binding's tooltip or label),
+    then the keys its widgets handle themselves (``MORE_KEYS``)."""
     helps: dict[str, str] = getattr(cls, "KEY_HELP", {})
     rows = []
     for b in _bindings(cls.BINDINGS):
         if b.action.startswith("app.help"):
             continue
         rows.append((_key_text(app, b), helps.get(b.action.split("(")[0]) or b.tooltip or b.description))
-    return rows
+    return rows + list(getattr(cls, "MORE_KEYS", ()))
 
 
 def help_sections(app: App, sources: Sequence[HelpSource],
                   modal_bindings: Iterable[BindingType] = ()) -> list[tuple[str, list[Row]]]:
     sections: list[tuple[str, list[Row]]] = []
     for source in sources:
-        rows = screen_rows(app, source.screen)
-        if source.title == "Negotiation":
-            rows += NEGOTIATION_EXTRA
-        sections.append((source.title, rows))
+        sections.append((source.title, screen_rows(app, source.screen)))
     sections.append(("Choosing (consult, lever)", [("↑ / ↓, enter", "Choose"), ("esc", "Cancel")]
                      + [(_key_text(app, b), b.description) for b in _bindings(modal_bindings)]))
-    sections.append(("Everywhere", [("? / f1", "This help"), ("ctrl+p", "Search the commands; \"Keys\" lists this screen's keys beside it"),
-                                    ("ctrl+q", "Quit at once")]
+    everywhere = [("? / f1", "This help"),
+                  ("ctrl+p", "Search the commands; \"Keys\" lists this screen's keys beside it"),
+                  ("ctrl+q", "Quit at once")]
+    sections.append(("Everywhere", everywhere
                      + [(_key_text(app, b), b.description) for b in _bindings(app.BINDINGS)
                         if b.action not in ("help", "quit", "command_palette")]))
     return sections

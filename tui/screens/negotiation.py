@@ -87,6 +87,14 @@ class NegotiationScreen(Screen):
         "quit": "Save and quit",
     }
 
+    MORE_KEYS = (
+        ("tab / shift+tab", "Move between the issues in the builder and the panels"),
+        ("← / →", "Step the focused issue to the previous / next option"),
+        ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
+        ("esc", "Restore a zoomed panel"),
+    )
+    """Keys the builder's widgets handle themselves, for the help screen."""
+
     view: reactive[MediatorView] = reactive(cast(MediatorView, None), always_update=True, init=False, repaint=False)
     """What the mediator knows after the latest action: the status bar, the party panels and the
     builder are bound to it, so one assignment redraws them all."""
