@@ -91,154 +91,172 @@ def pilot_test(fn):
 # ---------------------------------------------------------------- a whole game
 
 
+def check_picker(app, s) -> None:
+    picker = app.screen
+    assert isinstance(picker, PickerScreen)
+    if loader.DEFAULT_SCENARIO in [p.stem for p in loader.bundled()]:
+        assert picker.entry.ref == loader.DEFAULT_SCENARIO
+    info = static_text(picker.query_one("#info", Static))
+    assert norm(s.title) in info
+    for src in s.sources:
+        assert norm(src.outlet) in info
+
+
+async def check_briefing(app, pilot, s) -> None:
+    await pilot.press("enter")
+    brief = app.screen
+    assert isinstance(brief, BriefingScreen)
+    text = screen_text(brief)
+    for p in s.parties:
+        assert p.name in text
+        public = [st for st in p.stances.values() if st.visibility == "public" and st.quote]
+        assert norm(public[0].quote.text) in text
+    for lv in s.mediator.levers:
+        assert norm(lv.label) in text
+
+
+async def play_each_action(app, pilot, s) -> NegotiationScreen:
+    """Enter the negotiation and take one action of each kind, checking what each shows."""
+    await pilot.press("enter")
+    neg = app.screen
+    assert isinstance(neg, NegotiationScreen)
+    status = static_text(neg.query_one("#status", Static))
+    assert f"Round 1 of {s.clock.max_rounds}" in status
+    assert f"{s.clock.start:%d %b %H:%M}" in status
+
+    # a proposal: open the first issue's select, take the next option
+    first = s.issues[0]
+    await pilot.press("enter", "down", "enter")
+    assert neg.builder.package()[first.id] == first.options[1].id
+    prediction = static_text(neg.panels[0].query_one("#party-prediction", Static))
+    assert "Forecast:" in prediction and any(m in prediction for m in ("✓", "✗", "?"))
+    await pilot.press("p")
+    wire = log_text(neg.wire)
+    assert f"{s.mediator.name} proposes:" in wire
+    assert norm(first.options[1].label) in wire
+    assert all(p.name in wire for p in s.parties)
+    assert "rejects" in wire or "accepts" in wire
+    assert "Round 2 of" in static_text(neg.query_one("#status", Static))
+
+    # a consultation: the first party's walk-away point becomes known
+    await pilot.press("c")
+    assert isinstance(app.screen, ChoiceModal)
+    await pilot.press("enter")
+    assert app.screen is neg
+    p0 = s.parties[0]
+    assert f"consults {p0.name}" in log_text(neg.wire)
+    assert f"walk-away {neg.session.reservation(p0.id):.0f}" in neg.panels[0].text()
+    revealed = next(i for i, st in neg.session.view().party(p0.id).stances.items() if st.revealed)
+    share = neg.session.view().party(p0.id).stances[revealed].share
+    assert f"matters {share:.0%}" in neg.panels[0].text(), "what the consultation revealed is shown"
+    assert "half a round left" in static_text(neg.query_one("#status", Static))
+
+    # a lever
+    await pilot.press("l")
+    assert isinstance(app.screen, ChoiceModal)
+    await pilot.press("enter")
+    lever = s.mediator.levers[0]
+    assert f"uses a lever: {lever.label}" in log_text(neg.wire)
+    assert f"{neg.session.view().credibility:.2f}" in static_text(neg.query_one("#status", Static))
+
+    # a wait
+    await pilot.press("w")
+    assert f"{s.mediator.name} waits." in log_text(neg.wire)
+
+    # a hint: the Nash package of what the mediator knows goes into the builder, no time passes
+    now = neg.session.now
+    await pilot.press("h")
+    hinted = neg.session.events[-1]
+    assert hinted.kind == "hint" and neg.session.now == now
+    assert "Hint" in log_text(neg.wire)
+    if hinted.package is not None:
+        assert s.complete(neg.builder.package()) == hinted.package
+
+    # autosaved after every action
+    save = saves.read(saves.default_save_path(s, 0))
+    assert len(save.actions) == 5
+    return neg
+
+
+async def check_debrief(app, pilot, s, tmp_path) -> None:
+    """Wait to the deadline, then every tab of the debrief, the export, and back to the picker."""
+    for _ in range(s.clock.max_rounds + 5):
+        if not isinstance(app.screen, NegotiationScreen):
+            break
+        await pilot.press("w")
+    debrief = app.screen
+    assert isinstance(debrief, DebriefScreen)
+    session = debrief.session
+    assert session.ended
+    await app.workers.wait_for_complete()  # the debrief is computed in a worker
+    await pilot.pause()
+
+    outcome = static_text(debrief.query_one("#outcome", Static))
+    assert "tier" in outcome
+    for oc in s.outcomes:
+        assert norm(oc.title) in outcome
+    assert "Ended:" in outcome
+    surplus = static_text(debrief.query_one("#surplus", Static))
+    for p in s.parties:
+        assert p.name in surplus
+        pkg = session.agreement or s.default_package
+        assert f"{session.utility(p.id, pkg) - session.reservation(p.id):+.1f}" in surplus
+
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    nash = static_text(debrief.query_one("#nash", Static))
+    assert "Nash bargaining package" in nash and "Hints used: 1" in nash
+    assert "Durability forecast" in static_text(debrief.query_one("#forecast", Static))
+
+    tabs = debrief.query_one(TabbedContent)
+    tabs.active = "tab-trust"
+    await pilot.pause()
+    sparks = list(debrief.query(TrustSparkline))
+    assert len(sparks) == len(s.parties) * len(s.parties)  # each party in each other and the mediator
+    assert all(len(sp.data) == session.round + 1 for sp in sparks)
+
+    tabs.active = "tab-timeline"
+    await pilot.pause()
+    timeline = log_text(debrief.query_one("#timeline", RichLog))
+    assert f"{s.mediator.name} proposes:" in timeline and "■ END" in timeline
+
+    tabs.active = "tab-history"
+    await pilot.pause()
+    history = screen_text(debrief.query_one("#history"))
+    for h in s.debrief.history:
+        assert norm(h.text) in history
+        if h.quote:
+            assert norm(h.quote.text) in history
+
+    tabs.active = "tab-questions"
+    await pilot.pause()
+    questions = static_text(debrief.query_one("#questions", Static))
+    for q in s.debrief.questions:
+        assert norm(q) in questions
+
+    await pilot.press("e")
+    await app.workers.wait_for_complete()
+    exported = tmp_path / export_name(session)
+    report = exported.read_text(encoding="utf-8")
+    assert report.startswith("# Debrief") and "## Hints used" in report
+    assert report == markdown.markdown_report(session), "the same report as `mediate run --report`"
+    jsonl = tmp_path / transcript_name(session)
+    assert jsonl.read_text(encoding="utf-8") == transcripts.jsonl(session)
+
+    await pilot.press("n")
+    assert isinstance(app.screen, PickerScreen)
+    assert "action(s)" in static_text_options(app.screen.query_one("#saves", OptionList))
+
+
 @pilot_test
 async def test_full_game_from_picker_to_debrief(tmp_path):
     s = flagship()
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        picker = app.screen
-        assert isinstance(picker, PickerScreen)
-        if loader.DEFAULT_SCENARIO in [p.stem for p in loader.bundled()]:
-            assert picker.entry.ref == loader.DEFAULT_SCENARIO
-        info = static_text(picker.query_one("#info", Static))
-        assert norm(s.title) in info
-        for src in s.sources:
-            assert norm(src.outlet) in info
-
-        await pilot.press("enter")
-        brief = app.screen
-        assert isinstance(brief, BriefingScreen)
-        text = screen_text(brief)
-        for p in s.parties:
-            assert p.name in text
-            public = [st for st in p.stances.values() if st.visibility == "public" and st.quote]
-            assert norm(public[0].quote.text) in text
-        for lv in s.mediator.levers:
-            assert norm(lv.label) in text
-
-        await pilot.press("enter")
-        neg = app.screen
-        assert isinstance(neg, NegotiationScreen)
-        status = static_text(neg.query_one("#status", Static))
-        assert f"Round 1 of {s.clock.max_rounds}" in status
-        assert f"{s.clock.start:%d %b %H:%M}" in status
-
-        # a proposal: open the first issue's select, take the next option
-        first = s.issues[0]
-        await pilot.press("enter", "down", "enter")
-        assert neg.builder.package()[first.id] == first.options[1].id
-        prediction = static_text(neg.panels[0].query_one("#party-prediction", Static))
-        assert "Forecast:" in prediction and any(m in prediction for m in ("✓", "✗", "?"))
-        await pilot.press("p")
-        wire = log_text(neg.wire)
-        assert f"{s.mediator.name} proposes:" in wire
-        assert norm(first.options[1].label) in wire
-        assert all(p.name in wire for p in s.parties)
-        assert "rejects" in wire or "accepts" in wire
-        assert "Round 2 of" in static_text(neg.query_one("#status", Static))
-
-        # a consultation: the first party's walk-away point becomes known
-        await pilot.press("c")
-        assert isinstance(app.screen, ChoiceModal)
-        await pilot.press("enter")
-        assert app.screen is neg
-        p0 = s.parties[0]
-        assert f"consults {p0.name}" in log_text(neg.wire)
-        assert f"walk-away {neg.session.reservation(p0.id):.0f}" in neg.panels[0].text()
-        revealed = next(i for i, st in neg.session.view().party(p0.id).stances.items() if st.revealed)
-        share = neg.session.view().party(p0.id).stances[revealed].share
-        assert f"matters {share:.0%}" in neg.panels[0].text(), "what the consultation revealed is shown"
-        assert "half a round left" in static_text(neg.query_one("#status", Static))
-
-        # a lever
-        await pilot.press("l")
-        assert isinstance(app.screen, ChoiceModal)
-        await pilot.press("enter")
-        lever = s.mediator.levers[0]
-        assert f"uses a lever: {lever.label}" in log_text(neg.wire)
-        assert f"{neg.session.view().credibility:.2f}" in static_text(neg.query_one("#status", Static))
-
-        # a wait
-        await pilot.press("w")
-        assert f"{s.mediator.name} waits." in log_text(neg.wire)
-
-        # a hint: the Nash package of what the mediator knows goes into the builder, no time passes
-        now = neg.session.now
-        await pilot.press("h")
-        hinted = neg.session.events[-1]
-        assert hinted.kind == "hint" and neg.session.now == now
-        assert "Hint" in log_text(neg.wire)
-        if hinted.package is not None:
-            assert s.complete(neg.builder.package()) == hinted.package
-
-        # autosaved after every action
-        save = saves.read(saves.default_save_path(s, 0))
-        assert len(save.actions) == 5
-
-        for _ in range(s.clock.max_rounds + 5):
-            if not isinstance(app.screen, NegotiationScreen):
-                break
-            await pilot.press("w")
-        debrief = app.screen
-        assert isinstance(debrief, DebriefScreen)
-        session = debrief.session
-        assert session.ended
-        await app.workers.wait_for_complete()  # the debrief is computed in a worker
-        await pilot.pause()
-
-        outcome = static_text(debrief.query_one("#outcome", Static))
-        assert "tier" in outcome
-        for oc in s.outcomes:
-            assert norm(oc.title) in outcome
-        assert "Ended:" in outcome
-        surplus = static_text(debrief.query_one("#surplus", Static))
-        for p in s.parties:
-            assert p.name in surplus
-            pkg = session.agreement or s.default_package
-            assert f"{session.utility(p.id, pkg) - session.reservation(p.id):+.1f}" in surplus
-
-        nash = static_text(debrief.query_one("#nash", Static))
-        assert "Nash bargaining package" in nash and "Hints used: 1" in nash
-        assert "Durability forecast" in static_text(debrief.query_one("#forecast", Static))
-
-        tabs = debrief.query_one(TabbedContent)
-        tabs.active = "tab-trust"
-        await pilot.pause()
-        sparks = list(debrief.query(TrustSparkline))
-        assert len(sparks) == len(s.parties) * len(s.parties)  # each party in each other and the mediator
-        assert all(len(sp.data) == session.round + 1 for sp in sparks)
-
-        tabs.active = "tab-timeline"
-        await pilot.pause()
-        timeline = log_text(debrief.query_one("#timeline", RichLog))
-        assert f"{s.mediator.name} proposes:" in timeline and "■ END" in timeline
-
-        tabs.active = "tab-history"
-        await pilot.pause()
-        history = screen_text(debrief.query_one("#history"))
-        for h in s.debrief.history:
-            assert norm(h.text) in history
-            if h.quote:
-                assert norm(h.quote.text) in history
-
-        tabs.active = "tab-questions"
-        await pilot.pause()
-        questions = static_text(debrief.query_one("#questions", Static))
-        for q in s.debrief.questions:
-            assert norm(q) in questions
-
-        await pilot.press("e")
-        await app.workers.wait_for_complete()
-        exported = tmp_path / export_name(session)
-        report = exported.read_text(encoding="utf-8")
-        assert report.startswith("# Debrief") and "## Hints used" in report
-        assert report == markdown.markdown_report(session), "the same report as `mediate run --report`"
-        jsonl = tmp_path / transcript_name(session)
-        assert jsonl.read_text(encoding="utf-8") == transcripts.jsonl(session)
-
-        await pilot.press("n")
-        assert isinstance(app.screen, PickerScreen)
-        assert "action(s)" in static_text_options(app.screen.query_one("#saves", OptionList))
+        check_picker(app, s)
+        await check_briefing(app, pilot, s)
+        await play_each_action(app, pilot, s)
+        await check_debrief(app, pilot, s, tmp_path)
 
 
 def static_text_options(ol: OptionList) -> str:

@@ -191,8 +191,8 @@ async def test_textual_help_panel_reads_the_markdown_help():
     app, _ = debrief_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(DebriefScreen.HELP, str) and "export" in DebriefScreen.KEYS_HELP
+        assert isinstance(DebriefScreen.HELP, str) and "export" in DebriefScreen.KEY_HELP
         app.action_show_help_panel()
         await pilot.pause()
         panel = app.screen.query_one(HelpPanel)
-        assert "export the debrief" in panel.query_one(Markdown).source
+        assert "**e** exports it" in panel.query_one(Markdown).source

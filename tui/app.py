@@ -1,121 +1,56 @@
 """The Textual app: scenario picker → briefing → negotiation → debrief.
 
 The CLI calls :func:`run_tui`. Everything that can fail on bad input (the scenario file, the
-save file) is checked first by :func:`prepare`, which raises :class:`sim.loader.LoadError`
+save file) is checked first by :func:`prepare`, which raises :class:`sim.errors.LoadError`
 before any terminal setup, so the CLI can print located problems and exit 1.
+
+The app sits on top: it imports the screens, and the screens reach it only through messages
+(:class:`~tui.messages.OpenSession`) and Textual's own actions (``app.help``, ``app.quit``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
-from sim.engine.session import Session
-from sim.runs import saved
-from sim.scenario import loader
-from sim.scenario.loader import LoadError, Problem
-from sim.scenario.model import Scenario
+from .entries import MAX_SEED, Prepared, ScenarioEntry, prepare
+from .messages import OpenSession
+from .screens.briefing import BriefingScreen
+from .screens.debrief import DebriefScreen
+from .screens.help import HelpScreen, HelpSource
+from .screens.modals import ConfirmModal
+from .screens.negotiation import NegotiationScreen
+from .screens.picker import PickerScreen
 
-MAX_SEED = 2**63 - 1
-
-
-@dataclass
-class ScenarioEntry:
-    """One scenario the picker offers: loaded, or the problems that stop it loading."""
-
-    ref: str
-    """What a save records to find the scenario again: a bundled id or an absolute path."""
-    path: Path
-    scenario: Scenario | None = None
-    error: LoadError | None = None
-    bundled: bool = True
-
-
-@dataclass
-class Prepared:
-    """Everything the app needs, validated before the terminal is taken over."""
-
-    entries: list[ScenarioEntry]
-    selected: int
-    seed: int = 0
-    session: Session | None = None
-    """A resumed session (``--resume``), opened straight after the picker."""
-    session_ref: str | None = None
-    save_path: Path | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def _bundled_entries() -> list[ScenarioEntry]:
-    entries = []
-    for path in loader.bundled():
-        try:
-            entries.append(ScenarioEntry(path.stem, path, loader.load_scenario(path)))
-        except LoadError as exc:
-            entries.append(ScenarioEntry(path.stem, path, error=exc))
-    if not entries:
-        # A development checkout before any scenario is bundled: offer the template.
-        template = loader.scenarios_dir() / "_template.yaml"
-        if template.is_file():
-            try:
-                entries.append(ScenarioEntry(str(template.resolve()), template, loader.load_scenario(template),
-                                             bundled=False))
-            except LoadError as exc:
-                entries.append(ScenarioEntry(str(template.resolve()), template, error=exc, bundled=False))
-    return entries
-
-
-def _entry_for(ref: str, entries: list[ScenarioEntry]) -> int:
-    """Index of the entry for ``ref`` (a bundled id or a path), adding it when new; LoadError if bad."""
-    path = loader.resolve(ref)
-    resolved = path.resolve()
-    for n, e in enumerate(entries):
-        if e.path.resolve() == resolved:
-            if e.error is not None:
-                raise e.error
-            return n
-    scenario = loader.load_scenario(path)
-    entries.insert(0, ScenarioEntry(str(resolved), path, scenario, bundled=False))
-    return 0
-
-
-def prepare(scenario_ref: str | None = None, seed: int = 0, resume: Path | str | None = None) -> Prepared:
-    """Load and check what the app will open; raises LoadError (with located problems) if bad."""
-    if not 0 <= int(seed) <= MAX_SEED:
-        raise LoadError([Problem("--seed", 1, 1, f"seed {seed} is out of range: use a whole number "
-                                                 f"from 0 to {MAX_SEED}")])
-    entries = _bundled_entries()
-    if resume is not None:
-        save_path = Path(resume)
-        session, ref = saved.resume(save_path)
-        if scenario_ref is not None and loader.resolve(scenario_ref).resolve() != loader.resolve(ref).resolve():
-            raise LoadError([Problem(str(save_path), 1, 1, f"this save is for scenario '{session.scenario.id}', "
-                                                           f"not '{scenario_ref}': leave out the scenario or "
-                                                           "pick the matching save")])
-        selected = _entry_for(ref, entries)
-        return Prepared(entries, selected, session.seed, session, ref, save_path)
-    if scenario_ref is not None:
-        selected = _entry_for(scenario_ref, entries)
-    else:
-        ids = [e.ref for e in entries]
-        if loader.DEFAULT_SCENARIO in ids:
-            selected = ids.index(loader.DEFAULT_SCENARIO)
-        else:
-            selected = next((n for n, e in enumerate(entries) if e.scenario is not None), 0)
-    return Prepared(entries, selected, int(seed))
+__all__ = ["MAX_SEED", "MediateApp", "Prepared", "ScenarioEntry", "prepare", "run_tui"]
 
 
 class MediateApp(App[int]):
     """mediate's terminal interface."""
 
     TITLE = "mediate"
-    CSS_PATH = ["app.tcss", "picker.tcss", "briefing.tcss", "negotiation.tcss", "modals.tcss"]
+    CSS_PATH = "app.tcss"  # app-wide rules only: each screen and widget carries its own styles
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
+    HELP = """\
+## mediate
+
+You are the mediator between parties whose demands come from real news reporting.
+
+Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at once.
+"""
+
+    HELP_SOURCES: tuple[HelpSource, ...] = (
+        HelpSource("Scenario picker", PickerScreen),
+        HelpSource("Briefing", BriefingScreen),
+        HelpSource("Negotiation", NegotiationScreen),
+        HelpSource("Debrief", DebriefScreen),
+    )
+    """The screens whose keys the help screen lists, in the order a game meets them."""
 
     def __init__(self, scenario_ref: str | None = None, seed: int = 0, resume: Path | None = None, *,
                  prepared: Prepared | None = None):
@@ -123,31 +58,28 @@ class MediateApp(App[int]):
         self.prepared = prepared if prepared is not None else prepare(scenario_ref, seed, resume)
 
     def on_mount(self) -> None:
-        from .screens.picker import PickerScreen
-
         p = self.prepared
         self.push_screen(PickerScreen(p.entries, p.selected, p.seed))
         if p.session is not None and p.session_ref is not None:
-            self.open_session(p.session, p.session_ref, p.save_path, resumed=True)
+            self.post_message(OpenSession(p.session, p.session_ref, p.save_path, resumed=True))
 
-    def open_session(self, session: Session, ref: str, save_path: Path | None = None, *,
-                     resumed: bool = False) -> None:
+    def on_open_session(self, message: OpenSession) -> None:
         """Show a session: the negotiation, or its debrief if it is over."""
-        from .screens.debrief import DebriefScreen
-        from .screens.negotiation import NegotiationScreen
-
+        session = message.session
         if session.ended:
-            self.push_screen(DebriefScreen(session, ref))
+            screen: DebriefScreen | NegotiationScreen = DebriefScreen(session, message.scenario_ref)
         else:
-            self.push_screen(NegotiationScreen(session, ref, save_path))
-        if resumed:
+            screen = NegotiationScreen(session, message.scenario_ref, message.save_path)
+        if message.replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        if message.resumed:
             self.notify(f"Resumed: {len(session.actions)} action(s) replayed", markup=False)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.HELP_SOURCES, modal_bindings=ConfirmModal.BINDINGS))
 
 
 def run_tui(scenario_ref: str | None = None, seed: int = 0, resume: Path | None = None) -> int:

@@ -14,7 +14,19 @@ from sim.analysis.domains import known_nash_package
 from sim.engine.session import Session
 from sim.scenario.model import Scenario
 
-from ..widgets.common import ERROR, MUTED, NO, UNKNOWN, plain, quote_content, reflow, source_text, when_text
+from ..messages import OpenSession
+from ..widgets.common import (
+    ERROR,
+    MUTED,
+    NO,
+    UNKNOWN,
+    plain,
+    quote_content,
+    reflow,
+    round_fraction,
+    source_text,
+    when_text,
+)
 
 Block = tuple[int, Content]
 """(indent level, content): each block is a Static indented by ``ind-N`` so wrapped lines align."""
@@ -50,11 +62,12 @@ def party_blocks(s: Scenario, party_id: str) -> list[Block]:
     return out
 
 
-def lever_blocks(s: Scenario) -> list[Block]:
+def lever_blocks(s: Scenario, step: str) -> list[Block]:
+    """``step``: what a consultation or a lever costs, in words ("half a round")."""
     m = s.mediator
     out: list[Block] = [heading(f"Your levers as {m.name}" + (f" ({m.leader})" if m.leader else "")),
                         (1, Content.styled(f"Your credibility starts at {m.credibility:.2f}; each lever spends "
-                                           "some of it, and a consultation or a lever takes half a round.", MUTED))]
+                                           f"some of it, and a consultation or a lever takes {step}.", MUTED))]
     if not m.levers:
         out.append((1, Content.styled("none", MUTED)))
     for lv in m.levers:
@@ -78,14 +91,14 @@ def issue_blocks(s: Scenario) -> list[Block]:
     return out
 
 
-def rules_blocks(s: Scenario) -> list[Block]:
+def rules_blocks(s: Scenario, step: str) -> list[Block]:
     c = s.clock
     return [
         heading("How the talks work"),
         (1, plain(f"Each round is {c.round_hours:g} hours; the talks last at most {c.max_rounds} rounds, "
                   f"from {when_text(c.start)}.")),
-        (1, plain("p propose a package (ends the round) · c consult a party (half a round: learn its walk-away "
-                  "point and its weightiest hidden stance) · l use a lever (half a round) · w wait a round.")),
+        (1, plain(f"p propose a package (ends the round) · c consult a party ({step}: learn its walk-away "
+                  f"point and its weightiest hidden stance) · l use a lever ({step}) · w wait a round.")),
         (1, plain("A party accepts a package that crosses none of its red lines and is worth enough to it; "
                   "what is enough falls as the deadline nears and rises with distrust.")),
         (1, plain("While you build a package, each party's panel forecasts its answer from what you know "
@@ -109,7 +122,14 @@ class BriefingScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = {
+    CSS_PATH = "briefing.tcss"
+    HELP = """\
+## The briefing
+
+**enter** begins the negotiation, **esc** goes back. Below: each party's public demands and
+red lines, your levers, the issues, how a round works, the sources.
+"""
+    KEY_HELP = {
         "begin": "Begin the negotiation",
         "back": "Back to the scenario picker",
         "quit": "Quit",
@@ -120,6 +140,8 @@ class BriefingScreen(Screen):
         self.scenario = scenario
         self.scenario_ref = scenario_ref
         self.seed = seed
+        # The session the briefing begins: its view says what a step costs in this scenario.
+        self.session = Session(scenario, seed, advisor=known_nash_package)
 
     def blocks(self) -> list[Block]:
         s = self.scenario
@@ -129,9 +151,10 @@ class BriefingScreen(Screen):
         out.append(heading("The parties: what they say in public"))
         for p in s.parties:
             out += party_blocks(s, p.id)
-        out += lever_blocks(s)
+        step = round_fraction(self.session.view().step_cost)
+        out += lever_blocks(s, step)
         out += issue_blocks(s)
-        out += rules_blocks(s)
+        out += rules_blocks(s, step)
         out += source_blocks(s)
         return out
 
@@ -158,10 +181,7 @@ class BriefingScreen(Screen):
             self.action_back()
 
     def action_begin(self) -> None:
-        from .negotiation import NegotiationScreen
-
-        session = Session(self.scenario, self.seed, advisor=known_nash_package)
-        self.app.switch_screen(NegotiationScreen(session, self.scenario_ref))
+        self.post_message(OpenSession(self.session, self.scenario_ref, replace=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()

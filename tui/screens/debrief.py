@@ -188,11 +188,12 @@ class DebriefScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = ("## Debrief\n\nHow your talks ended, beside the Nash package and what really happened.\n\n"
-            "- **e**: export the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`)\n"
-            "- **n**: back to the scenario picker\n- **q**: quit\n")
-    """Textual's help panel reads Markdown."""
-    KEYS_HELP = {
+    HELP = """\
+## The debrief
+
+**e** exports it (Markdown and transcript), **n** starts a new game; **← →** change tab.
+"""
+    KEY_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
                   "folder",
         "new_game": "Back to the scenario picker",

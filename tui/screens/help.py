@@ -1,77 +1,87 @@
-"""Every key binding, screen by screen, read from the screens' own BINDINGS (so a new binding
-shows up here by itself)."""
+"""The product's own help screen (``?``): every key binding, screen by screen, read from the
+screens' own BINDINGS (so a new binding shows up here by itself), with the longer wording
+of each from the screen's ``KEY_HELP``.
+
+Textual's ``HELP`` is something else: the Markdown its help panel (ctrl+p → Keys) shows
+beside the bindings, so every screen keeps a Markdown ``HELP`` and a ``KEY_HELP`` mapping
+of action → description for this screen. The app says which screens to list, so this module
+imports none of them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
 from textual.widgets import Static
 
 from ..widgets.common import rich_palette
 from ..widgets.proposal import MARK_LEGEND
+from .modals import MediateModal
+
+Row = tuple[str, str]
+"""(keys, what they do)"""
 
 
-def _bindings(cls) -> list[Binding]:
-    out = []
-    for b in cls.BINDINGS:
-        out.append(b if isinstance(b, Binding) else Binding(*b))
-    return out
+class HelpSource(NamedTuple):
+    """A screen whose keys the help lists, under this title."""
+
+    title: str
+    screen: type[DOMNode]
 
 
-def _key_text(app, b: Binding) -> str:
+def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
+    return [b if isinstance(b, Binding) else Binding(*b) for b in bindings]
+
+
+def _key_text(app: App, b: Binding) -> str:
     keys = [k.strip() for k in b.key.split(",")]
-    shown = []
-    for k in keys:
-        if b.key_display and len(keys) == 1:
-            shown.append(b.key_display)
-        else:
-            shown.append(app.get_key_display(Binding(k, b.action)))
-    return " / ".join(shown)
+    if b.key_display and len(keys) == 1:
+        return b.key_display
+    return " / ".join(app.get_key_display(Binding(k, b.action)) for k in keys)
 
 
-def help_sections(app) -> list[tuple[str, list[tuple[str, str]]]]:
-    from ..app import MediateApp
-    from .briefing import BriefingScreen
-    from .debrief import DebriefScreen
-    from .modals import ConfirmModal
-    from .negotiation import NegotiationScreen
-    from .picker import PickerScreen
+def screen_rows(app: App, cls: type[DOMNode]) -> list[Row]:
+    """A screen's keys and their descriptions (KEY_HELP, else the binding's tooltip or label),
+    then the keys its widgets handle themselves (``MORE_KEYS``)."""
+    helps: dict[str, str] = getattr(cls, "KEY_HELP", {})
+    rows = []
+    for b in _bindings(cls.BINDINGS):
+        if b.action.startswith("app.help"):
+            continue
+        rows.append((_key_text(app, b), helps.get(b.action.split("(")[0]) or b.tooltip or b.description))
+    return rows + list(getattr(cls, "MORE_KEYS", ()))
 
-    sections: list[tuple[str, list[tuple[str, str]]]] = []
-    for title, cls in (("Scenario picker", PickerScreen), ("Briefing", BriefingScreen),
-                       ("Negotiation", NegotiationScreen), ("Debrief", DebriefScreen)):
-        helps = getattr(cls, "KEYS_HELP", None) or getattr(cls, "HELP", {})
-        rows = []
-        for b in _bindings(cls):
-            if b.action.startswith("app.help"):
-                continue
-            desc = helps.get(b.action.split("(")[0], b.description)
-            rows.append((_key_text(app, b), desc))
-        sections.append((title, rows))
-    neg_extra = [("tab / shift+tab", "Move between the issues in the builder and the panels"),
-                 ("← / →", "Step the focused issue to the previous / next option"),
-                 ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
-                 ("esc", "Restore a zoomed panel")]
-    sections[2][1].extend(neg_extra)
+
+def help_sections(app: App, sources: Sequence[HelpSource],
+                  modal_bindings: Iterable[BindingType] = ()) -> list[tuple[str, list[Row]]]:
+    sections: list[tuple[str, list[Row]]] = []
+    for source in sources:
+        sections.append((source.title, screen_rows(app, source.screen)))
     sections.append(("Choosing (consult, lever)", [("↑ / ↓, enter", "Choose"), ("esc", "Cancel")]
-                     + [(_key_text(app, b), b.description) for b in _bindings(ConfirmModal)]))
-    sections.append(("Everywhere", [("? / f1", "This help"), ("ctrl+q", "Quit at once")]
-                     + [(_key_text(app, b), b.description) for b in _bindings(MediateApp)
-                        if b.action not in ("help", "quit")]))
+                     + [(_key_text(app, b), b.description) for b in _bindings(modal_bindings)]))
+    everywhere = [("? / f1", "This help"),
+                  ("ctrl+p", "Search the commands; \"Keys\" lists this screen's keys beside it"),
+                  ("ctrl+q", "Quit at once")]
+    sections.append(("Everywhere", everywhere
+                     + [(_key_text(app, b), b.description) for b in _bindings(app.BINDINGS)
+                        if b.action not in ("help", "quit", "command_palette")]))
     return sections
 
 
-def help_renderable(app) -> Group:
+def help_renderable(app: App, sections: list[tuple[str, list[Row]]]) -> Group:
     """A two-column grid per screen (key, what it does), so long descriptions wrap in their column."""
     pal = rich_palette(app)
     parts: list = []
-    for title, rows in help_sections(app):
+    for title, rows in sections:
         parts.append(Text(title, style="bold underline"))
         grid = Table.grid(padding=(0, 2), pad_edge=True)
         grid.add_column(no_wrap=True, style=pal["accent"] + Style(bold=True))
@@ -84,21 +94,31 @@ def help_renderable(app) -> Group:
     return Group(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(MediateModal[None]):
+    """Every key, screen by screen."""
+
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+    HELP = """\
+## Keys
+
+Every key of every screen, with what it does. Scroll with ↑ ↓ PgUp PgDn; **esc** closes.
+"""
+
+    def __init__(self, sources: Sequence[HelpSource], modal_bindings: Iterable[BindingType] = ()) -> None:
+        super().__init__()
+        self.sources = tuple(sources)
+        self.modal_bindings = tuple(modal_bindings)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="modal-box") as box:
             box.border_title = "Keys"
             box.border_subtitle = "esc close"
             box.can_focus = True
-            yield Static(help_renderable(self.app), id="help-text")
+            sections = help_sections(self.app, self.sources, self.modal_bindings)
+            yield Static(help_renderable(self.app, sections), id="help-text")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def text(self) -> str:
-        return "\n".join(f"{k} {d}" for _, rows in help_sections(self.app) for k, d in rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.console import Group
 from rich.padding import Padding
 from rich.style import Style
@@ -17,20 +19,33 @@ from textual.widgets.option_list import Option
 from sim.engine.view import MediatorView
 from sim.scenario.model import Scenario
 
-from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain
-from ..widgets.party import private_unknown
+from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain, round_fraction
+
+ResultType = TypeVar("ResultType")
 
 
-def _time_note(view: MediatorView) -> Content:
-    if view.budget <= 0.5 + 1e-9:
+class MediateModal(ModalScreen[ResultType]):
+    """A modal with the product's look (``modals.tcss``, beside this file)."""
+
+    CSS_PATH = "modals.tcss"
+
+
+def time_note(view: MediatorView) -> Content:
+    """What a consultation or a lever costs now, from the engine's own step cost."""
+    if view.step_ends_round:
         return Content.styled(f"{WARN} This takes the rest of the round: the clock moves on afterwards.", WARNING)
-    return Content.styled("Takes half a round; you can act again this round.", MUTED)
+    return Content.styled(f"Takes {round_fraction(view.step_cost)}; you can act again this round.", MUTED)
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(MediateModal[str | None]):
     """A titled list of choices; Enter picks, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    HELP = """\
+## Choose
+
+**↑ ↓** move, **enter** chooses, **esc** cancels.
+"""
 
     def __init__(self, title: str, options: list[Option], note: Content | None = None,
                  highlight: int | None = None) -> None:
@@ -72,7 +87,7 @@ def _prompt(title: str, *details: str, dim: bool = False) -> Group:
                          for n, d in enumerate(details) if d])
 
 
-def consult_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
+def consult_modal(view: MediatorView) -> ChoiceModal:
     options = []
     for pv in view.parties:
         bits = []
@@ -81,11 +96,11 @@ def consult_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
             bits.append(f"{UNKNOWN} walk-away point unknown")
         if public_hidden:
             bits.append(f"{public_hidden} public stance(s) still to weigh")
-        if private_unknown(pv):
-            bits.append(f"{private_unknown(pv)} private concern(s)")
+        if pv.private_unknown:
+            bits.append(f"{pv.private_unknown} private concern(s)")
         detail = " · ".join(bits) if bits else f"{OK} nothing more to learn"
         options.append(Option(_prompt(pv.name, detail), id=pv.id))
-    return ChoiceModal("Consult a party", options, _time_note(view))
+    return ChoiceModal("Consult a party", options, time_note(view))
 
 
 def lever_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
@@ -96,15 +111,20 @@ def lever_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
         meta = f"on {target} · costs {lv.cost:.2f} credibility · {uses}"
         options.append(Option(_prompt(lv.label, meta, lv.description or "", dim=lv.uses_left <= 0), id=lv.id,
                               disabled=lv.uses_left <= 0))
-    note = Content.assemble(_time_note(view), "\n",
+    note = Content.assemble(time_note(view), "\n",
                             (f"{s.mediator.name} credibility now {view.credibility:.2f}", MUTED))
     return ChoiceModal("Use a lever", options, note)
 
 
-class ConfirmModal(ModalScreen[bool]):
-    """Yes or no: y / enter confirms, n / escape declines."""
+class ConfirmModal(MediateModal[bool]):
+    """Yes or no: y confirms, n / escape declines."""
 
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    HELP = """\
+## Confirm
+
+**y** answers yes, **n** or **esc** no; **tab** moves between the buttons.
+"""
 
     def __init__(self, title: str, body: Content, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="confirm-modal")
@@ -130,10 +150,15 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class MessageModal(ModalScreen[None]):
+class MessageModal(MediateModal[None]):
     """A message that needs reading (e.g. why a save can't be resumed)."""
 
     BINDINGS = [Binding("escape,enter,space", "close", "Close")]
+    HELP = """\
+## Message
+
+Read it, then **enter** or **esc** closes it.
+"""
 
     def __init__(self, title: str, body: Content, error: bool = True) -> None:
         super().__init__(classes="message-modal")
@@ -153,7 +178,7 @@ class MessageModal(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
         self.dismiss(None)
 
     def action_close(self) -> None:

@@ -10,15 +10,20 @@ calls :meth:`note` (a line on the wire) or :meth:`act`, as ``h`` (hint) does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets.option_list import Option
 
 from sim.engine.events import Event, Proposed, Responded
 from sim.engine.session import ActionRefused, Session
@@ -27,15 +32,16 @@ from sim.runs import saved
 from sim.scenario import actions
 from sim.scenario.actions import Action
 
+from ..messages import OpenSession
 from ..widgets.common import ERROR, NO, WARN, plain
 from ..widgets.party import PartyPanel
-from ..widgets.proposal import ProposalBuilder
+from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar
 from ..widgets.wire import NewsWire
-from .modals import ConfirmModal, consult_modal, lever_modal
+from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal
 
 
-def last_answers(events: list[Event]) -> dict[str, Responded]:
+def last_answers(events: Sequence[Event]) -> dict[str, Responded]:
     """Each party's answer to the latest proposal."""
     out: dict[str, Responded] = {}
     for e in reversed(events):
@@ -59,10 +65,19 @@ class NegotiationScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = {
+    CSS_PATH = "negotiation.tcss"
+    HELP = """\
+## The negotiation
+
+**p** proposes the package in the builder, **c** consults, **l** uses a lever, **w** waits,
+**h** hints. Each party's panel forecasts its answer. The game saves itself; **?** lists every key.
+"""
+    KEY_HELP = {
         "propose": "Propose the package in the builder to every party (ends the round)",
-        "consult": "Consult a party: learn its walk-away point and its weightiest hidden stance (half a round)",
-        "lever": "Use one of the mediator's levers: pressure or assurance, at a cost in credibility (half a round)",
+        "consult": "Consult a party: learn its walk-away point and its weightiest hidden stance (part of a round: "
+                   "the list says how much)",
+        "lever": "Use one of the mediator's levers: pressure or assurance, at a cost in credibility (part of a "
+                 "round)",
         "wait": "Let a round pass without acting",
         "hint": "Suggest the Nash package of what you know and load it into the builder (no time passes; "
                 "hints are listed in the debrief)",
@@ -72,24 +87,36 @@ class NegotiationScreen(Screen):
         "quit": "Save and quit",
     }
 
+    MORE_KEYS = (
+        ("tab / shift+tab", "Move between the issues in the builder and the panels"),
+        ("← / →", "Step the focused issue to the previous / next option"),
+        ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
+        ("esc", "Restore a zoomed panel"),
+    )
+    """Keys the builder's widgets handle themselves, for the help screen."""
+
+    view: reactive[MediatorView] = reactive(cast(MediatorView, None), always_update=True, init=False, repaint=False)
+    """What the mediator knows after the latest action: the status bar, the party panels and the
+    builder are bound to it, so one assignment redraws them all."""
+
     def __init__(self, session: Session, scenario_ref: str, save_path: Path | None = None) -> None:
         super().__init__(id="negotiation")
         self.session = session
         self.scenario = session.scenario
         self.scenario_ref = scenario_ref
         self.save_path = save_path
-        self.view: MediatorView = session.view()
+        self.set_reactive(NegotiationScreen.view, session.view())
 
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        yield StatusBar(s, id="status")
+        yield StatusBar(s, id="status").data_bind(NegotiationScreen.view)
         with Horizontal(id="parties"):
             for p in s.parties:
-                yield PartyPanel(s, p.id)
+                yield PartyPanel(s, p.id, id=f"party-{p.id}").data_bind(NegotiationScreen.view)
         with Horizontal(id="lower"):
-            yield ProposalBuilder(s, self._builder_default())
+            yield ProposalBuilder(s, self._builder_default(), id="builder").data_bind(NegotiationScreen.view)
             wire = NewsWire(s, id="wire", classes="panel")
             wire.border_title = "News wire"
             yield wire
@@ -101,19 +128,19 @@ class NegotiationScreen(Screen):
         self.builder = self.query_one(ProposalBuilder)
         self.wire = self.query_one(NewsWire)
         self.wire.add_events(self.session.events)
-        self.refresh_view()
+        self.show_answers()
+        self.refresh_predictions()
         self.query_one("#builder .issue-select").focus()
 
     def _builder_default(self) -> dict[str, str]:
         return dict(self.view.agreement) if self.view.agreement else dict(self.scenario.default_package)
 
-    def refresh_view(self) -> None:
-        self.view = self.session.view()
-        self.status.update_view(self.view)
-        for panel in self.panels:
-            panel.update_view(self.view)
-        self.builder.update_view(self.view)
+    def watch_view(self) -> None:
+        """The panels' answers and forecasts (the bound widgets redraw themselves)."""
+        self.show_answers()
         self.refresh_predictions()
+
+    def show_answers(self) -> None:
         answers = last_answers(self.session.events)
         for panel in self.panels:
             panel.show_answer(answers.get(panel.party_id))
@@ -125,8 +152,20 @@ class NegotiationScreen(Screen):
         for panel in self.panels:
             panel.show_prediction(self.view, self.predictions[panel.party_id])
 
-    def on_proposal_builder_changed(self, event: ProposalBuilder.Changed) -> None:
+    def on_proposal_builder_changed(self, _event: ProposalBuilder.Changed) -> None:
         self.refresh_predictions()
+
+    def on_option_picker_list_requested(self, event: OptionPicker.ListRequested) -> None:
+        """An issue's options to choose from; the choice goes back into its picker."""
+        picker = event.picker
+        options = [Option(Text(o.label), id=o.id) for o in picker.issue.options]
+
+        def chosen(option_id: str | None) -> None:
+            if option_id is not None:
+                picker.value = option_id
+
+        self.app.push_screen(ChoiceModal(picker.issue.title, options,
+                                         highlight=picker.issue.option_ids.index(picker.value)), chosen)
 
     # ------------------------------------------------------------ acting
 
@@ -139,7 +178,7 @@ class NegotiationScreen(Screen):
             self.notify(str(exc), title="Not possible", severity="error", markup=False)
             return False
         self.wire.add_events(events)
-        self.refresh_view()
+        self.view = self.session.view()
         if self.view.agreement != before:
             self.builder.set_package(self._builder_default())
         self.autosave()
@@ -161,11 +200,9 @@ class NegotiationScreen(Screen):
         return path
 
     def finish(self) -> None:
-        from .debrief import DebriefScreen
-
         reason = self.session.end_reason or "over"
         self.notify(f"The talks are over ({reason}).", title="Debrief", markup=False)
-        self.app.switch_screen(DebriefScreen(self.session, self.scenario_ref))
+        self.post_message(OpenSession(self.session, self.scenario_ref, self.save_path, replace=True))
 
     def note(self, text: str, style: str = "accent") -> None:
         """A line of the TUI's own on the wire (hints, reminders)."""
@@ -176,10 +213,7 @@ class NegotiationScreen(Screen):
     def action_propose(self) -> None:
         package = self.builder.changed_issues()
         preds = self.view.predict(self.scenario.complete(package))
-        walkers = []
-        for pv in self.view.parties:
-            if preds[pv.id].red_lines and pv.red_line_proposals + 1 > pv.red_line_patience:
-                walkers.append(pv)
+        walkers = [pv for pv in self.view.parties if pv.walks_out_over(preds[pv.id].red_lines)]
         if not walkers:
             self.act(actions.propose(**package))
             return
@@ -202,7 +236,7 @@ class NegotiationScreen(Screen):
             if party_id:
                 self.act(actions.consult(party_id))
 
-        self.app.push_screen(consult_modal(self.scenario, self.view), chosen)
+        self.app.push_screen(consult_modal(self.view), chosen)
 
     def action_lever(self) -> None:
         if not self.view.levers:

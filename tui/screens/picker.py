@@ -17,8 +17,10 @@ from sim.runs import saved
 from sim.scenario import saves
 from sim.scenario.loader import LoadError
 
-from ..app import MAX_SEED, ScenarioEntry
+from ..entries import MAX_SEED, ScenarioEntry
+from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text, when_text
+from .briefing import BriefingScreen
 from .modals import MessageModal
 
 
@@ -70,7 +72,13 @@ class PickerScreen(Screen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-    HELP = {
+    CSS_PATH = "picker.tcss"
+    HELP = """\
+## Choose a scenario
+
+**enter** starts the selected one, **r** resumes a save. Same seed + same moves = the same game.
+"""
+    KEY_HELP = {
         "enter": "Start a new game of the selected scenario with the seed shown (via its briefing)",
         "resume": "Resume the highlighted saved game",
         "quit": "Quit",
@@ -160,7 +168,7 @@ class PickerScreen(Screen):
             ol.add_option(Option(prompt, id=str(n)))
         self.update_seed_note()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, _event: Input.Changed) -> None:
         self.update_seed_note()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -206,8 +214,6 @@ class PickerScreen(Screen):
         self.action_start()
 
     def action_start(self) -> None:
-        from .briefing import BriefingScreen
-
         e = self.entry
         if e is None or e.scenario is None:
             self.notify("This scenario can't be played: fix the problems shown.", severity="error", markup=False)
@@ -234,7 +240,7 @@ class PickerScreen(Screen):
         except LoadError as exc:
             self.show_save_error(exc)
             return
-        self.app.open_session(session, ref, info.path, resumed=True)
+        self.post_message(OpenSession(session, ref, info.path, resumed=True))
 
     def show_save_error(self, exc: LoadError) -> None:
         body = Content("\n").join([Content.styled("This saved game can't be resumed:", "bold"),

@@ -13,6 +13,7 @@ import re
 from rich.style import Style
 from textual.app import App
 from textual.content import Content
+from textual.widgets import Static
 
 from sim.scenario.model import Quote, Scenario
 
@@ -48,17 +49,13 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def set_content(widget, content: Content, layout: bool = True) -> None:
+def set_content(widget: Static, content: Content, layout: bool = True) -> None:
     """Update a Static only when its content really changed (an update costs a layout pass;
     pass ``layout=False`` for a widget whose size is fixed in the stylesheet)."""
     old = widget.content
     if isinstance(old, Content) and old.plain == content.plain and list(old.spans) == list(content.spans):
         return
     widget.update(content, layout=layout)
-
-
-def styled(text: str, style: str = "") -> Content:
-    return Content.styled(text, style) if text else Content("")
 
 
 def level_style(value: float) -> str:
@@ -85,32 +82,38 @@ def when_text(when: dt.datetime) -> str:
     return f"{when:%a %d %b %Y %H:%M}"
 
 
+FRACTION_WORDS = {1.0: "a whole round", 0.75: "three quarters of a round", 0.5: "half a round",
+                  0.25: "a quarter of a round"}
+
+
+def round_fraction(fraction: float) -> str:
+    """A part of a round in words: "half a round", "a quarter of a round", "30 % of a round"."""
+    for value, words in FRACTION_WORDS.items():
+        if abs(fraction - value) < 1e-9:
+            return words
+    return f"{fraction * 100:.0f} % of a round"
+
 
 def round_when(scenario: Scenario, round_: int) -> dt.datetime:
     return scenario.clock.start + dt.timedelta(hours=round_ * scenario.clock.round_hours)
 
 
-def source_text(scenario: Scenario, source_id: str) -> str:
-    try:
-        src = scenario.source(source_id)
-    except StopIteration:
+def source_text(scenario: Scenario, source_id: str, *, title: bool = True) -> str:
+    """A citation: outlet, “title”, date (``title=False`` leaves the title out, beside a quote);
+    the bare id for a source the scenario does not list."""
+    src = next((x for x in scenario.sources if x.id == source_id), None)
+    if src is None:
         return source_id
-    return f"{src.outlet}, “{src.title}”, {src.date:%d %b %Y}"
-
-
-def short_source(scenario: Scenario, source_id: str) -> str:
-    try:
-        src = scenario.source(source_id)
-    except StopIteration:
-        return source_id
-    return f"{src.outlet}, {src.date:%d %b %Y}"
+    headline = f"“{src.title}”, " if title else ""
+    return f"{src.outlet}, {headline}{src.date:%d %b %Y}"
 
 
 def quote_content(scenario: Scenario, quote: Quote | None, indent: str = "") -> Content:
     """“the words” — outlet, date (all plain text; the full source is listed with the sources)."""
     if quote is None:
         return Content("")
-    return Content.assemble(indent, (f"“{quote.text}”", "italic"), (f" — {short_source(scenario, quote.source)}", MUTED))
+    cited = source_text(scenario, quote.source, title=False)
+    return Content.assemble(indent, (f"“{quote.text}”", "italic"), (f" — {cited}", MUTED))
 
 
 def option_label(scenario: Scenario, issue_id: str, option_id: str) -> str:

@@ -8,8 +8,10 @@ from rich.console import Group
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from sim.engine.events import Responded
@@ -33,12 +35,6 @@ from .common import (
 )
 
 
-def private_unknown(pv: PartyView) -> int:
-    """Hidden stances that are private (the mediator doesn't even know the issue matters)."""
-    public_hidden = sum(1 for st in pv.stances.values() if not st.revealed)
-    return max(0, pv.hidden - public_hidden)
-
-
 def trust_lines(s: Scenario, view: MediatorView, pv: PartyView) -> list[Content]:
     order = [o for o in s.party_ids if o in pv.trust] + [MEDIATOR]
     names = {o: ("mediator" if o == MEDIATOR else view.party(o).name[:16]) for o in order}
@@ -58,7 +54,7 @@ def risk_line(pv: PartyView) -> Content:
     n, cap = pv.red_line_proposals, pv.red_line_patience
     if pv.walked_out:
         return Content.styled(f"{NO} WALKED OUT of the talks", f"{ERROR} bold")
-    if n >= cap:
+    if pv.at_risk:
         return Content.styled(f"{WARN} red-line proposals {n} of {cap}: one more and it walks out", f"{ERROR} bold")
     if n > 0:
         return Content.styled(f"{WARN} red-line proposals {n} of {cap}", WARNING)
@@ -66,7 +62,7 @@ def risk_line(pv: PartyView) -> Content:
 
 
 def knowledge_line(pv: PartyView) -> Content:
-    total = len(pv.stances) + private_unknown(pv)
+    total = len(pv.stances) + pv.private_unknown
     known = total - pv.hidden
     walk = (Content.styled(f"walk-away {UNKNOWN}", MUTED) if pv.reservation is None
             else Content(f"walk-away {pv.reservation:.0f}"))
@@ -82,8 +78,9 @@ def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
         for ref in pred.red_lines:
             i, o = ref.split(".", 1)
             refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
-        n, cap = pv.red_line_proposals + 1, pv.red_line_patience
-        risk = (f" {WARN} it would walk out ({n} > {cap})" if n > cap else f" ({n} of {cap} allowed)")
+        risk = (f" {WARN} it would walk out (patience {pv.red_line_patience} used up)"
+                if pv.walks_out_over(pred.red_lines)
+                else f" (it sits through {pv.red_lines_left} more before walking out)")
         return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
                                 (risk, ERROR))
     est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
@@ -137,7 +134,7 @@ def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> 
                         style=palette["muted"])
         items += [head, Padding(body, (0, 0, 0, 3))]
         items.append(Text(""))
-    extra = private_unknown(pv)
+    extra = pv.private_unknown
     if extra:
         items.append(Text(f"{UNKNOWN} {extra} more concern(s) not stated in public: consult to learn them",
                           style=palette["muted"]))
@@ -145,26 +142,42 @@ def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> 
     return Group(*items), plain_text
 
 
-def unknown_line(pv: PartyView) -> Content:
-    extra = private_unknown(pv)
-    if not extra:
-        return Content("")
-    return Content.styled(f"{UNKNOWN} {extra} more concern(s) not stated in public: consult to learn them", MUTED)
-
-
 class PartyPanel(VerticalScroll, can_focus=True):
-    """One party: trust meters, risk, what is known. Scrolls; ``z`` zooms it."""
+    """One party: trust meters, risk, what is known, bound to the screen's ``view``. Scrolls;
+    ``z`` zooms it."""
 
+    DEFAULT_CLASSES = "party panel"
+    DEFAULT_CSS = """
+    PartyPanel {
+        width: 1fr;
+        height: 1fr;
+        padding: 0 1;
+    }
+    PartyPanel > .party-prediction {
+        margin-bottom: 1;
+    }
+    """
     ALLOW_MAXIMIZE = True
+    HELP = """\
+## A party
 
-    def __init__(self, scenario: Scenario, party_id: str) -> None:
-        super().__init__(id=f"party-{party_id}", classes="party panel")
+Trust, red-line patience, its forecast answer to the builder's package, and its stances
+(● known exactly, · only what it says in public). **z** zooms, **esc** restores.
+"""
+
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
+    """What the mediator knows now; every change redraws the panel."""
+
+    def __init__(self, scenario: Scenario, party_id: str, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
         self.party_id = party_id
         p = scenario.party(party_id)
         self.border_title = plain(p.name + (f" — {p.leader}" if p.leader else ""))
+        self._stances_plain: str | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="party-state", classes="party-state")
         yield Static(id="party-answer", classes="party-answer")
         yield Static(id="party-prediction", classes="party-prediction")
@@ -176,11 +189,11 @@ class PartyPanel(VerticalScroll, can_focus=True):
         self._answer = self.query_one("#party-answer", Static)
         self._answer.display = False
         self._stances = self.query_one("#party-stances", Static)
-        self._stances_plain: str | None = None
 
     def show_prediction(self, view: MediatorView, pred: Prediction) -> None:
-        pv = view.party(self.party_id)
-        set_content(self._prediction, prediction_content(self.scenario, pv, pred))
+        """The party's likely answer to the builder's package (``view``: the screen's, which the
+        screen's own watcher sees before this panel's binding has caught up)."""
+        set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred))
 
     def show_answer(self, answer: Responded | None) -> None:
         """The party's answer to the last proposal (its first reason; the wire has them all)."""
@@ -188,7 +201,9 @@ class PartyPanel(VerticalScroll, can_focus=True):
         if answer is not None:
             set_content(self._answer, answer_content(self.scenario, answer))
 
-    def update_view(self, view: MediatorView) -> None:
+    def watch_view(self, view: MediatorView | None) -> None:
+        if view is None:
+            return
         pv = view.party(self.party_id)
         s = self.scenario
         state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv)]
@@ -198,7 +213,7 @@ class PartyPanel(VerticalScroll, can_focus=True):
             self._stances_plain = plain_text
             self._stances.update(group)
         self.set_class(pv.walked_out, "-walked-out")
-        self.set_class(pv.red_line_proposals >= pv.red_line_patience and not pv.walked_out, "-at-risk")
+        self.set_class(pv.at_risk, "-at-risk")
 
     def text(self) -> str:
         """The panel's plain text (for tests and screen readers)."""

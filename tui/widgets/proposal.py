@@ -8,22 +8,21 @@ with some twenty widgets each, which made the screen slow to open."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
-from textual.widgets.option_list import Option
 
 from sim.engine.view import MediatorView
 from sim.scenario.model import Issue, Scenario
 
 from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
-from .party import private_unknown
 
 MARK_LEGEND = f"{OK} their demand · {NO} their red line · ~ neither · {UNKNOWN} not known · · no stance"
 
@@ -37,7 +36,7 @@ def stance_mark(view: MediatorView, party_id: str, issue_id: str, option_id: str
     pv = view.party(party_id)
     st = pv.stances.get(issue_id)
     if st is None:
-        return (UNKNOWN, MUTED) if private_unknown(pv) else ("·", MUTED)
+        return (UNKNOWN, MUTED) if pv.private_unknown else ("·", MUTED)
     if option_id in st.red_lines:
         return NO, f"{ERROR} bold"
     if st.demand == option_id:
@@ -51,7 +50,7 @@ def stance_words(s: Scenario, view: MediatorView, party_id: str, issue_id: str, 
     mark, style = stance_mark(view, party_id, issue_id, option_id)
     name = Content.assemble((f"{mark} ", style), (pv.name, "bold"), ": ")
     if st is None:
-        return Content.assemble(name, ("position not known" if private_unknown(pv) else "no stance", MUTED))
+        return Content.assemble(name, ("position not known" if pv.private_unknown else "no stance", MUTED))
     iss = s.issue(issue_id)
     parts = [Content.assemble("wants ", plain(iss.option(st.demand).label))] if st.demand else []
     if st.red_lines:
@@ -61,8 +60,32 @@ def stance_words(s: Scenario, view: MediatorView, party_id: str, issue_id: str, 
 
 
 class OptionPicker(Widget, can_focus=True):
-    """The option chosen for one issue; enter, space or a click lists them, ← → step."""
+    """The option chosen for one issue; ← → step, and enter, space or a click ask for the list
+    (:class:`OptionPicker.ListRequested`: the screen shows it, and sets ``value``)."""
 
+    DEFAULT_CSS = """
+    OptionPicker {
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        background: $boost;
+        &:focus {
+            background: $accent 40%;
+            text-style: bold;
+        }
+        &:hover {
+            background: $accent 20%;
+        }
+    }
+    """
+    HELP = f"""\
+## Choosing an option
+
+**← →** step through this issue's options, **enter** lists them, **p** proposes the package.
+Marks per party: {MARK_LEGEND}.
+"""
     BINDINGS = [
         Binding("enter,space", "choose", "Choose", show=False),
         Binding("left", "step(-1)", "Previous option", show=False),
@@ -72,36 +95,46 @@ class OptionPicker(Widget, can_focus=True):
     value: reactive[str] = reactive("", init=False)
 
     class Changed(Message):
+        """The chosen option changed."""
+
+        def __init__(self, picker: OptionPicker, value: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.value = value
+
+        @property
+        def control(self) -> OptionPicker:
+            return self.picker
+
+    class ListRequested(Message):
+        """The person wants to see the issue's options to choose from."""
+
         def __init__(self, picker: OptionPicker) -> None:
             super().__init__()
             self.picker = picker
 
-    def __init__(self, issue: Issue, value: str, **kwargs) -> None:
-        super().__init__(**kwargs)
+        @property
+        def control(self) -> OptionPicker:
+            return self.picker
+
+    def __init__(self, issue: Issue, value: str, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.issue = issue
         self.set_reactive(OptionPicker.value, value)
 
     def render(self) -> Content:
         return Content.assemble(plain(self.issue.option(self.value).label), (" ▾", MUTED))
 
-    def watch_value(self) -> None:
-        self.post_message(self.Changed(self))
+    def watch_value(self, value: str) -> None:
+        self.post_message(self.Changed(self, value))
 
     def action_step(self, delta: int) -> None:
         ids = self.issue.option_ids
         self.value = ids[(ids.index(self.value) + delta) % len(ids)]
 
     def action_choose(self) -> None:
-        from ..screens.modals import ChoiceModal
-
-        options = [Option(Text(o.label), id=o.id) for o in self.issue.options]
-
-        def chosen(option_id: str | None) -> None:
-            if option_id is not None:
-                self.value = option_id
-
-        self.app.push_screen(ChoiceModal(self.issue.title, options,
-                                         highlight=self.issue.option_ids.index(self.value)), chosen)
+        self.post_message(self.ListRequested(self))
 
     def on_click(self) -> None:
         self.focus()
@@ -109,13 +142,18 @@ class OptionPicker(Widget, can_focus=True):
 
 
 class IssueRow(Horizontal):
-    def __init__(self, scenario: Scenario, issue_id: str, value: str) -> None:
-        super().__init__(classes="issue-row", id=f"row-{issue_id}")
+    """One issue: its title, its option picker, a mark per party."""
+
+    DEFAULT_CLASSES = "issue-row"
+
+    def __init__(self, scenario: Scenario, issue_id: str, value: str, *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
         self.issue_id = issue_id
         self.value = value
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         iss = self.scenario.issue(self.issue_id)
         yield Label(plain(iss.title), classes="issue-title", markup=False)
         yield OptionPicker(iss, self.value, id=f"select-{self.issue_id}", classes="issue-select")
@@ -124,23 +162,82 @@ class IssueRow(Horizontal):
 
 
 class ProposalBuilder(Vertical):
-    """Select an option per issue; see how each sits with each party before proposing."""
+    """Select an option per issue; see how each sits with each party (from the bound ``view``)
+    before proposing."""
 
+    DEFAULT_CLASSES = "panel"
+    DEFAULT_CSS = """
+    ProposalBuilder {
+        width: 55%;
+        min-width: 44;
+        height: 1fr;
+        padding: 0 1;
+        #issues {
+            height: 1fr;
+            scrollbar-size-vertical: 1;
+        }
+        .issue-row {
+            height: 1;
+        }
+        .issue-head {
+            color: $text-muted;
+        }
+        .issue-title {
+            width: 13;
+            height: 1;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            color: $text-muted;
+        }
+        .issue-row.-changed .issue-title {
+            color: $text;
+            text-style: bold;
+        }
+        .issue-select-head {
+            width: 1fr;
+        }
+        .issue-marks {
+            width: auto;
+            height: 1;
+        }
+        #issue-detail {
+            height: 3;
+            border-top: solid $primary-lighten-1 30%;
+        }
+    }
+    """
     ALLOW_MAXIMIZE = True
+    HELP = """\
+## The proposal
+
+**tab** moves between the issues, **p** proposes, **r** resets to the agreement in force.
+"""
+
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
+    """What the mediator knows now; every change redraws the marks."""
 
     class Changed(Message):
         """The package being built changed."""
 
-    def __init__(self, scenario: Scenario, package: dict[str, str]) -> None:
-        super().__init__(id="builder", classes="panel")
+        def __init__(self, builder: ProposalBuilder, package: dict[str, str]) -> None:
+            super().__init__()
+            self.builder = builder
+            self.package = package
+
+        @property
+        def control(self) -> ProposalBuilder:
+            return self.builder
+
+    def __init__(self, scenario: Scenario, package: dict[str, str], *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
         self._initial = dict(package)
-        self.view: MediatorView | None = None
         self.focus_issue = scenario.issue_ids[0]
         self.border_title = "Proposal"
         self.border_subtitle = "tab move · enter choose · p propose"
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         s = self.scenario
         head = "".join(short_name(p.name).center(3) for p in s.parties)
         with Horizontal(classes="issue-row issue-head"):
@@ -149,7 +246,7 @@ class ProposalBuilder(Vertical):
             yield Label(plain(head), classes="issue-marks", markup=False)
         with VerticalScroll(id="issues"):
             for iss in s.issues:
-                yield IssueRow(s, iss.id, self._initial.get(iss.id, iss.default_option))
+                yield IssueRow(s, iss.id, self._initial.get(iss.id, iss.default_option), id=f"row-{iss.id}")
         yield Static(id="issue-detail")
 
     def on_mount(self) -> None:
@@ -177,21 +274,20 @@ class ProposalBuilder(Vertical):
                 picker.set_reactive(OptionPicker.value, want)
                 picker.refresh()
         self.refresh_marks()
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self, self.package()))
 
     # ------------------------------------------------------------ display
 
-    def update_view(self, view: MediatorView) -> None:
-        self.view = view
+    def watch_view(self) -> None:
         self.refresh_marks()
 
     def on_option_picker_changed(self, event: OptionPicker.Changed) -> None:
         event.stop()
         self.refresh_marks()
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self, self.package()))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        node = event.widget
+        node: DOMNode | None = event.widget
         while node is not None and not isinstance(node, IssueRow):
             node = node.parent
         if isinstance(node, IssueRow) and node.issue_id != self.focus_issue:

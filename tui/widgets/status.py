@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from sim.engine.view import MediatorView
 from sim.scenario.model import Scenario
 
-from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, set_content
+from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, round_fraction, set_content
 
 
 def agreement_line(s: Scenario, view: MediatorView) -> Content:
@@ -30,13 +31,31 @@ def agreement_line(s: Scenario, view: MediatorView) -> Content:
 
 
 class StatusBar(Static):
-    def __init__(self, scenario: Scenario, **kwargs) -> None:
-        super().__init__(**kwargs)
+    """Two fixed lines: the clock, the round, time left and credibility; the agreement in force."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 2;
+        padding: 0 1;
+        background: $primary-background;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
+    """What the mediator knows now; every change redraws the bar."""
+
+    def __init__(self, scenario: Scenario, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
 
-    def update_view(self, view: MediatorView) -> None:
+    def watch_view(self, view: MediatorView | None) -> None:
+        if view is None:
+            return
         s = self.scenario
-        left = "full round left" if view.budget > 0.75 else "half a round left"
+        left = "full round left" if view.budget >= 1 - 1e-9 else f"{round_fraction(view.budget)} left"
         first = Content.assemble(
             (f"{view.when:%a %d %b %H:%M}", "bold"), (" · ", MUTED),
             (f"Round {view.round + 1} of {view.max_rounds}", "bold"), (" · ", MUTED),

@@ -11,6 +11,7 @@ from rich.color import Color as RichColor
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -69,12 +70,45 @@ def pair_label(s: Scenario, a: str, b: str) -> str:
 class TrustChart(Vertical):
     """Every trust pair: label, start → end numbers, and the sparkline."""
 
-    def __init__(self, scenario: Scenario, series: dict[tuple[str, str], list[float]], **kwargs) -> None:
-        super().__init__(**kwargs)
+    DEFAULT_CSS = """
+    TrustChart {
+        height: auto;
+        .trust-row {
+            height: 2;
+        }
+        .trust-label {
+            width: auto;
+            max-width: 34;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        .trust-numbers {
+            width: 14;
+            padding-left: 1;
+        }
+        .trust-spark {
+            width: 32;
+            height: 1;
+        }
+        .trust-spark > .sparkline--min-color {
+            color: $error;
+        }
+        .trust-spark > .sparkline--max-color {
+            color: $success;
+        }
+        .trust-low {
+            width: auto;
+        }
+    }
+    """
+
+    def __init__(self, scenario: Scenario, series: dict[tuple[str, str], list[float]], *, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
         self.series = series
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         s = self.scenario
         width = max((len(pair_label(s, a, b)) for a, b in self.series), default=10)
         for (a, b), vals in self.series.items():

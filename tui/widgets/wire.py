@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from rich.style import Style
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 from sim.engine.events import (
@@ -86,8 +87,16 @@ def event_texts(scenario: Scenario, events: Iterable[Event], palette: dict[str, 
 class NewsWire(RichLog):
     """A RichLog fed with events; keeps the plain lines it shows (for tests and export)."""
 
-    def __init__(self, scenario: Scenario, **kwargs) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=8, **kwargs)
+    HELP = """\
+## The news wire
+
+Everything that happened, hour by hour, and how trust moved. **↑ ↓ PgUp PgDn** scroll.
+"""
+
+    def __init__(self, scenario: Scenario, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=8,
+                         name=name, id=id, classes=classes)
         self.scenario = scenario
         self.texts: list[Text] = []
         self._wrapped_at = 0
@@ -107,7 +116,7 @@ class NewsWire(RichLog):
         self.texts.append(t)
         self.write(t)
 
-    def on_resize(self) -> None:
+    def on_resize(self, _event: Resize) -> None:
         """RichLog wraps lines once, when written: re-wrap them all for the new width."""
         width = self.scrollable_content_region.width
         if width == self._wrapped_at or not self._size_known:
