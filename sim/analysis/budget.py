@@ -29,11 +29,13 @@ class Budget:
 
     ``Budget()`` is unlimited.  Pass one budget to every call of an analysis so that the calls
     share it; ``exact`` turns False the first time any of them falls back to an approximation.
+    ``beam_rows`` sizes each approximate search (its work is about ``beam_rows * m``).
     """
 
-    def __init__(self, work: float = math.inf) -> None:
+    def __init__(self, work: float = math.inf, beam_rows: int = 400_000) -> None:
         self.left = float(work)
         self.exact = True
+        self.beam_rows = beam_rows  # candidate rows one approximate search may create
 
     def afford(self, amount: float) -> bool:
         """Spend ``amount`` if that much is left; False (nothing spent) otherwise."""

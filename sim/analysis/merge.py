@@ -45,7 +45,6 @@ from sim.analysis.budget import Budget, OverBudget
 from sim.analysis.dominance import _lexsort_desc, _nondominated
 from sim.errors import AnalysisTooLarge
 
-_BEAM_ROWS = 400_000  # candidate rows a whole approximate merge may create; the beam width follows
 _BEAM_MAX, _BEAM_MIN = 256, 16
 _SORT_COST = 4  # work units charged per candidate element for building and sorting it
 
@@ -117,9 +116,11 @@ def _exact_step(cand: np.ndarray, parent: np.ndarray, opt: np.ndarray, ways: np.
     return V, ways, entry
 
 
-def _beam_width(cols: Sequence[np.ndarray]) -> int:
+def _beam_width(cols: Sequence[np.ndarray], budget: Budget | None) -> int:
+    """States kept per step so that a whole approximate merge creates about ``budget.beam_rows`` rows."""
     rows = sum(c.shape[0] for c in cols)
-    return int(min(_BEAM_MAX, max(_BEAM_MIN, _BEAM_ROWS // max(1, rows))))
+    allowed = _BEAM_MAX * rows if budget is None else budget.beam_rows
+    return int(min(_BEAM_MAX, max(_BEAM_MIN, allowed // max(1, rows))))
 
 
 def _plan(contrib: Sequence[np.ndarray], opts: Sequence[np.ndarray],
@@ -160,7 +161,7 @@ def _merge(
     back: list[Back] = []
     if prune and not np.all(V[0] + ub_rest[0] >= reservation):
         return None
-    exact, width = True, _beam_width(cols)
+    exact, width = True, _beam_width(cols, budget)
     for step, i in enumerate(order):
         C = cols[i]
         k = C.shape[0]
