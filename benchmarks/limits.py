@@ -7,6 +7,7 @@ For a grid of parties x issues x options it writes a random valid scenario
 lines, reservations 40..60, three outcome tiers) and times, in a subprocess of the real CLI
 where it says so:
 
+- ``load``: loading the scenario alone, in this process (the floor under the next two);
 - ``validate``: ``mediate validate FILE`` (start-up, load, the tier check), budget 1 s;
 - ``analyze``:  ``mediate analyze FILE --json``, budget 5 s;
 - ``nash``:     the full-information Nash package of the debrief (``nash_distance``), budget 2 s;
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-BUDGETS = {"validate": 1.0, "analyze": 5.0, "nash": 2.0}
+BUDGETS = {"load": 1.0, "validate": 1.0, "analyze": 5.0, "nash": 2.0}
 GRID = [(2, 4, 3), (3, 8, 4), (4, 10, 6), (6, 10, 6), (6, 40, 6), (8, 60, 8), (12, 100, 16),
         (12, 100, 24), (12, 200, 11), (12, 200, 64, 0.08)]
 QUICK = [(6, 10, 6), (6, 40, 6)]
@@ -102,6 +103,15 @@ def cli(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc
 
 
+def load_seconds(path: Path) -> tuple[float, float, None]:
+    """(wall, CPU) of loading the scenario alone: the floor under validate and analyze."""
+    from sim.scenario.loader import load_scenario
+
+    started, cpu = time.perf_counter(), time.process_time()
+    load_scenario(path)
+    return time.perf_counter() - started, time.process_time() - cpu, None
+
+
 def nash_seconds(path: Path) -> tuple[float, float, bool | None]:
     """(wall, CPU, exact) of the debrief's full-information Nash package (the scenario already loaded)."""
     from sim.analysis.domains import nash_distance
@@ -139,6 +149,7 @@ def main() -> None:
             if proc.returncode != 0:
                 print(f"  not loadable: {proc.stdout.strip()[:120]}")
                 continue
+            print(row("load", *load_seconds(path)))
             print(row("validate", wall, cpu, "undecided" if "could not tell" in proc.stdout else "decided"))
             wall, cpu, proc = cli("analyze", str(path), "--json")
             exact = json.loads(proc.stdout)["exact"] if proc.returncode == 0 else f"rc={proc.returncode}"

@@ -1,14 +1,14 @@
 """What ``mediate analyze`` reports about a scenario, as plain JSON-ready data.
 
 The CLI renders it as tables or prints it as JSON; this module only gathers it from
-:mod:`sim.analysis` over a :mod:`sim.domain` domain: ZOPA size, Pareto frontier, the three
+:mod:`sim.analysis` over a :mod:`sim.analysis.domains` domain: ZOPA size, Pareto frontier, the three
 bargaining packages, each outcome tier's reachability with its blockers, and (when nothing is
 feasible) the smallest single relaxations, each pointing at the YAML line to change.
 
 The whole assessment shares one :class:`~sim.analysis.budget.Budget` of ``ANALYZE_WORK``, so it
 finishes in a few seconds on any scenario the format allows.  Whatever had to be approximated
 says so: ``exact`` at the top and on the frontier and each point, ``decided`` on each tier,
-``complete`` on the relaxations.
+``relaxations_complete`` for the relaxations.
 """
 
 from __future__ import annotations

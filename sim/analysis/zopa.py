@@ -117,5 +117,12 @@ def zopa_size(
     den = 1 + z * z / samples
     centre = (p + z * z / (2 * samples)) / den
     half = z * math.sqrt(p * (1 - p) / samples + z * z / (4 * samples * samples)) / den
-    low, high = max(0.0, centre - half) * allowed, min(1.0, centre + half) * allowed
-    return ZopaSize(p * allowed, low, high, False, total, allowed, samples)
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    return ZopaSize(_times(p, allowed), _times(low, allowed), _times(high, allowed), False, total, allowed, samples)
+
+
+def _times(share: float, allowed: int) -> float:
+    """``share * allowed``; as an (exact, rounded-down) int when ``allowed`` is too large for a float."""
+    if allowed < 1 << 1000:
+        return share * allowed
+    return (round(share * (1 << 53)) * allowed) >> 53

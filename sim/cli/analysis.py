@@ -66,10 +66,12 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
 def render_analysis(s: Scenario, r: dict) -> None:
     out.rule(Text(f"{s.title} · {r['basis']}"))
     z = r["zopa"]
-    size = f"{z['count']:,.0f}" if z["exact"] else f"≈{z['count']:,.0f} (estimate, 95% {z['low']:,.0f}–{z['high']:,.0f})"
-    out.print(Text.assemble(("Packages: ", "bold"), f"{r['packages']:,} in all, {r['allowed_packages']:,} touching no "
-                            "red line; ", ("ZOPA: ", "bold"), f"{size} acceptable to every party; ",
-                            ("Pareto frontier: ", "bold"), f"{r['frontier']['packages']:,} packages "
+    size = _count(z["count"]) if z["exact"] else (f"≈{_count(z['count'])} (estimate, 95% {_count(z['low'])}–"
+                                                  f"{_count(z['high'])})")
+    out.print(Text.assemble(("Packages: ", "bold"), f"{_count(r['packages'])} in all, "
+                            f"{_count(r['allowed_packages'])} touching no red line; ", ("ZOPA: ", "bold"),
+                            f"{size} acceptable to every party; ", ("Pareto frontier: ", "bold"),
+                            f"{_count(r['frontier']['packages'])} packages "
                             f"({r['frontier']['distinct_utility_vectors']:,} distinct utility vectors)"))
     if not r["frontier"].get("exact", True):
         out.print(Text("Approximate: the exact frontier is too large to compute in the time allowed, so this is a "
@@ -106,6 +108,14 @@ def render_analysis(s: Scenario, r: dict) -> None:
         out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
     out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
+
+
+def _count(x: float) -> str:
+    """A count with thousands separators; past 10^15 (up to 64^200 packages) as mantissa and exponent."""
+    if x < 1e15:
+        return f"{x:,.0f}"
+    digits = str(int(x))
+    return f"{digits[0]}.{digits[1:3]}e{len(digits) - 1}"
 
 
 def _render_tiers(s: Scenario, r: dict) -> None:
