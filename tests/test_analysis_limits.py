@@ -157,3 +157,15 @@ def test_an_undecided_tier_is_never_called_a_joint_conflict():
             assert not a.joint_conflict and not a.red_line_blockers and not a.reservation_blockers
         else:
             assert not e.reachable
+
+
+def test_astronomically_many_packages_are_counted_and_shown(tmp_path):
+    """64^170 > 2^1000 packages: the ZOPA estimate must not overflow a float, in JSON or tables."""
+    path = write(tmp_path, limits.scenario_text(3, 170, 64, density=0.02))
+    d = json.loads(cli("analyze", str(path), "--json").output)
+    assert d["packages"] == 64**170 and d["zopa"]["exact"] is False
+    assert 0 <= d["zopa"]["low"] <= d["zopa"]["count"] <= d["zopa"]["high"] <= d["allowed_packages"]
+    r = cli("analyze", str(path))
+    assert r.exit_code == 0, r.output
+    digits = str(64**170)
+    assert f"Packages: {digits[0]}.{digits[1:3]}e{len(digits) - 1} in all" in r.output
