@@ -40,7 +40,7 @@ class TierCheck:
 def tier_check(scenario: Scenario, work: float = VALIDATE_WORK) -> TierCheck:
     """Which of the scenario's outcome tiers a feasible package reaches (full information)."""
     dom, rep = collapse_ties(domain_from_scenario(scenario))
-    tiers = tier_reachability(dom, tier_conditions(scenario, rep), Budget(work, beam_rows=100_000))
+    tiers = tier_reachability(dom, tier_conditions(scenario, rep), Budget(work, beam_rows=60_000))
     found: dict[str, list[str]] = {"reachable": [], "unreachable": [], "undecided": []}
     for oc, t in zip(scenario.outcomes, tiers, strict=True):
         kind = "reachable" if t.reachable else "unreachable" if t.decided else "undecided"

@@ -17,7 +17,7 @@ __all__ = ["Budget", "ANALYZE_WORK", "NASH_WORK", "VALIDATE_WORK"]
 #: work allowances (elementary operations; about 1e9 per second on one core)
 ANALYZE_WORK = 1.5e9
 NASH_WORK = 6e8
-VALIDATE_WORK = 1.5e8
+VALIDATE_WORK = 6e7
 
 
 class OverBudget(Exception):
