@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from sim.analysis.core import (  # noqa: E402
+from sim.analysis import (  # noqa: E402
     Domain,
     kalai_smorodinsky,
     max_welfare,
@@ -180,12 +180,8 @@ def bench_flagship() -> None:
     """The bundled scenario through the whole analysis pipeline."""
     print("\n(c) flagship scenario")
     try:
+        from sim.analysis.domains import domain_from_scenario
         from sim.scenario.loader import load_scenario
-
-        try:
-            from sim.analysis.domains import domain_from_scenario
-        except ImportError:
-            from sim.analysis.core import domain_from_scenario  # type: ignore[attr-defined]
     except ImportError as exc:
         print(f"    skipped: {exc} (needs sim.loader.load_scenario and domain_from_scenario in sim.domain or sim.analysis)")
         return

@@ -11,16 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sim.analysis.core as analysis
-from sim.analysis.core import (
+import sim.analysis.dominance as dominance_mod
+import sim.analysis.frontier as frontier_mod
+import sim.analysis.points as points_mod
+import sim.analysis.small as small_mod
+import sim.analysis.zopa as zopa_mod
+from sim.analysis import (
     Domain,
     FrontierTooLarge,
     Relaxation,
-    _frontier_small,
-    _lexsort_desc,
-    _nd_pairwise,
-    _nondominated,
-    _skyline,
     kalai_smorodinsky,
     max_welfare,
     nash_point,
@@ -30,6 +29,8 @@ from sim.analysis.core import (
     tier_reachability,
     zopa_size,
 )
+from sim.analysis.dominance import _lexsort_desc, _nd_pairwise, _nondominated
+from sim.analysis.small import _frontier_small, _skyline
 
 # --------------------------------------------------------------------------
 # brute force reference
@@ -77,12 +78,12 @@ def as_set(pk) -> set[tuple[int, ...]]:
 @contextlib.contextmanager
 def general_path():
     """Disable the small-space path (_frontier_small): everything goes through _merge."""
-    old = analysis._SMALL_PACKAGES
-    analysis._SMALL_PACKAGES = -1
+    old = small_mod._SMALL_PACKAGES
+    small_mod._SMALL_PACKAGES = -1
     try:
         yield
     finally:
-        analysis._SMALL_PACKAGES = old
+        small_mod._SMALL_PACKAGES = old
 
 
 def assert_same_frontier(a, b) -> None:
@@ -245,20 +246,21 @@ def test_skyline_matches_brute_force(N, m):
 def test_skyline_gives_up_beyond_survivor_limit(monkeypatch):
     P = np.random.default_rng(0).dirichlet([1, 1, 1], 400).T * 100  # all 400 non-dominated
     assert _skyline(P, 16).size == 400
-    monkeypatch.setattr(analysis, "_SMALL_SURVIVORS", 399)
+    monkeypatch.setattr(small_mod, "_SMALL_SURVIVORS", 399)
     assert _skyline(P, 16) is None
     assert _skyline(P[:, :399], 200) is not None  # no pre-filter, 399 columns: still allowed
 
 
 def spy_merge(monkeypatch) -> list[int]:
     calls: list[int] = []
-    real = analysis._merge
+    real = frontier_mod._merge
 
     def spy(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(analysis, "_merge", spy)
+    monkeypatch.setattr(frontier_mod, "_merge", spy)
+    monkeypatch.setattr(points_mod, "_merge", spy)
     return calls
 
 
@@ -283,7 +285,7 @@ def test_small_path_cutoffs_agree_with_general_path(monkeypatch, limit, value, s
         want = pareto_frontier(d)
         want_nash = nash_point(d, want)
     assert want.count == 76
-    monkeypatch.setattr(analysis, limit, value)
+    monkeypatch.setattr(small_mod, limit, value)
     calls = spy_merge(monkeypatch)
     f = pareto_frontier(d)
     assert (not calls) == small
@@ -343,14 +345,13 @@ def test_nondominated_filters_agree(N, integer):
 
 
 def test_chunked_paths_agree(monkeypatch):
-    import sim.analysis.core as analysis
-
     rng = np.random.default_rng(7)
     P = rng.dirichlet([1, 1, 1, 1], 2000) * 100
     P = P[_lexsort_desc(P)]
     d = random_domain(6, 4, 3, 3, red_line_prob=0.1, reservation=35.0)
     before = (_nondominated(P[:, :3]), _nd_pairwise(P), pareto_frontier(d).packages, zopa_size(d).count)
-    monkeypatch.setattr(analysis, "_CHUNK", 64)
+    monkeypatch.setattr(dominance_mod, "_CHUNK", 64)
+    monkeypatch.setattr(zopa_mod, "_CHUNK", 64)
     after = (_nondominated(P[:, :3]), _nd_pairwise(P), pareto_frontier(d).packages, zopa_size(d).count)
     for x, y in zip(before, after, strict=True):
         np.testing.assert_array_equal(x, y)

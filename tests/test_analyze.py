@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sim.analysis.core import nash_point
+from sim.analysis import nash_point
 from sim.analysis.domains import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
 from sim.analysis.forecast import durability
 from sim.cli import main

@@ -1,9 +1,14 @@
 """What ``mediate analyze`` reports about a scenario, as plain JSON-ready data.
 
 The CLI renders it as tables or prints it as JSON; this module only gathers it from
-:mod:`sim.analysis` over a :mod:`sim.domain` domain: ZOPA size, Pareto frontier, the three
+:mod:`sim.analysis` over a :mod:`sim.analysis.domains` domain: ZOPA size, Pareto frontier, the three
 bargaining packages, each outcome tier's reachability with its blockers, and (when nothing is
 feasible) the smallest single relaxations, each pointing at the YAML line to change.
+
+The whole assessment shares one :class:`~sim.analysis.budget.Budget` of ``ANALYZE_WORK``, so it
+finishes in a few seconds on any scenario the format allows.  Whatever had to be approximated
+says so: ``exact`` at the top and on the frontier and each point, ``decided`` on each tier,
+``relaxations_complete`` for the relaxations.
 """
 
 from __future__ import annotations
@@ -11,17 +16,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sim.analysis.core import (
-    FrontierTooLarge,
-    kalai_smorodinsky,
-    max_welfare,
-    nash_point,
-    pareto_frontier,
-    smallest_relaxation,
-    tier_reachability,
-    zopa_size,
-)
+from sim.analysis.budget import ANALYZE_WORK, Budget
 from sim.analysis.domains import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
+from sim.analysis.frontier import FrontierTooLarge, pareto_frontier
+from sim.analysis.points import kalai_smorodinsky, max_welfare, nash_point
+from sim.analysis.relaxations import smallest_relaxation
+from sim.analysis.tiers import tier_reachability
+from sim.analysis.zopa import zopa_size
 from sim.engine.session import Session
 from sim.scenario.loader import Locator
 from sim.scenario.model import Scenario
@@ -37,22 +38,24 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
     if round_ is not None:
         dom = dom.with_reservation([session.threshold(p, at_round=round_) for p in s.party_ids])
         basis += f", thresholds at round {round_ + 1}"
+    budget = Budget(ANALYZE_WORK)
     zopa = zopa_size(dom)
     conditions = tier_conditions(s)
     try:
-        front = pareto_frontier(dom)
+        front = pareto_frontier(dom, budget=budget)
         count, distinct, listed = front.count, front.distinct, dom
     except FrontierTooLarge as exc:
         # Options nobody tells apart multiply the tied packages: list one of each kind, and
         # read the tiers' conditions through the same representatives.
         listed, rep = collapse_ties(dom)
-        front = pareto_frontier(listed)
+        front = pareto_frontier(listed, budget=budget)
         count, distinct = int(exc.count), exc.distinct
         conditions = tier_conditions(s, rep)
     points = {"nash": nash_point(listed, front), "kalai_smorodinsky": kalai_smorodinsky(listed, front),
               "max_welfare": max_welfare(listed, front)}
-    tiers = tier_reachability(listed, conditions)
-    relax = smallest_relaxation(dom) if count == 0 else []
+    tiers = tier_reachability(listed, conditions, budget)
+    relax_budget = Budget(max(budget.left, 0.0))
+    relax = smallest_relaxation(dom, budget=relax_budget) if count == 0 and front.exact else []
 
     def pkg(sol) -> dict[str, str] | None:
         return None if sol is None else listed.describe_package(sol.package)
@@ -81,15 +84,17 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
                      for b in t.reservation_blockers]
         if t.joint_conflict:
             blockers.append("no single party blocks it: the reservations are incompatible together")
-        tier_rows.append({"id": oc.id, "title": oc.title, "reachable": t.reachable, "blockers": blockers,
-                          "example": pkg(t.witness)})
+        tier_rows.append({"id": oc.id, "title": oc.title, "reachable": t.reachable, "decided": t.decided,
+                          "blockers": blockers, "example": pkg(t.witness)})
     return {
         "scenario": s.id, "basis": basis, "packages": dom.total_packages, "allowed_packages": dom.allowed_packages,
         "zopa": {"count": zopa.count, "exact": zopa.exact, "low": zopa.low, "high": zopa.high},
         "frontier": {"packages": count, "distinct_utility_vectors": distinct,
-                     "ties_merged": listed is not dom},
-        "points": {k: {"package": pkg(v), "utility": util(v)} for k, v in points.items()},
+                     "ties_merged": listed is not dom, "exact": front.exact},
+        "points": {k: {"package": pkg(v), "utility": util(v), "exact": front.exact} for k, v in points.items()},
         "reservations": {p: float(r) for p, r in zip(dom.parties, dom.reservation, strict=True)},
         "tiers": tier_rows, "relaxations": [relax_line(r) for r in relax[:5]],
+        "relaxations_complete": relax_budget.exact,
+        "exact": budget.exact and relax_budget.exact,
         "seconds": round(time.perf_counter() - started, 4),
     }

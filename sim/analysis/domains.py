@@ -11,13 +11,19 @@ tables; this module makes one from the scenario model:
 Bargaining points are computed on :func:`collapse_ties` of a domain: options worth the same
 to everyone are one option there, so a scenario with many issues nobody cares about never
 has to list millions of tied packages; the point found is the first of its ties.
+
+Every Nash computation here runs against a :class:`~sim.analysis.budget.Budget` of
+``NASH_WORK``, so it finishes in bounded time on any scenario the format allows; over budget
+the package is the best one a bounded search found, flagged ``exact: False``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.core import Domain, nash_point
+from sim.analysis.budget import NASH_WORK, Budget
+from sim.analysis.domain import Domain
+from sim.analysis.points import Solution, nash_point
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
 from sim.scenario.model import Scenario
 
@@ -98,16 +104,20 @@ def tier_conditions(s: Scenario, rep: dict[str, dict[str, str]] | None = None) -
 def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     """The Nash bargaining package of what the mediator knows (None if it sees no deal)."""
     dom, _ = collapse_ties(domain_from_view(view))
-    sol = nash_point(dom)
+    sol = nash_point(dom, budget=Budget(NASH_WORK))
     if sol is None:
         return None
     return dom.describe_package(sol.package)
 
 
+def _full_nash(session) -> tuple[Domain, Solution | None]:
+    dom, _ = collapse_ties(domain_from_scenario(session.scenario, session))
+    return dom, nash_point(dom, budget=Budget(NASH_WORK))
+
+
 def full_nash(session) -> tuple[dict[str, str], dict[str, float]] | None:
     """The full-information Nash package at the session's current state, with utilities."""
-    dom, _ = collapse_ties(domain_from_scenario(session.scenario, session))
-    sol = nash_point(dom)
+    dom, sol = _full_nash(session)
     if sol is None:
         return None
     return dom.describe_package(sol.package), dict(zip(dom.parties, map(float, sol.utilities), strict=True))
@@ -115,14 +125,17 @@ def full_nash(session) -> tuple[dict[str, str], dict[str, float]] | None:
 
 def nash_distance(session) -> dict | None:
     """How far the agreement in force (or the status quo) is from the full-information
-    Nash package: issues that differ and each party's utility gap."""
-    found = full_nash(session)
-    if found is None:
+    Nash package: issues that differ and each party's utility gap.  ``exact`` is False when
+    the package is the best a bounded search found (a very large scenario)."""
+    dom, sol = _full_nash(session)
+    if sol is None:
         return None
-    nash, nash_u = found
+    nash = dom.describe_package(sol.package)
+    nash_u = dict(zip(dom.parties, map(float, sol.utilities), strict=True))
     s = session.scenario
     package = session.agreement or s.default_package
     differ = [i for i in s.issue_ids if package[i] != nash[i]]
     gaps = {p: session.utility(p, package) - nash_u[p] for p in s.party_ids}
-    return {"nash": nash, "nash_utility": nash_u, "issues_differ": differ, "utility_gap": gaps}
+    return {"nash": nash, "nash_utility": nash_u, "issues_differ": differ, "utility_gap": gaps,
+            "exact": sol.exact}
 

@@ -66,16 +66,23 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
 def render_analysis(s: Scenario, r: dict) -> None:
     out.rule(Text(f"{s.title} · {r['basis']}"))
     z = r["zopa"]
-    size = f"{z['count']:,.0f}" if z["exact"] else f"≈{z['count']:,.0f} (estimate, 95% {z['low']:,.0f}–{z['high']:,.0f})"
-    out.print(Text.assemble(("Packages: ", "bold"), f"{r['packages']:,} in all, {r['allowed_packages']:,} touching no "
-                            "red line; ", ("ZOPA: ", "bold"), f"{size} acceptable to every party; ",
-                            ("Pareto frontier: ", "bold"), f"{r['frontier']['packages']:,} packages "
+    size = _count(z["count"]) if z["exact"] else (f"≈{_count(z['count'])} (estimate, 95% {_count(z['low'])}–"
+                                                  f"{_count(z['high'])})")
+    out.print(Text.assemble(("Packages: ", "bold"), f"{_count(r['packages'])} in all, "
+                            f"{_count(r['allowed_packages'])} touching no red line; ", ("ZOPA: ", "bold"),
+                            f"{size} acceptable to every party; ", ("Pareto frontier: ", "bold"),
+                            f"{_count(r['frontier']['packages'])} packages "
                             f"({r['frontier']['distinct_utility_vectors']:,} distinct utility vectors)"))
+    if not r["frontier"].get("exact", True):
+        out.print(Text("Approximate: the exact frontier is too large to compute in the time allowed, so this is a "
+                       "representative frontier (real packages, the best a bounded search found); the solutions "
+                       "below may not be the exact optimum.", style="yellow"))
     if r["frontier"]["ties_merged"]:
         out.print(Text("Too many tied packages to list: options worth the same to every party are shown by one "
                        "representative each.", style="yellow"))
     names = {p.id: p.name for p in s.parties}
-    table = Table(title="Bargaining solutions", title_justify="left")
+    approx = "" if r["frontier"].get("exact", True) else " (approximate)"
+    table = Table(title="Bargaining solutions" + approx, title_justify="left")
     table.add_column("solution")
     table.add_column("package (issues away from the default)")
     for p in s.parties:
@@ -92,25 +99,8 @@ def render_analysis(s: Scenario, r: dict) -> None:
     table.add_row(Text("reservation / threshold", style="dim"), "",
                   *[Text(f"{r['reservations'][p.id]:.1f}", style="dim") for p in s.parties])
     out.print(table)
-    tiers = Table(title="Outcome tiers", title_justify="left")
-    tiers.add_column("tier")
-    tiers.add_column("reachable")
-    tiers.add_column("why not / an example")
-    for t in r["tiers"]:
-        if t["reachable"]:
-            ex = "; ".join(f"{i}={o}" for i, o in t["example"].items() if o != s.issue(i).default_option)
-            tiers.add_row(Text(t["title"]), Text("✓ yes", style="green"), Text(f"e.g. {ex}", style="dim"))
-        else:
-            tiers.add_row(Text(t["title"]), Text("✗ no", style="red"), Text("; ".join(t["blockers"])))
-    out.print(tiers)
-    if r["frontier"]["packages"] == 0:
-        out.print(Text("No package is feasible: none touches no red line and meets every reservation.", style="bold red"))
-        if r["relaxations"]:
-            out.print(Text("Smallest single changes that would make one feasible:", style="bold"))
-            for x in r["relaxations"]:
-                out.print(Text(f"  • {x['text']}  ({x['at']})"))
-        else:
-            out.print(Text("No single change (one red line or one reservation) is enough: several must give way."))
+    _render_tiers(s, r)
+    _render_infeasible(r)
     if "forecast" in r:
         f = r["forecast"]
         parts = [f"{v['share']:.0%} after {d} days (95% {v['low']:.0%}–{v['high']:.0%})" for d, v in f["in_force"].items()]
@@ -119,3 +109,47 @@ def render_analysis(s: Scenario, r: dict) -> None:
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
     out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
 
+
+def _count(x: float) -> str:
+    """A count with thousands separators; past 10^15 (up to 64^200 packages) as mantissa and exponent."""
+    if x < 1e15:
+        return f"{x:,.0f}"
+    digits = str(int(x))
+    return f"{digits[0]}.{digits[1:3]}e{len(digits) - 1}"
+
+
+def _render_tiers(s: Scenario, r: dict) -> None:
+    """The outcome tiers table: reachable (with an example), undecided, or blocked (and by whom)."""
+    tiers = Table(title="Outcome tiers", title_justify="left")
+    tiers.add_column("tier")
+    tiers.add_column("reachable")
+    tiers.add_column("why not / an example")
+    for t in r["tiers"]:
+        if t["reachable"]:
+            ex = "; ".join(f"{i}={o}" for i, o in t["example"].items() if o != s.issue(i).default_option)
+            tiers.add_row(Text(t["title"]), Text("✓ yes", style="green"), Text(f"e.g. {ex}", style="dim"))
+        elif not t.get("decided", True):
+            tiers.add_row(Text(t["title"]), Text("? undecided", style="yellow"),
+                          Text("no example found within the time allowed; that does not prove it unreachable"))
+        else:
+            tiers.add_row(Text(t["title"]), Text("✗ no", style="red"), Text("; ".join(t["blockers"])))
+    out.print(tiers)
+
+
+def _render_infeasible(r: dict) -> None:
+    """When nothing is feasible (or none was found): say so, and the smallest changes that would help."""
+    if r["frontier"]["packages"] == 0 and not r["frontier"].get("exact", True):
+        out.print(Text("No feasible package found within the time allowed; that does not prove there is none.",
+                       style="bold yellow"))
+    elif r["frontier"]["packages"] == 0:
+        out.print(Text("No package is feasible: none touches no red line and meets every reservation.", style="bold red"))
+        if r["relaxations"]:
+            out.print(Text("Smallest single changes that would make one feasible:", style="bold"))
+            for x in r["relaxations"]:
+                out.print(Text(f"  • {x['text']}  ({x['at']})"))
+            if not r.get("relaxations_complete", True):
+                out.print(Text("  (the search was cut short: there may be other, smaller changes)", style="yellow"))
+        elif not r.get("relaxations_complete", True):
+            out.print(Text("No single change found within the time allowed; that does not prove none exists."))
+        else:
+            out.print(Text("No single change (one red line or one reservation) is enough: several must give way."))

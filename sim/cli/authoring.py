@@ -73,14 +73,15 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
 
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Problems that don't make a scenario invalid but that its author should know."""
-    from sim.analysis.core import tier_reachability
-    from sim.analysis.domains import collapse_ties, domain_from_scenario, tier_conditions
+    from sim.analysis.authoring import tier_check
 
-    dom, rep = collapse_ties(domain_from_scenario(scenario))
-    tiers = tier_reachability(dom, tier_conditions(scenario, rep))
-    if not any(t.reachable for t in tiers):
+    check = tier_check(scenario)
+    if check.none_reachable:
         return ["no outcome tier is reachable with these red lines and reservations "
                 "(see `mediate analyze` for what blocks each one)"]
+    if check.inconclusive:
+        return ["could not tell within validate's time bound whether any outcome tier is reachable "
+                "(the scenario is large; `mediate analyze` searches further)"]
     return []
 
 
