@@ -35,18 +35,18 @@ def runs_per_second(scenario, policy: str, runs: int) -> tuple[float, float]:
     return runs / (time.perf_counter() - started), events / runs
 
 
-def batch_rate(path: Path, scenario, policy: str, runs: int, workers: int) -> float:
+def batch_rate(scenario, policy: str, runs: int, workers: int) -> float:
     started = time.perf_counter()
-    run_batch(scenario, policy, runs, 0, workers, lambda row: None)
+    run_batch(scenario, policy, runs, 0, workers, lambda _row: None)
     return runs / (time.perf_counter() - started)
 
 
-def batch_peak_memory(path: Path, scenario, runs: int) -> float:
+def batch_peak_memory(scenario, runs: int) -> float:
     """Peak traced memory (MiB) of a whole single-process batch: flat in the number of runs."""
     import tracemalloc
 
     tracemalloc.start()
-    run_batch(scenario, "random", runs, 0, 1, lambda row: None)
+    run_batch(scenario, "random", runs, 0, 1, lambda _row: None)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2**20
@@ -96,10 +96,10 @@ def main() -> None:
         if name == "incremental":
             one_run = 1 / rate
     for workers in (1, 2):
-        rate = batch_rate(path, scenario, "incremental", args.batch_runs, workers)
+        rate = batch_rate(scenario, "incremental", args.batch_runs, workers)
         print(f"{f'batch {args.batch_runs} runs, incremental, {workers} worker(s)':<44} {rate:>10,.0f}/s")
     for runs in (200, 2000):
-        print(f"{f'batch peak memory, {runs} runs (random policy)':<44} {batch_peak_memory(path, scenario, runs):>10,.2f} MiB")
+        print(f"{f'batch peak memory, {runs} runs (random policy)':<44} {batch_peak_memory(scenario, runs):>10,.2f} MiB")
     sao = negmas_sao()
     if sao is None:
         print(f"{'NegMAS SAO (3 agents, 4^8, 100 steps)':<44} {'negmas not installed: pip install -e .[bench]':>14}")

@@ -66,6 +66,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
 
     After a script's last move the mediator waits until the game ends.
     """
+    from sim.report.debrief import compute
     from sim.report.markdown import markdown_report
     from sim.runs.policies import play
     from sim.runs.scripts import play_moves
@@ -87,19 +88,22 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
             err.print(Text(f"note: the game ended before move {played.played + 1}; later moves were not played",
                            style="yellow"))
         session = played.session
-    else:
+    elif policy is not None:
         seed = seed or 0
         session = play(s, policy, seed)
     if not quiet:
         out.rule(Text(f"{s.title} · seed {seed}"))
         for e in session.events:
             print_event(s, e)
-    print_summary(session)
+    # One Debrief for both the summary and the report (with --report it holds the Nash package
+    # and the forecast; without, neither is computed).
+    debrief = compute(session) if report is not None else compute(session, forecast_runs=0, nash=False)
+    print_summary(debrief)
     if json_out is not None:
         atomic_write(json_out, jsonl(session, overrides))
         wrote(json_out)
     if report is not None:
-        atomic_write(report, markdown_report(session))
+        atomic_write(report, markdown_report(debrief))
         wrote(report)
 
 

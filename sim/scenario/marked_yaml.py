@@ -66,13 +66,13 @@ CoreLoader.add_constructor(_TAG + "int", _construct_int)
 CoreLoader.add_constructor(_TAG + "float", _construct_float)
 
 
-def _fast_loader() -> type[yaml.SafeLoader]:
+def _fast_loader() -> Any:
     """The same rules over libyaml's C parser when PyYAML has it: the pure-Python scanner spends
     seconds on a large file (and the events are read twice: limits first, then the nodes)."""
     base = getattr(yaml, "CSafeLoader", None)
     if base is None:
         return CoreLoader
-    fast = type("CCoreLoader", (base,), {})
+    fast: Any = type("CCoreLoader", (base,), {})
     fast.yaml_implicit_resolvers = CoreLoader.yaml_implicit_resolvers
     fast.add_constructor(_TAG + "int", _construct_int)
     fast.add_constructor(_TAG + "float", _construct_float)
