@@ -25,6 +25,7 @@ from sim.engine.events import (
     Walkout,
 )
 from sim.engine.session import ActionRefused, Session
+from sim.report.wire import response_reasons, walkout_reason
 from sim.runs.transcripts import jsonl
 from sim.scenario.actions import Action, consult, hint, lever, propose, wait
 from sim.scenario.loader import LoadError, load_scenario
@@ -128,10 +129,13 @@ def test_utility_reasons_and_red_lines(mini):
     pkg = mini.complete({"pause": "energy", "aid": "stop"})
     assert neg.utility(alpha, w, pkg) == pytest.approx((50 * 70 + 50 * 0) / 100)
     assert neg.red_lines_hit(alpha, pkg) == ["aid.stop"]
-    rs = neg.reasons(mini, alpha, w, pkg, False, 35, 50)
-    assert rs == ("red line: Aid — Stop",)
-    rs = neg.reasons(mini, alpha, w, mini.complete({"pause": "energy"}), False, 85, 90)
-    assert rs[0].startswith("not enough") and "Pause" in rs[1]
+    hit = Responded(0, 0, "a", False, 35, 50, red_lines=("aid.stop",))
+    assert response_reasons(mini, hit) == ("red line: Aid — Stop",)
+    short = mini.complete({"pause": "energy"})
+    gaps = tuple(neg.largest_gaps(alpha, w, short))
+    assert gaps and gaps[0][0] == "pause"
+    rs = response_reasons(mini, Responded(0, 0, "a", False, 85, 90, gaps=gaps))
+    assert rs[0] == "not enough: utility 85.0 < threshold 90.0" and rs[1].startswith("Pause: wants ")
 
 
 def test_judgement_by_each_partys_reading(mini):
@@ -206,7 +210,9 @@ def test_walkout_after_red_line_patience(mini):
     assert not s.ended
     s.act(propose(aid="stop"))
     walk = events_of(s, Walkout)
-    assert s.ended and walk and walk[0].party == "a" and "red lines" in walk[0].reason
+    assert s.ended and walk and walk[0].party == "a"
+    assert (walk[0].cause, walk[0].count, walk[0].patience) == ("red_lines", 2, 1)
+    assert walkout_reason(mini, walk[0]) == "the mediator kept proposing its red lines (2 times; patience 1)"
     assert isinstance(s.events[-1], Ended) and s.events[-1].reason == "walkout"
     with pytest.raises(ActionRefused):
         s.act(wait())
@@ -219,7 +225,10 @@ def test_walkout_when_trust_stays_low(mini):
     s.act(wait())
     assert not s.ended, "one round below the line is not yet a walkout"
     s.act(wait())
-    assert s.ended and events_of(s, Walkout)[0].party == "a"
+    walk = events_of(s, Walkout)
+    assert s.ended and walk[0].party == "a"
+    assert (walk[0].cause, walk[0].counterpart, walk[0].limit, walk[0].rounds) == ("low_trust", "b", 0.05, 2)
+    assert walkout_reason(scen, walk[0]) == "its trust in Beta stayed below 0.05 for 2 rounds"
 
 
 def test_levers_cost_credibility_and_run_out(mini):
@@ -295,6 +304,7 @@ import sys
 from sim.scenario.loader import LoadError, load_scenario
 from sim.engine.session import Session
 from sim.scenario.actions import propose, consult, wait
+from sim.report.wire import response_reasons, walkout_reason
 from sim.runs.transcripts import jsonl
 s = Session(load_scenario({str(path)!r}), seed=42)
 for a in [consult("a"), consult("b"), propose(pause="wide"), wait(3), propose(pause="energy", monitor="yes"), wait(20)]:

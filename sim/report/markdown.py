@@ -10,7 +10,7 @@ from sim.engine.events import (
     Walkout,
 )
 from sim.engine.session import Session
-from sim.report.wire import line, name_of, stamp
+from sim.report.wire import line, name_of, stamp, walkout_reason
 from sim.scenario.model import MEDIATOR
 
 
@@ -88,7 +88,7 @@ def markdown_report(session: Session, extra: dict[str, str] | None = None, forec
     out.append(f"- Violations: {session.violations} · disputes: {session.disputes}")
     walk = [e for e in session.events if isinstance(e, Walkout)]
     for w in walk:
-        out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(w.reason)}")
+        out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(walkout_reason(s, w))}")
     out.append("")
     out.append("## Agreement and surplus")
     package = session.agreement or s.default_package

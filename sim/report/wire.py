@@ -45,6 +45,50 @@ def stamp(s: Scenario, e: Event) -> str:
     return f"R{e.round + 1:>2} {when:%d %b %H:%M}"  # rounds are 1-based for people, 0-based in files
 
 
+def response_reasons(s: Scenario, e: Responded) -> tuple[str, ...]:
+    """A response's reasons in words: the red lines it hit, else the verdict and the two
+    largest gaps."""
+    if e.red_lines:
+        out = []
+        for ref in e.red_lines:
+            i, o = ref.split(".", 1)
+            out.append(f"red line: {s.issue(i).title} — {s.issue(i).option(o).label}")
+        return tuple(out)
+    head = (f"acceptable: utility {e.utility:.1f} ≥ threshold {e.threshold:.1f}" if e.accept
+            else f"not enough: utility {e.utility:.1f} < threshold {e.threshold:.1f}")
+    stances = s.party(e.party).stances
+    gaps = [f"{s.issue(i).title}: wants {s.issue(i).option(stances[i].demand).label} (−{g:.0f})" for i, g in e.gaps]
+    return (head, *gaps)
+
+
+def consult_details(s: Scenario, e: Consulted) -> tuple[str, ...]:
+    """What a consulted party told the mediator, one sentence per thing revealed."""
+    p = s.party(e.party)
+    out = []
+    if e.reservation is not None:
+        out.append(f"{p.name} would walk away from anything worth less than {e.reservation:.0f} points to it.")
+    for told in e.stances:
+        iss = s.issue(told.issue)
+        stance = p.stances[told.issue]
+        vals = ", ".join(f"{iss.option(o).label} {v:.0f}" for o, v in told.values.items())
+        text = f"{iss.title}: {100 * told.share:.0f}% of what matters to {p.name}; values {vals}"
+        if stance.red_lines:
+            text += "; never: " + ", ".join(iss.option(o).label for o in stance.red_lines)
+        if stance.visibility == "private":
+            text += " (not said in public)"
+        out.append(text)
+    if not e.revealed:
+        out.append(f"{p.name} has nothing more to tell.")
+    return tuple(out)
+
+
+def walkout_reason(s: Scenario, e: Walkout) -> str:
+    """Why a party walked out, in words."""
+    if e.cause == "red_lines":
+        return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
+    return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
+
+
 def line(s: Scenario, e: Event) -> str | None:
     """One plain-text news-wire line for an event (None for events shown only as state)."""
     match e:
@@ -52,9 +96,9 @@ def line(s: Scenario, e: Event) -> str | None:
             return None
         case Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case Responded(party=pid, accept=ok, reasons=rs):
+        case Responded(party=pid, accept=ok):
             mark = "✓ accepts" if ok else "✗ rejects"
-            return f"{name_of(s, pid)} {mark} — " + "; ".join(rs)
+            return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
         case AgreementReached(package=p, expires=ex):
             lapse = ""
             if ex:
@@ -90,16 +134,16 @@ def line(s: Scenario, e: Event) -> str | None:
         case LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
             return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
-        case Consulted(party=pid, details=d):
-            return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(d)
+        case Consulted(party=pid):
+            return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(consult_details(s, e))
         case Waited():
             return f"{s.mediator.name} waits."
         case Hinted(package=p):
             if p is None:
                 return "Hint: from what you know, no package meets every party's estimated needs yet."
             return f"Hint (Nash package of what you know): {package_text(s, p)}"
-        case Walkout(party=pid, reason=why):
-            return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {why}"
+        case Walkout(party=pid):
+            return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
         case TierChanged(title=title, level=lv):
             return f"» Outcome tier: {title}" + (f" (level {lv})" if lv else "")
         case Ended(reason=why, best_tier=best, violations=v, disputes=d):

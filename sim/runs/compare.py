@@ -61,7 +61,7 @@ def load(path: Path, scenario: str | None = None) -> Result:
         head = json.loads(first)
     except json.JSONDecodeError:
         head = None
-    if isinstance(head, dict) and head.get("format") == FORMAT:
+    if isinstance(head, dict) and head.get("format") in (FORMAT, "mediate-transcript/1"):  # /1: same header
         return Result(path.stem, _from_transcript(path, head, scenario))
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
         session, _ = saved.resume(path)

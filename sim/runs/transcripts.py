@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sim.engine.session import Session
 from sim.scenario.model import scenario_hash
 
-FORMAT = "mediate-transcript/1"
+FORMAT = "mediate-transcript/2"
 
 
 def header(session: Session, overrides: Sequence[str] = ()) -> dict:

@@ -69,7 +69,7 @@ def outcome_lines(session: Session) -> list[Content]:
     out.append(Content.assemble(("Ended: ", "bold"), plain(END_WORDS.get(reason, reason))))
     for e in session.events:
         if isinstance(e, Walkout):
-            out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {e.reason}")))
+            out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {wire.walkout_reason(s, e)}")))
     vs, ds = session.violations, session.disputes
     out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",
