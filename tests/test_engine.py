@@ -173,7 +173,7 @@ def test_agreement_only_when_all_accept_and_expiry(mini):
     s.act(wait(6))  # thresholds concede over time
     evs = s.act(propose(pause="energy"))
     responses = [e for e in evs if isinstance(e, Responded)]
-    assert all(r.accept for r in responses), [r.reasons for r in responses]
+    assert all(r.accept for r in responses), [response_reasons(mini, r) for r in responses]
     reached = [e for e in evs if isinstance(e, AgreementReached)]
     assert reached and reached[0].expires == {"pause": reached[0].t + 48}
     assert s.tier == 1

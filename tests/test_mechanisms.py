@@ -1,0 +1,258 @@
+"""Each engine mechanism pinned by a test that fails when the mechanism is taken out.
+
+(a) red lines cited in a rejection become known to the mediator, (b) the 'settled' ending,
+(c) the monitoring damper, (d) walked-out parties no longer weigh on trust; plus the
+structured event data the renderers turn into words.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.engine import rules as neg
+from sim.engine.events import Consulted, Ended, Incident, Responded, TrustChanged, Walkout
+from sim.engine.session import Session
+from sim.report.wire import consult_details, line, response_reasons, walkout_reason
+from sim.scenario.actions import consult, propose, wait
+from sim.scenario.loader import load_scenario
+from tests.conftest import write
+from tests.test_engine import MINI
+
+# A third party whose trust in Alpha is already below its walk-out line: it leaves at the end
+# of round 1, and Alpha, which distrusts it, stays at the table.
+GAMMA = MINI.replace("""parties:
+  - id: a""", """parties:
+  - id: c
+    name: Gamma
+    walkout_trust: 0.05
+    trust: {a: 0.04, b: 0.5, mediator: 0.5}
+    stances:
+      aid: {weight: 1, values: {continue: 50, stop: 50}, demand: continue, visibility: private}
+  - id: a""").replace("    distrust_penalty: 0\n    walkout_trust: 0.05\n    red_line_patience: 1\n"
+                      "    trust: {b: 0.5, mediator: 0.5}",
+                      "    distrust_penalty: 20\n    walkout_trust: 0.01\n    red_line_patience: 1\n"
+                      "    trust: {b: 0.9, c: 0.1, mediator: 0.5}")
+
+
+@pytest.fixture
+def mini(tmp_path):
+    return load_scenario(write(tmp_path, MINI))
+
+
+def short(s, rounds=2, **clock):
+    """The scenario with fewer rounds: thresholds concede fast enough to agree in round 0."""
+    return s.model_copy(update={"clock": s.clock.model_copy(update={"max_rounds": rounds, **clock})})
+
+
+def with_dynamics(s, **dyn):
+    return s.model_copy(update={"dynamics": s.dynamics.model_copy(update=dyn)})
+
+
+def of(session, cls):
+    return [e for e in session.events if isinstance(e, cls)]
+
+
+# ---------------------------------------------------------------- (a) cited red lines
+
+
+def test_a_private_red_line_cited_in_a_rejection_becomes_known(tmp_path):
+    # Beta's aid stance is private and holds a red line: the mediator can't see it until
+    # Beta cites it in a rejection.
+    text = MINI.replace("aid: {weight: 60, values: {continue: 30, stop: 100}, demand: stop, visibility: private}",
+                        "aid: {weight: 60, values: {continue: 30, stop: 100}, demand: stop, red_lines: [continue], "
+                        "visibility: private}")
+    s = Session(load_scenario(write(tmp_path, text)), seed=1)
+    assert "aid" not in s.view().party("b").stances, "a private stance is unknown at first"
+    evs = s.act(propose(pause="energy"))
+    beta = next(e for e in evs if isinstance(e, Responded) and e.party == "b")
+    assert not beta.accept and beta.red_lines == ("aid.continue",)
+    known = s.view().party("b").stances["aid"]
+    assert known.red_lines == ("continue",) and known.visibility == "private" and not known.revealed
+    assert s.view().party("b").red_line_proposals == 1
+    s.act(propose(pause="energy"))
+    assert s.view().party("b").stances["aid"].red_lines == ("continue",), "cited once, listed once"
+
+
+def test_a_public_red_line_cited_is_not_listed_twice(mini):
+    s = Session(mini, seed=1)
+    s.act(propose(aid="stop"))
+    pv = s.view().party("a")
+    assert pv.stances["aid"].red_lines == ("stop",)
+    assert pv.red_line_proposals == 1 and pv.at_risk and pv.red_lines_left == 0
+    assert pv.last_response is not None and pv.last_response[0]["aid"] == "stop"
+
+
+# ---------------------------------------------------------------- (b) the settled ending
+
+
+def test_the_top_tier_held_for_settle_rounds_ends_as_settled(mini):
+    scen = short(mini, rounds=10, settle_rounds=2)
+    s = Session(scen, seed=1)
+    s.act(wait(7))
+    s.act(propose(pause="wide"))
+    assert s.agreement is not None and s.tier == len(scen.outcomes)
+    assert not s.ended and s.round == 8, "held for one round of two"
+    s.act(wait())
+    end = s.events[-1]
+    assert s.ended and s.end_reason == "settled"
+    assert isinstance(end, Ended) and end.reason == "settled" and end.t == 9 * 24 and end.best_tier == "wide"
+    assert s.held_days(2) == pytest.approx(2.0) and s.held_days(1) == pytest.approx(2.0)
+
+
+def test_a_lower_tier_never_settles(mini):
+    s = Session(short(mini, rounds=10, settle_rounds=1), seed=1)
+    s.act(wait(7))
+    s.act(propose(pause="energy"))
+    assert s.tier == 1
+    s.act(wait(5))
+    assert s.ended and s.end_reason == "deadline"
+
+
+def test_settled_through_the_cli(tmp_path):
+    moves = tmp_path / "m.yaml"
+    scen = write(tmp_path, MINI.replace("max_rounds: 10}", "max_rounds: 10, settle_rounds: 2}"))
+    moves.write_text("scenario: mini\nseed: 1\nmoves:\n  - wait: 7\n  - propose: {pause: wide}\n", encoding="utf-8")
+    out = tmp_path / "t.jsonl"
+    r = CliRunner().invoke(main, ["run", str(scen), "--script", str(moves), "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "■ END (settled)" in r.output
+    end = json.loads(out.read_text(encoding="utf-8").splitlines()[-1])
+    assert end["kind"] == "end" and end["reason"] == "settled"
+
+
+# ---------------------------------------------------------------- (c) the monitoring damper
+
+
+def rail_strike_trust(scen, package):
+    s = Session(short(scen), seed=1)
+    s.force_agreement(package)
+    s.act(wait(2))
+    inc = next(e for e in s.events if isinstance(e, Incident))
+    moves = [(e.truster, e.trustee, e.before, e.after) for e in of(s, TrustChanged) if e.cause == "incident:rail-strike"]
+    return s, inc, moves
+
+
+def test_monitors_damp_an_incident_they_rule_not_covered(mini):
+    s, inc, moves = rail_strike_trust(mini, {"pause": "energy", "monitor": "yes"})
+    assert (inc.judgement, inc.verdict) == ("monitored", "not covered")
+    assert moves == [("a", "b", 0.5, 0.485)], "incident_trust −0.03 × monitored_factor 0.5"
+    assert s.violations == 0 and s.disputes == 0
+    _, _, undamped = rail_strike_trust(with_dynamics(mini, monitored_factor=1.0), {"pause": "energy", "monitor": "yes"})
+    assert undamped == [("a", "b", 0.5, 0.47)]
+    _, plain, disputed = rail_strike_trust(mini, {"pause": "energy"})
+    assert plain.judgement == "disputed" and disputed == [("a", "b", 0.5, 0.35), ("b", "a", 0.5, 0.35)]
+
+
+def test_monitors_damp_a_violation_they_rule_and_it_counts(tmp_path):
+    # Beta reads the wide pause as sparing rail; the text says it covers rail: the monitors
+    # rule a violation, which counts and costs damped trust.
+    text = MINI.replace("    trust: {a: 0.5, mediator: 0.5}\n", "    trust: {a: 0.5, mediator: 0.5}\n"
+                        "    reads: {pause.wide: [energy]}\n")
+    scen = load_scenario(write(tmp_path, text))
+    s, inc, moves = rail_strike_trust(scen, {"pause": "wide", "monitor": "yes"})
+    assert (inc.judgement, inc.verdict) == ("monitored", "violation")
+    assert moves == [("a", "b", 0.5, 0.45)], "violation_trust −0.10 × 0.5"
+    assert s.violations == 1 and s.disputes == 0
+
+
+def test_the_incident_damage_table():
+    from sim.scenario.model import Dynamics
+
+    dyn = Dynamics(violation_trust=-0.1, dispute_trust=-0.2, incident_trust=-0.04, monitored_factor=0.25)
+    assert neg.incident_damage(dyn, "none", "", "x", "v") == [("v", "x", -0.04)]
+    assert neg.incident_damage(dyn, "violation", "", "x", "v") == [("v", "x", -0.1)]
+    assert neg.incident_damage(dyn, "disputed", "", "x", "v") == [("v", "x", -0.2), ("x", "v", -0.2)]
+    assert neg.incident_damage(dyn, "monitored", "violation", "x", "v") == [("v", "x", -0.025)]
+    assert neg.incident_damage(dyn, "monitored", "not covered", "x", "v") == [("v", "x", -0.01)]
+    assert neg.breaks_agreement("violation", "") and neg.breaks_agreement("monitored", "violation")
+    assert not neg.breaks_agreement("monitored", "not covered") and not neg.breaks_agreement("disputed", "")
+    assert neg.SEVERITY["disputed"] > neg.SEVERITY["violation"] > neg.SEVERITY["monitored"] > neg.SEVERITY["none"]
+
+
+# ---------------------------------------------------------------- (d) walked-out parties
+
+
+def test_a_party_that_walked_out_no_longer_weighs_on_trust(tmp_path):
+    scen = load_scenario(write(tmp_path, GAMMA))
+    s = Session(scen, seed=1)
+    alpha = scen.party("a")
+
+    def expected(counterparts):
+        trust = s.view().party("a").trust
+        teff = neg.effective_trust(scen, trust, scen.mediator.credibility, counterparts)
+        return neg.threshold(alpha.reservation, neg.aspiration(alpha, s.weights("a")), 3, scen.clock.max_rounds,
+                             alpha.concession, alpha.distrust_penalty, teff)
+
+    assert s.threshold("a", at_round=3) == pytest.approx(expected(["b", "c"]))
+    s.act(wait(2))
+    walk = of(s, Walkout)
+    assert s.ended and s.walkouts == ("c",) and walk[0].counterpart == "a"
+    assert s.threshold("a", at_round=3) == pytest.approx(expected(["b"]))
+    assert expected(["b"]) < expected(["b", "c"]) - 1, "the distrusted party's exit lowers the bar"
+    # The mediator's estimate also leaves the walked-out party out of Alpha's trust.
+    v = s.view()
+    assert v.party("c").walked_out
+    still = replace(v, parties=tuple(replace(p, walked_out=False) if p.id == "c" else p for p in v.parties),
+                    _beliefs={})
+    pkg = scen.complete({"pause": "wide"})
+    assert v.estimate("a", pkg)[1] < still.estimate("a", pkg)[1] - 1
+
+
+# ---------------------------------------------------------------- structured event data
+
+
+def test_consultation_reveals_values_and_the_renderer_says_them(mini):
+    s = Session(mini, seed=1)
+    ev = s.act(consult("b"))[0]
+    assert isinstance(ev, Consulted) and ev.revealed == ("reservation", "aid") and ev.reservation == 30
+    (told,) = ev.stances
+    assert told.issue == "aid" and told.share == pytest.approx(0.6) and told.values == {"continue": 30, "stop": 100}
+    assert consult_details(mini, ev) == ("Beta would walk away from anything worth less than 30 points to it.",
+                                         "Aid: 60% of what matters to Beta; values Continue 30, Stop 100 "
+                                         "(not said in public)")
+    ev2 = s.act(consult("b"))[0]
+    assert isinstance(ev2, Consulted) and ev2.revealed == ("pause",) and ev2.reservation is None
+    assert consult_details(mini, ev2) == ("Pause: 40% of what matters to Beta; values No pause 20, Energy 80, "
+                                          "Energy and rail 50",)
+    ev3 = s.act(consult("b"))[0]
+    assert isinstance(ev3, Consulted) and ev3.revealed == () and ev3.stances == ()
+    assert line(mini, ev3) == "Mediator consults Beta: Beta has nothing more to tell."
+    s.act(consult("a"))
+    ev4 = s.act(consult("a"))[0]
+    assert isinstance(ev4, Consulted) and ev4.revealed == ("aid",)
+    assert consult_details(mini, ev4) == ("Aid: 50% of what matters to Alpha; values Continue 100, Stop 0; never: Stop",)
+
+
+def test_responses_carry_gaps_and_red_lines_as_data(mini):
+    s = Session(mini, seed=1)
+    evs = s.act(propose(pause="energy", aid="stop"))
+    alpha, beta = (e for e in evs if isinstance(e, Responded))
+    assert alpha.red_lines == ("aid.stop",) and not alpha.accept
+    assert response_reasons(mini, alpha) == ("red line: Aid — Stop",)
+    assert beta.red_lines == () and beta.gaps == ()
+    assert response_reasons(mini, beta)[0].startswith("acceptable: utility 92.0 ≥ threshold")
+    evs = s.act(propose(pause="none"))
+    beta = next(e for e in evs if isinstance(e, Responded) and e.party == "b")
+    assert beta.gaps == (("aid", 42.0), ("pause", 24.0))
+    assert response_reasons(mini, beta)[1:] == ("Aid: wants Stop (−42)", "Pause: wants Energy (−24)")
+    assert line(mini, beta).startswith("Beta ✗ rejects — not enough: utility ")
+
+
+def test_walkout_causes_are_data(tmp_path, mini):
+    s = Session(mini, seed=1)
+    s.act(propose(aid="stop"))
+    s.act(propose(aid="stop"))
+    w = of(s, Walkout)[0]
+    assert (w.cause, w.count, w.patience, w.counterpart) == ("red_lines", 2, 1, "")
+    assert line(mini, w) == "✗ WALKOUT: Alpha leaves the talks — the mediator kept proposing its red lines (2 times; patience 1)"
+    scen = load_scenario(write(tmp_path, GAMMA))
+    s2 = Session(scen, seed=1)
+    s2.act(wait(2))
+    w2 = of(s2, Walkout)[0]
+    assert (w2.cause, w2.counterpart, w2.limit, w2.rounds, w2.round) == ("low_trust", "a", 0.05, 2, 2)
+    assert walkout_reason(scen, w2) == "its trust in Alpha stayed below 0.05 for 2 rounds"
