@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from sim.analysis.domains import known_nash_package
 from sim.engine import rules as neg
 from sim.engine.events import (
-    AgreementCollapsed,
     AgreementLapsed,
     AgreementReached,
     Consulted,
@@ -384,28 +383,3 @@ def test_an_incidents_victim_can_be_named(tmp_path):
     bad = text.replace("victim: a,", "victim: b,")
     with pytest.raises(LoadError, match="another party than the actor"):
         load_scenario(write(tmp_path, bad, "bad.yaml"))
-
-
-def test_a_party_denounces_the_agreement_when_an_incident_breaks_its_trust(tmp_path):
-    # Alpha reads the energy pause as covering rail; Beta's rail strike is disputed, and with
-    # Alpha's trust in Beta already low it withdraws: the agreement collapses, talks go on.
-    text = MINI.replace("    trust: {b: 0.5, mediator: 0.5}\n    reads:",
-                        "    trust: {b: 0.2, mediator: 0.5}\n    denounce_trust: 0.1\n    reads:")
-    scen = load_scenario(write(tmp_path, text))
-    scen = scen.model_copy(update={"clock": scen.clock.model_copy(update={"max_rounds": 2})})
-    s = Session(scen, seed=1)
-    s.act(propose(pause="energy"))
-    assert s.agreement is not None
-    s.act(wait())
-    collapsed = events_of(s, AgreementCollapsed)
-    assert collapsed and collapsed[0].party == "a" and collapsed[0].against == "b"
-    assert collapsed[0].trust < 0.1 and s.agreement is None and s.tier == 0
-    assert not events_of(s, AgreementLapsed), "the expiry of a collapsed agreement never fires"
-    assert not events_of(s, Walkout)
-    same = load_scenario(write(tmp_path, MINI.replace("    trust: {b: 0.5, mediator: 0.5}\n    reads:",
-                                                      "    trust: {b: 0.2, mediator: 0.5}\n    reads:"), "n.yaml"))
-    s2 = Session(same.model_copy(update={"clock": scen.clock}), seed=1)
-    s2.act(propose(pause="energy"))
-    s2.act(wait())
-    assert not events_of(s2, AgreementCollapsed), "without denounce_trust the agreement survives the dispute"
-    assert any(isinstance(e, TrustChanged) and e.after < 0.1 for e in s2.events)

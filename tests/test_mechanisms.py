@@ -8,6 +8,7 @@ structured event data the renderers turn into words.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 
 import pytest
@@ -15,10 +16,25 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.engine import rules as neg
-from sim.engine.events import Consulted, Ended, Incident, Responded, TrustChanged, Walkout
+from sim.engine.events import (
+    AgreementCollapsed,
+    AgreementLapsed,
+    AgreementReached,
+    Consulted,
+    Ended,
+    Incident,
+    LeverUsed,
+    Responded,
+    Shifted,
+    TierChanged,
+    TrustChanged,
+    Walkout,
+)
+from sim.engine.parties import Disclosure, PartyAgent
 from sim.engine.session import Session
+from sim.errors import ActionRefused
 from sim.report.wire import consult_details, line, response_reasons, walkout_reason
-from sim.scenario.actions import consult, propose, wait
+from sim.scenario.actions import consult, lever, propose, wait
 from sim.scenario.loader import load_scenario
 from tests.conftest import write
 from tests.test_engine import MINI
@@ -256,3 +272,121 @@ def test_walkout_causes_are_data(tmp_path, mini):
     w2 = of(s2, Walkout)[0]
     assert (w2.cause, w2.counterpart, w2.limit, w2.rounds, w2.round) == ("low_trust", "a", 0.05, 2, 2)
     assert walkout_reason(scen, w2) == "its trust in Alpha stayed below 0.05 for 2 rounds"
+
+
+# ---------------------------------------------------------------- the agreement in force
+
+
+def test_a_party_denounces_the_agreement_when_an_incident_breaks_its_trust(tmp_path):
+    # Alpha reads the energy pause as covering rail; Beta's rail strike is disputed, and with
+    # Alpha's trust in Beta already low it withdraws: the agreement collapses, talks go on.
+    text = MINI.replace("    trust: {b: 0.5, mediator: 0.5}\n    reads:",
+                        "    trust: {b: 0.2, mediator: 0.5}\n    denounce_trust: 0.1\n    reads:")
+    scen = load_scenario(write(tmp_path, text))
+    scen = scen.model_copy(update={"clock": scen.clock.model_copy(update={"max_rounds": 2})})
+    s = Session(scen, seed=1)
+    s.act(propose(pause="energy"))
+    assert s.agreement is not None
+    s.act(wait())
+    collapsed = of(s, AgreementCollapsed)
+    assert collapsed and collapsed[0].party == "a" and collapsed[0].against == "b"
+    assert collapsed[0].trust < 0.1 and s.agreement is None and s.tier == 0
+    assert not of(s, AgreementLapsed), "the expiry of a collapsed agreement never fires"
+    assert not of(s, Walkout)
+    same = load_scenario(write(tmp_path, MINI.replace("    trust: {b: 0.5, mediator: 0.5}\n    reads:",
+                                                      "    trust: {b: 0.2, mediator: 0.5}\n    reads:"), "n.yaml"))
+    s2 = Session(same.model_copy(update={"clock": scen.clock}), seed=1)
+    s2.act(propose(pause="energy"))
+    s2.act(wait())
+    assert not of(s2, AgreementCollapsed), "without denounce_trust the agreement survives the dispute"
+    assert any(isinstance(e, TrustChanged) and e.after < 0.1 for e in s2.events)
+
+
+def test_tiers_rise_and_fall_with_the_agreement(mini):
+    s = Session(short(mini, rounds=10), seed=1)
+    s.act(wait(7))
+    s.act(propose(pause="energy"))
+    s.act(propose(pause="wide"))
+    tiers = [(e.tier, e.title, e.level) for e in of(s, TierChanged)]
+    assert tiers == [("pause", "Pause", 1), ("wide", "Wide pause", 2)]
+    assert s.tier == 2 and s.best_tier == 2
+    reached = of(s, AgreementReached)
+    assert [r.expires for r in reached] == [{"pause": 7 * 24 + 48}, {}], "the wide pause never lapses"
+    s.act(wait(3))
+    assert not of(s, AgreementLapsed), "a replaced agreement's expiry never fires"
+    assert s.held_days(1) == pytest.approx(3.0) and s.held_days(2) == pytest.approx(2.0)
+
+
+def test_a_lapse_reverts_the_issue_and_drops_the_tier(mini):
+    s = Session(mini, seed=1)
+    s.act(wait(6))
+    s.act(propose(pause="energy"))
+    assert s.agreement == mini.complete({"pause": "energy"}) and s.expires == {"pause": 6 * 24 + 48}
+    s.act(wait(3))
+    (lapse,) = of(s, AgreementLapsed)
+    assert (lapse.issue, lapse.option, lapse.reverts_to, lapse.t) == ("pause", "energy", "none", 6 * 24 + 48)
+    assert s.agreement is None and s.expires == {} and s.tier == 0 and s.best_tier == 1
+    assert [(e.tier, e.title, e.level) for e in of(s, TierChanged)][-1] == (None, "no agreement tier", 0)
+    assert line(mini, lapse) == "! Pause: 'Energy' has lapsed"
+    assert s.held_days(1) == pytest.approx(2.0) and s.held_days(2) == 0
+
+
+def test_a_lapse_keeps_the_rest_of_the_agreement(mini):
+    s = Session(mini, seed=1)
+    s.force_agreement({"pause": "energy", "monitor": "yes"})
+    s.act(wait(3))
+    assert s.agreement == mini.complete({"monitor": "yes"}), "monitors stay; the pause reverts"
+    assert s.tier == 0 and s.expires == {}
+
+
+def test_force_agreement_is_not_a_mediator_action(mini):
+    s = Session(mini, seed=1)
+    evs = s.force_agreement({"pause": "wide"})
+    assert [e.kind for e in evs] == ["agreement", "tier"] and s.actions == () and s.tier == 2
+    assert evs[0].package == mini.complete({"pause": "wide"})
+    s.act(wait(100))
+    with pytest.raises(ActionRefused, match="over"):
+        s.force_agreement({"pause": "energy"})
+
+
+def test_a_lever_costs_credibility_and_moves_what_it_says(tmp_path):
+    text = MINI.replace(
+        "effects: {reservation: {a: -10}, trust: {a->mediator: -0.1}}}",
+        "effects: {reservation: {a: -50}, trust: {a->mediator: -0.1, a->b: 0.7}, "
+        "weights: {b: {pause: 5}}, credibility: 0.05}}")
+    s = Session(load_scenario(write(tmp_path, text)), seed=1)
+    evs = s.act(lever("push"))
+    assert isinstance(evs[0], LeverUsed) and (evs[0].lever, evs[0].target, evs[0].credibility) == ("push", "a", 0.3)
+    shifts = [(e.what, e.party, e.issue, e.before, e.after, e.cause) for e in evs if isinstance(e, Shifted)]
+    assert shifts == [("credibility", "mediator", "", 0.5, 0.3, "lever:push"),
+                      ("reservation", "a", "", 40.0, 0.0, "lever:push"),
+                      ("weight", "b", "pause", 40.0, 45.0, "lever:push"),
+                      ("credibility", "mediator", "", 0.3, 0.35, "lever:push")], "reservation clamped at 0"
+    trust = [(e.truster, e.trustee, e.before, e.after, e.cause) for e in evs if isinstance(e, TrustChanged)]
+    assert trust == [("a", "mediator", 0.5, 0.4, "lever:push"), ("a", "b", 0.5, 1.0, "lever:push")]
+    assert s.credibility == pytest.approx(0.35) and s.reservation("a") == 0 and s.weights("b")["pause"] == 45
+    assert s.uses_left("push") == 0 and s.now == 12
+    assert line(s.scenario, evs[0]) == "Mediator uses a lever: Push (Alpha)"
+
+
+def test_reservations_and_weights_stay_in_range(tmp_path):
+    text = MINI.replace("effects: {reservation: {a: -10}, trust: {a->mediator: -0.1}}}",
+                        "effects: {reservation: {a: 80}, weights: {a: {aid: -100}}}}")
+    s = Session(load_scenario(write(tmp_path, text)), seed=1)
+    s.act(lever("push"))
+    assert s.reservation("a") == 100 and s.weights("a")["aid"] == 0.01
+
+
+def test_a_party_agent_on_its_own(mini):
+    agent = PartyAgent(mini, mini.party("b"), random.Random(0))
+    assert agent.shift_weight("monitor", 3) is None, "no stance on the issue: no weight to move"
+    assert agent.shift_trust("a", 0.0) is None and agent.shift_trust("a", 0.7) == (0.5, 1.0)
+    assert agent.shift_trust("a", 0.1) is None, "already at the top"
+    assert agent.shift_trust("a", -2) == (1.0, 0.0) and agent.trust["a"] == 0.0
+    assert agent.shift_reservation(-40) == (30.0, 0.0) and agent.shift_reservation(150) == (0.0, 100.0)
+    assert agent.low_trust_counterpart(2) is None and agent.low_trust_counterpart(2) == "a"
+    agent.shift_trust("a", 0.5)
+    assert agent.low_trust_counterpart(1) is None and agent.low_rounds == {"a": 0}
+    told = agent.consult(mini)
+    assert told.revealed == ("reservation", "aid") and told.reservation == 100.0
+    assert agent.consult(mini).revealed == ("pause",) and agent.consult(mini) == Disclosure((), None, ())
