@@ -32,8 +32,9 @@ from sim.engine.events import (
 )
 from sim.engine.parties import Disclosure, PartyAgent
 from sim.engine.session import Session
+from sim.engine.view import KnownStance
 from sim.errors import ActionRefused
-from sim.report.wire import consult_details, line, response_reasons, walkout_reason
+from sim.report.wire import consult_details, line, response_reasons
 from sim.scenario.actions import consult, lever, propose, wait
 from sim.scenario.loader import load_scenario
 from tests.conftest import write
@@ -87,20 +88,34 @@ def test_a_private_red_line_cited_in_a_rejection_becomes_known(tmp_path):
     evs = s.act(propose(pause="energy"))
     beta = next(e for e in evs if isinstance(e, Responded) and e.party == "b")
     assert not beta.accept and beta.red_lines == ("aid.continue",)
-    known = s.view().party("b").stances["aid"]
-    assert known.red_lines == ("continue",) and known.visibility == "private" and not known.revealed
+    assert s.view().party("b").stances["aid"] == KnownStance("aid", "private", None, ("continue",), False)
     assert s.view().party("b").red_line_proposals == 1
     s.act(propose(pause="energy"))
     assert s.view().party("b").stances["aid"].red_lines == ("continue",), "cited once, listed once"
 
 
-def test_a_public_red_line_cited_is_not_listed_twice(mini):
-    s = Session(mini, seed=1)
+def test_what_the_view_knows_of_each_stance(tmp_path):
+    text = MINI.replace("red_lines: [stop],\n            quote: {source: src, text: q}}",
+                        "red_lines: [stop],\n            quote: {source: src, text: q}, red_line_quote: {source: src, text: r}}")
+    text = text.replace("effects: {reservation: {a: -10}, ", "effects: {weights: {a: {pause: 50}}, reservation: {a: -10}, ")
+    scen = load_scenario(write(tmp_path, text))
+    stances = scen.party("a").stances
+    s = Session(scen, seed=1)
+    pv = s.view().party("a")
+    assert dict(pv.stances) == {i: KnownStance(i, "public", st.demand, st.red_lines, False, quote=st.quote,
+                                               red_line_quote=st.red_line_quote) for i, st in stances.items()}
+    assert pv.hidden == 2 and stances["aid"].red_line_quote is not None
     s.act(propose(aid="stop"))
     pv = s.view().party("a")
-    assert pv.stances["aid"].red_lines == ("stop",)
+    assert pv.stances["aid"].red_lines == ("stop",), "a public red line cited is not listed twice"
     assert pv.red_line_proposals == 1 and pv.at_risk and pv.red_lines_left == 0
     assert pv.last_response is not None and pv.last_response[0]["aid"] == "stop"
+    s.act(consult("a"))
+    pause = stances["pause"]
+    want = KnownStance("pause", "public", "wide", (), True, 50.0, dict(pause.values), pause.quote, None, share=0.5)
+    assert s.view().party("a").stances["pause"] == want and s.view().party("a").hidden == 1
+    s.act(lever("push"))
+    assert s.view().party("a").stances["pause"] == replace(want, weight=100.0, share=pytest.approx(2 / 3))
 
 
 # ---------------------------------------------------------------- (b) the settled ending
@@ -259,21 +274,6 @@ def test_responses_carry_gaps_and_red_lines_as_data(mini):
     assert line(mini, beta).startswith("Beta ✗ rejects — not enough: utility ")
 
 
-def test_walkout_causes_are_data(tmp_path, mini):
-    s = Session(mini, seed=1)
-    s.act(propose(aid="stop"))
-    s.act(propose(aid="stop"))
-    w = of(s, Walkout)[0]
-    assert (w.cause, w.count, w.patience, w.counterpart) == ("red_lines", 2, 1, "")
-    assert line(mini, w) == "✗ WALKOUT: Alpha leaves the talks — the mediator kept proposing its red lines (2 times; patience 1)"
-    scen = load_scenario(write(tmp_path, GAMMA))
-    s2 = Session(scen, seed=1)
-    s2.act(wait(2))
-    w2 = of(s2, Walkout)[0]
-    assert (w2.cause, w2.counterpart, w2.limit, w2.rounds, w2.round) == ("low_trust", "a", 0.05, 2, 2)
-    assert walkout_reason(scen, w2) == "its trust in Alpha stayed below 0.05 for 2 rounds"
-
-
 # ---------------------------------------------------------------- the agreement in force
 
 
@@ -390,3 +390,11 @@ def test_a_party_agent_on_its_own(mini):
     told = agent.consult(mini)
     assert told.revealed == ("reservation", "aid") and told.reservation == 100.0
     assert agent.consult(mini).revealed == ("pause",) and agent.consult(mini) == Disclosure((), None, ())
+
+
+def test_event_numbers_are_rounded_to_four_places(tmp_path):
+    text = MINI.replace("cost: 0.2, effects: {reservation: {a: -10}", "cost: 0.123456, effects: {reservation: {a: -10.123456}")
+    s = Session(load_scenario(write(tmp_path, text)), seed=1)
+    used, cred, res = s.act(lever("push"))[:3]
+    assert used.credibility == 0.3765 and (cred.before, cred.after, res.after) == (0.5, 0.3765, 29.8765)
+    assert s.act(consult("a"))[0].reservation == 29.8765 == s.view().party("a").reservation
