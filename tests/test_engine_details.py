@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.engine import rules as neg
 from sim.engine.events import Ended, Hinted, Incident, Responded
 from sim.engine.session import Session, stream
 from sim.errors import ActionRefused, ReplayError
@@ -84,3 +85,20 @@ def test_refusals_say_why_and_replays_say_which_action(mini):
         s.act(wait())
     with pytest.raises(ActionRefused, match="^the negotiation is over$"):
         s.force_agreement({"pause": "wide"})
+
+
+def test_the_formulas_at_their_edges(mini):
+    trust = {"b": 0.4, "c": 0.8, "mediator": 0.5}
+    k = mini.dynamics.credibility_trust
+    assert neg.effective_trust(mini, trust, 0.6, ["b", "c"]) == pytest.approx(0.6 + 0.4 * k * 0.6 * 0.5)
+    assert neg.effective_trust(mini, trust, 0.6, []) == 1.0, "no counterpart left: nobody to distrust"
+    assert neg.threshold(50, 40, 3, 10, 1.0, 0, 1.0) == 50, "an aspiration below the reservation adds nothing"
+    assert neg.threshold(40, 90, 14, 10, 1.0, 0, 1.0) == 40, "past the deadline the bar stays at the reservation"
+    assert neg.threshold(90, 95, 0, 10, 1.0, 50, 0.0) == 100 and neg.threshold(0, 0, 0, 10, 1.0, 0, 1.0) == 0
+    alpha = mini.party("a")
+    assert neg.largest_gaps(alpha, {"pause": 90, "aid": 10}, mini.complete({"aid": "stop"})) == [("pause", 90), ("aid", 10)]
+    assert neg.largest_gaps(alpha, {"pause": 50, "aid": 50}, mini.complete({"aid": "stop"})) == [("aid", 50), ("pause", 50)]
+    assert neg.largest_gaps(alpha, {"pause": 1, "aid": 99}, mini.complete({"pause": "wide"})) == []
+    assert neg.largest_gaps(alpha, {"pause": 1, "aid": 99}, mini.complete({"pause": "energy"})) == [("pause", 0.3)]
+    single = mini.party("b").model_copy(update={"stances": {"aid": mini.party("b").stances["aid"]}})
+    assert neg.utility(single, {"aid": 1.0}, mini.complete({"aid": "stop"})) == 100
