@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from sim.cli import main
 from sim.engine import rules as neg
 from sim.engine.events import Ended, Hinted, Incident, Responded
 from sim.engine.session import Session, stream
@@ -102,3 +104,18 @@ def test_the_formulas_at_their_edges(mini):
     assert neg.largest_gaps(alpha, {"pause": 1, "aid": 99}, mini.complete({"pause": "energy"})) == [("pause", 0.3)]
     single = mini.party("b").model_copy(update={"stances": {"aid": mini.party("b").stances["aid"]}})
     assert neg.utility(single, {"aid": 1.0}, mini.complete({"aid": "stop"})) == 100
+
+
+def test_compare_reads_transcripts_of_format_1_and_2(tmp_path, mini):
+    scen = write(tmp_path, MINI, "mini.yaml")
+    new = tmp_path / "new.jsonl"
+    r = CliRunner().invoke(main, ["run", str(scen), "--policy", "incremental", "--seed", "2", "-q", "--json", str(new)])
+    assert r.exit_code == 0, r.output
+    text = new.read_text(encoding="utf-8")
+    assert '"format":"mediate-transcript/2"' in text.splitlines()[0]
+    (tmp_path / "old.jsonl").write_text(text.replace("mediate-transcript/2", "mediate-transcript/1", 1), encoding="utf-8")
+    (tmp_path / "odd.jsonl").write_text(text.replace("mediate-transcript/2", "mediate-transcript/9", 1), encoding="utf-8")
+    r = CliRunner().invoke(main, ["compare", "--scenario", str(scen), str(new), str(tmp_path / "old.jsonl")])
+    assert r.exit_code == 0 and "2 game(s)" in r.output, r.output
+    r = CliRunner().invoke(main, ["compare", "--scenario", str(scen), str(tmp_path / "odd.jsonl")])
+    assert r.exit_code == 1 and "not a mediate transcript" in r.output and "Traceback" not in r.output
