@@ -6,6 +6,7 @@ import pytest
 
 from sim.engine.events import AgreementReached, Incident, Responded
 from sim.engine.session import Session
+from sim.report.wire import response_reasons
 from sim.scenario.actions import load_moves, wait
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, HISTORY
@@ -38,8 +39,8 @@ def test_history_moves_tell_the_story_of_the_articles(flagship, seed):
     assert r0["ukraine"].accept
     assert not r0["russia"].accept
     assert set(r0["russia"].red_lines) == {"military_aid.continue", "intel_sharing.continue"}
-    assert any("military aid" in reason.lower() for reason in r0["russia"].reasons)
-    assert any("intelligence" in reason.lower() for reason in r0["russia"].reasons)
+    assert any("military aid" in reason.lower() for reason in response_reasons(flagship, r0["russia"]))
+    assert any("intelligence" in reason.lower() for reason in response_reasons(flagship, r0["russia"]))
     # Round 1: both accept the energy pause, which comes into force.
     r1 = responses(s, 1)
     assert r1["russia"].accept and r1["ukraine"].accept

@@ -45,9 +45,11 @@ class Responded(Event):
     accept: bool
     utility: float
     threshold: float
-    reasons: tuple[str, ...]
     red_lines: tuple[str, ...] = ()
-    """``issue.option`` of each red line the package touches."""
+    """``issue.option`` of each red line the package touches (any one means no)."""
+    gaps: tuple[tuple[str, float], ...] = ()
+    """(issue, weighted points) of the two issues where the package falls furthest below the
+    party's demands, largest first."""
 
 
 @dataclass(frozen=True)
@@ -127,13 +129,26 @@ class LeverUsed(Event):
 
 
 @dataclass(frozen=True)
+class Told:
+    """One stance a consultation revealed."""
+
+    issue: str
+    share: float
+    """Its share of everything the party cares about (0–1)."""
+    values: dict[str, float]
+    """Option -> its value to the party (0–100), in the issue's option order."""
+
+
+@dataclass(frozen=True)
 class Consulted(Event):
     kind: ClassVar[str] = "consult"
     party: str
     revealed: tuple[str, ...]
-    """What became known: issue ids, and 'reservation'."""
-    details: tuple[str, ...]
-    """Plain-text lines a renderer can show: what the party told the mediator."""
+    """What became known: 'reservation' and issue ids (empty: nothing more to tell)."""
+    reservation: float | None = None
+    """The reservation, when this consultation revealed it."""
+    stances: tuple[Told, ...] = ()
+    """The stances this consultation revealed."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,18 @@ class Waited(Event):
 class Walkout(Event):
     kind: ClassVar[str] = "walkout"
     party: str
-    reason: str
+    cause: str
+    """'red_lines' (it was proposed its red lines too often) or 'low_trust'."""
+    count: int = 0
+    """red_lines: how many proposals touched its red lines."""
+    patience: int = 0
+    """red_lines: how many it would sit through."""
+    counterpart: str = ""
+    """low_trust: the party its trust in fell too low."""
+    limit: float = 0.0
+    """low_trust: its walkout_trust."""
+    rounds: int = 0
+    """low_trust: the consecutive rounds trust stayed below the limit."""
 
 
 @dataclass(frozen=True)
@@ -178,11 +204,3 @@ class Ended(Event):
     disputes: int
     surplus: dict[str, float]
     """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
-
-
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls for cls in (RoundStarted, Proposed, Responded, AgreementReached, AgreementLapsed,
-                              AgreementCollapsed, Incident,
-                              TrustChanged, Shifted, LeverUsed, Consulted, Hinted, Waited, Walkout, TierChanged, Ended)
-}
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sim.scenario.model import MEDIATOR, Party, Scenario
+from sim.scenario.model import MEDIATOR, Dynamics, Party, Scenario
 
 
 def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
@@ -29,7 +29,7 @@ def aspiration(party: Party, weights: Mapping[str, float]) -> float:
     return utility(party, weights, {i: st.demand for i, st in party.stances.items()})
 
 
-def effective_trust(s: Scenario, party: Party, trust: Mapping[str, float], credibility: float,
+def effective_trust(s: Scenario, trust: Mapping[str, float], credibility: float,
                     counterparts: list[str]) -> float:
     tc = sum(trust[c] for c in counterparts) / len(counterparts) if counterparts else 1.0
     tm = trust[MEDIATOR]
@@ -63,23 +63,6 @@ def largest_gaps(party: Party, weights: Mapping[str, float], package: Mapping[st
     return gaps[:n]
 
 
-def reasons(s: Scenario, party: Party, weights: Mapping[str, float], package: Mapping[str, str],
-            accept: bool, u: float, tau: float) -> tuple[str, ...]:
-    """Plain-text reasons for a response: the red lines hit, else the two largest gaps."""
-    hit = red_lines_hit(party, package)
-    if hit:
-        out = []
-        for ref in hit:
-            i, o = ref.split(".", 1)
-            out.append(f"red line: {s.issue(i).title} — {s.issue(i).option(o).label}")
-        return tuple(out)
-    head = (f"acceptable: utility {u:.1f} ≥ threshold {tau:.1f}" if accept
-            else f"not enough: utility {u:.1f} < threshold {tau:.1f}")
-    gaps = [f"{s.issue(i).title}: wants {s.issue(i).option(party.stances[i].demand).label} "
-            f"(−{g:.0f})" for i, g in largest_gaps(party, weights, package)]
-    return (head, *gaps)
-
-
 def in_force_covers(s: Scenario, reader: str | None, agreement: Mapping[str, str] | None) -> set[str]:
     """Tags the agreement in force protects, as ``reader`` reads it (None: by its own text)."""
     if not agreement:
@@ -91,7 +74,8 @@ def in_force_covers(s: Scenario, reader: str | None, agreement: Mapping[str, str
 
 
 def monitored(s: Scenario, agreement: Mapping[str, str] | None) -> bool:
-    return bool(agreement) and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
+    """Whether the agreement in force includes a monitoring option."""
+    return agreement is not None and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
 
 
 def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None,
@@ -125,3 +109,34 @@ def tier_of(s: Scenario, agreement: Mapping[str, str] | None) -> int:
         if all(agreement.get(i) in opts for i, opts in oc.when.items()):
             level = n
     return level
+
+
+SEVERITY = {"none": 0, "monitored": 1, "violation": 2, "disputed": 3}
+"""How an incident's judgements rank when it hits several victims: the worst one is reported."""
+
+# Judgement (and, for 'monitored', the verdict) -> the trust pairs an incident moves and the
+# dynamics field that says by how much: 'victim' trusts the actor less, 'actor' the victim.
+# A monitored incident is settled by the text, so its damage is damped by monitored_factor.
+DAMAGE: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("none", ""): (("victim", "incident_trust"),),
+    ("violation", ""): (("victim", "violation_trust"),),
+    ("disputed", ""): (("victim", "dispute_trust"), ("actor", "dispute_trust")),
+    ("monitored", "violation"): (("victim", "violation_trust"),),
+    ("monitored", "not covered"): (("victim", "incident_trust"),),
+}
+
+
+def incident_damage(dyn: Dynamics, judgement: str, verdict: str, actor: str, victim: str
+                    ) -> list[tuple[str, str, float]]:
+    """(truster, trustee, delta) for each trust pair an incident judged so moves."""
+    factor = dyn.monitored_factor if judgement == "monitored" else 1.0
+    out = []
+    for who, field in DAMAGE[(judgement, verdict)]:
+        pair = (victim, actor) if who == "victim" else (actor, victim)
+        out.append((*pair, getattr(dyn, field) * factor))
+    return out
+
+
+def breaks_agreement(judgement: str, verdict: str) -> bool:
+    """Whether an incident so judged counts as a violation of the agreement in force."""
+    return judgement == "violation" or (judgement == "monitored" and verdict == "violation")

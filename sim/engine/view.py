@@ -208,7 +208,7 @@ class MediatorView:
         others = [p.id for p in self.parties if p.id != party_id and not p.walked_out]
         trust = {**pv.trust}
         trust.setdefault(MEDIATOR, 0.5)
-        teff = effective_trust(s, party, trust, self.credibility, others)
+        teff = effective_trust(s, trust, self.credibility, others)
         r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
         tau = threshold(r, aspiration, min(self.round, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
                         party.distrust_penalty, teff)

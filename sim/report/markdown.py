@@ -5,7 +5,7 @@ from __future__ import annotations
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
 from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast
-from sim.report.wire import line, name_of, stamp
+from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
 def _md(text: str) -> str:
@@ -68,7 +68,7 @@ def _outcome(d: Debrief) -> list[str]:
     out.append(f"- In force at the end: {_md(now)} ({status})")
     out.append(f"- Violations: {d.violations} · disputes: {d.disputes}")
     for w in d.walkouts:
-        out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(w.reason)}")
+        out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(walkout_reason(s, w))}")
     out.append("")
     out.append("## Agreement and surplus")
     if d.agreement:

@@ -17,7 +17,6 @@ from sim.engine.events import (
     LeverUsed,
     Proposed,
     Responded,
-    RoundStarted,
     Shifted,
     TierChanged,
     TrustChanged,
@@ -45,65 +44,118 @@ def stamp(s: Scenario, e: Event) -> str:
     return f"R{e.round + 1:>2} {when:%d %b %H:%M}"  # rounds are 1-based for people, 0-based in files
 
 
+def response_reasons(s: Scenario, e: Responded) -> tuple[str, ...]:
+    """A response's reasons in words: the red lines it hit, else the verdict and the two
+    largest gaps."""
+    if e.red_lines:
+        out = []
+        for ref in e.red_lines:
+            i, o = ref.split(".", 1)
+            out.append(f"red line: {s.issue(i).title} — {s.issue(i).option(o).label}")
+        return tuple(out)
+    head = (f"acceptable: utility {e.utility:.1f} ≥ threshold {e.threshold:.1f}" if e.accept
+            else f"not enough: utility {e.utility:.1f} < threshold {e.threshold:.1f}")
+    stances = s.party(e.party).stances
+    gaps = [f"{s.issue(i).title}: wants {s.issue(i).option(stances[i].demand).label} (−{g:.0f})" for i, g in e.gaps]
+    return (head, *gaps)
+
+
+def consult_details(s: Scenario, e: Consulted) -> tuple[str, ...]:
+    """What a consulted party told the mediator, one sentence per thing revealed."""
+    p = s.party(e.party)
+    out = []
+    if e.reservation is not None:
+        out.append(f"{p.name} would walk away from anything worth less than {e.reservation:.0f} points to it.")
+    for told in e.stances:
+        iss = s.issue(told.issue)
+        stance = p.stances[told.issue]
+        vals = ", ".join(f"{iss.option(o).label} {v:.0f}" for o, v in told.values.items())
+        text = f"{iss.title}: {100 * told.share:.0f}% of what matters to {p.name}; values {vals}"
+        if stance.red_lines:
+            text += "; never: " + ", ".join(iss.option(o).label for o in stance.red_lines)
+        if stance.visibility == "private":
+            text += " (not said in public)"
+        out.append(text)
+    if not e.revealed:
+        out.append(f"{p.name} has nothing more to tell.")
+    return tuple(out)
+
+
+def walkout_reason(s: Scenario, e: Walkout) -> str:
+    """Why a party walked out, in words."""
+    if e.cause == "red_lines":
+        return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
+    return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
+
+
 def line(s: Scenario, e: Event) -> str | None:
     """One plain-text news-wire line for an event (None for events shown only as state)."""
     match e:
-        case RoundStarted():
-            return None
         case Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case Responded(party=pid, accept=ok, reasons=rs):
+        case Responded(party=pid, accept=ok):
             mark = "✓ accepts" if ok else "✗ rejects"
-            return f"{name_of(s, pid)} {mark} — " + "; ".join(rs)
+            return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
+        case LeverUsed(lever=lv):
+            lever = next(x for x in s.mediator.levers if x.id == lv)
+            return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
+        case Consulted(party=pid):
+            return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(consult_details(s, e))
+        case Waited():
+            return f"{s.mediator.name} waits."
+        case Hinted(package=None):
+            return "Hint: from what you know, no package meets every party's estimated needs yet."
+        case Hinted(package=dict() as p):
+            return f"Hint (Nash package of what you know): {package_text(s, p)}"
+        case Walkout(party=pid):
+            return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
+        case Ended(reason=why, best_tier=best, violations=v, disputes=d):
+            best_t = next((o.title for o in s.outcomes if o.id == best), "none")
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)"
+    return _news(s, e)
+
+
+def _news(s: Scenario, e: Event) -> str | None:
+    """Lines for what happens to the agreement, the parties' trust and the battlefield."""
+    match e:
         case AgreementReached(package=p, expires=ex):
-            lapse = ""
-            if ex:
-                lapse = " (lapses: " + ", ".join(
-                    f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items()) + ")"
-            return f"✓ AGREEMENT in force: {package_text(s, p)}{lapse}"
+            lapse = ", ".join(f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items())
+            return f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
         case AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
         case AgreementLapsed(issue=i, option=o):
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
-        case Incident(actor=a, text=text, judgement=j, readings=r, verdict=v, target=tg):
-            tail = ""
-            if j == "violation":
-                tail = f" — ✗ VIOLATION: both sides read the agreement as covering {tg}"
-            elif j == "disputed":
-                who = [name_of(s, p) for p, c in r.items() if c]
-                verb = "reads" if len(who) == 1 else "read"
-                tail = (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {tg}; "
-                        f"{name_of(s, a)} does not")
-            elif j == "monitored":
-                tail = f" — monitors rule: {v}"
-            return f"! {text}{tail}"
+        case Incident(text=text):
+            return f"! {text}{_judgement(s, e)}"
         case TrustChanged(truster=a, trustee=b, before=x, after=y):
             arrow = "↓" if y < x else "↑"
             return f"  trust {name_of(s, a)} → {name_of(s, b)} {arrow} {x:.2f} → {y:.2f}"
-        case Shifted(what=w, party=pid, issue=i, before=x, after=y):
-            if w == "credibility":
-                return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
-            if w == "weight":
-                return f"  {name_of(s, pid)} cares {'more' if y > x else 'less'} about {s.issue(i).title}"
-            return f"  {name_of(s, pid)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
-        case LeverUsed(lever=lv):
-            lever = next(x for x in s.mediator.levers if x.id == lv)
-            return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
-        case Consulted(party=pid, details=d):
-            return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(d)
-        case Waited():
-            return f"{s.mediator.name} waits."
-        case Hinted(package=p):
-            if p is None:
-                return "Hint: from what you know, no package meets every party's estimated needs yet."
-            return f"Hint (Nash package of what you know): {package_text(s, p)}"
-        case Walkout(party=pid, reason=why):
-            return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {why}"
+        case Shifted():
+            return _shift(s, e)
         case TierChanged(title=title, level=lv):
             return f"» Outcome tier: {title}" + (f" (level {lv})" if lv else "")
-        case Ended(reason=why, best_tier=best, violations=v, disputes=d):
-            best_t = next((o.title for o in s.outcomes if o.id == best), "none")
-            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)"
-    return None
+    return None  # RoundStarted: shown as state only
 
+
+def _judgement(s: Scenario, e: Incident) -> str:
+    """How an incident was judged against the agreement in force ('' when none covers it)."""
+    if e.judgement == "violation":
+        return f" — ✗ VIOLATION: both sides read the agreement as covering {e.target}"
+    if e.judgement == "disputed":
+        who = [name_of(s, p) for p, c in e.readings.items() if c]
+        verb = "reads" if len(who) == 1 else "read"
+        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {e.target}; "
+                f"{name_of(s, e.actor)} does not")
+    if e.judgement == "monitored":
+        return f" — monitors rule: {e.verdict}"
+    return ""
+
+
+def _shift(s: Scenario, e: Shifted) -> str:
+    x, y = e.before, e.after
+    if e.what == "credibility":
+        return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
+    if e.what == "weight":
+        return f"  {name_of(s, e.party)} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
+    return f"  {name_of(s, e.party)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"

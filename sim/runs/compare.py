@@ -48,7 +48,7 @@ def load(path: Path, scenario: str | None = None) -> Result:
         head = json.loads(first)
     except (ValueError, RecursionError):
         head = None  # maybe a save (indented JSON over many lines): decided below
-    if isinstance(head, dict) and head.get("format") == transcripts.FORMAT:
+    if isinstance(head, dict) and head.get("format") in transcripts.READABLE:
         return Result(path.stem, _from_transcript(path, transcripts.parse_header(name, first, head), scenario))
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
         session, _ = saved.resume(path)

@@ -19,7 +19,9 @@ from sim.scenario.model import scenario_hash
 from sim.scenario.saves import MAX_ACTIONS, check_action_count
 from sim.text import printable
 
-FORMAT = "mediate-transcript/1"
+FORMAT = "mediate-transcript/2"
+READABLE = (FORMAT, "mediate-transcript/1")
+"""Formats compare reads: /1 differs only in its event lines, and replay needs just the header."""
 
 
 def header(session: Session, overrides: Sequence[str] = ()) -> dict:

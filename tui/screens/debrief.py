@@ -81,7 +81,7 @@ def outcome_lines(d: Debrief) -> list[Content]:
     reason = d.end_reason or "in progress"
     out.append(Content.assemble(("Ended: ", "bold"), plain(END_WORDS.get(reason, reason))))
     for e in d.walkouts:
-        out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {e.reason}")))
+        out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {wire.walkout_reason(s, e)}")))
     vs, ds = d.violations, d.disputes
     out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",

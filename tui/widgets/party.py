@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from sim.engine.events import Responded
 from sim.engine.view import MediatorView, PartyView, Prediction
+from sim.report.wire import response_reasons
 from sim.scenario.model import MEDIATOR, Scenario
 
 from .common import (
@@ -96,7 +97,7 @@ def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
 def answer_content(s: Scenario, e: Responded) -> Content:
     when = s.clock.start + timedelta(hours=e.t)
     head = Content.styled(f"Answer {when:%d %b}: ", "bold")
-    first = e.reasons[0] if e.reasons else ""
+    first = response_reasons(s, e)[0]
     if e.accept:
         return Content.assemble(head, (f"{OK} accepted", f"{SUCCESS} bold"), plain(f" — {first}" if first else ""))
     return Content.assemble(head, (f"{NO} rejected", f"{ERROR} bold"), plain(f" — {first}" if first else ""))

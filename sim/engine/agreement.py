@@ -1,0 +1,88 @@
+"""The agreement in force: its package, its expiries, what it covers, and the tier it meets.
+
+:class:`Accord` is the session's bookkeeping for the agreement and the outcome tiers over
+time; it changes only when the session tells it to and never emits events.
+"""
+
+from __future__ import annotations
+
+from sim.engine import rules
+from sim.scenario.model import Scenario
+
+
+class Accord:
+    """The package in force (None: none), its lapse hours, and the tier history."""
+
+    def __init__(self, s: Scenario):
+        self._s = s
+        self.package: dict[str, str] | None = None
+        self.since = 0.0
+        self.expires: dict[str, float] = {}
+        self.serial = 0
+        """Bumped whenever the agreement is replaced or withdrawn: pending expiries check it."""
+        self._covers: dict[str | None, set[str]] = {}
+        """Tags the agreement in force covers, by reader; cleared whenever it changes."""
+        self.tier = 0
+        self.best_tier = 0
+        self.tier_since = 0.0
+        self.tier_hours: dict[int, float] = {}
+
+    def covered(self, reader: str | None) -> set[str]:
+        """Tags the agreement in force protects as ``reader`` reads it (cached per agreement)."""
+        tags = self._covers.get(reader)
+        if tags is None:
+            tags = self._covers[reader] = rules.in_force_covers(self._s, reader, self.package)
+        return tags
+
+    def put(self, package: dict[str, str], now: float) -> int:
+        """Put ``package`` in force now; return its serial (its lapse hours are in :attr:`expires`)."""
+        self.serial += 1
+        self.package = dict(package)
+        self._covers = {}
+        self.since = now
+        self.expires = {}
+        for i, o in package.items():
+            days = self._s.issue(i).option(o).duration_days
+            if days is not None:
+                self.expires[i] = round(now + days * 24, 6)
+        return self.serial
+
+    def withdraw(self) -> None:
+        self.serial += 1  # cancels the pending expiries
+        self.package, self.expires, self._covers = None, {}, {}
+
+    def lapse(self, issue: str) -> tuple[str, str]:
+        """Revert one issue to its default; (option that lapsed, default). An agreement left at
+        the status quo is no agreement."""
+        if self.package is None:
+            raise ValueError("no agreement in force")
+        option = self.package[issue]
+        default = self._s.issue(issue).default_option
+        self.package = {**self.package, issue: default}
+        self._covers = {}
+        self.expires.pop(issue, None)
+        if all(o == self._s.issue(i).default_option for i, o in self.package.items()):
+            self.package = None
+        return option, default
+
+    def retier(self, now: float) -> int | None:
+        """Recompute the tier; its new level when it changed, else None."""
+        level = rules.tier_of(self._s, self.package)
+        if level == self.tier:
+            return None
+        self.close(now)
+        self.tier, self.tier_since = level, now
+        self.best_tier = max(self.best_tier, level)
+        return level
+
+    def close(self, now: float) -> None:
+        """Book the hours spent in the current tier up to ``now``."""
+        self.tier_hours[self.tier] = self.tier_hours.get(self.tier, 0.0) + now - self.tier_since
+
+    def held_hours(self, level: int, now: float, open_: bool) -> float:
+        """Hours the agreement satisfied tier ``level`` or higher; ``open_`` counts the
+        current stretch (not yet booked)."""
+        hours = sum(h for lv, h in self.tier_hours.items() if lv >= level)
+        if open_ and self.tier >= level:
+            hours += now - self.tier_since
+        return hours

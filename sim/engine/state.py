@@ -1,0 +1,211 @@
+"""A game's state and the read-only questions about it: the base of :class:`~sim.engine.session.Session`.
+
+:class:`SessionState` holds the clock, the party agents, the agreement in force, the
+mediator's credibility and levers, and the events so far; its properties and queries never
+change the game. The session adds the processes and the mechanisms that move it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import datetime, timedelta
+
+import simpy
+
+from sim.engine.agreement import Accord
+from sim.engine.events import Event
+from sim.engine.parties import PartyAgent, counterparts
+from sim.engine.view import LeverView, MediatorView, PartyView
+from sim.scenario.actions import Action
+from sim.scenario.model import Scenario
+
+EPS = 1e-9
+
+
+def stream(seed: int, name: str) -> random.Random:
+    """An independent, reproducible random stream for one source of chance."""
+    digest = hashlib.sha256(f"{seed}/{name}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+class SessionState:
+    """The state of one game and every read-only question about it (see :class:`Session`)."""
+
+    def __init__(self, scenario: Scenario, seed: int, branch: tuple[int, float] | None,
+                 max_rounds: int | None):
+        s = self._scenario = scenario
+        self._seed = int(seed)
+        self._branch = branch
+        self._max_rounds = max_rounds or s.clock.max_rounds
+        self._forecasting = max_rounds is not None
+        self._events: list[Event] = []
+        self._actions: list[Action] = []
+        self._env = simpy.Environment()
+        self._H = float(s.clock.round_hours)
+        self._parties = {p.id: PartyAgent(s, p, stream(self._seed, f"noise/{p.id}")) for p in s.parties}
+        self._credibility = float(s.mediator.credibility)
+        self._uses = {lv.id: lv.uses for lv in s.mediator.levers}
+        self._accord = Accord(s)
+        self._violations = 0
+        self._disputes = 0
+        self._round = 0
+        self._budget = 1.0
+        self._ended = False
+        self._end_reason: str | None = None
+        self._pending: simpy.Event | None = None
+        self._waits_left = 0
+
+    # ------------------------------------------------------------ read-only state
+
+    @property
+    def awaiting(self) -> bool:
+        """True when the clock is stopped for the mediator's next action."""
+        return self._pending is not None and not self._ended
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event so far, in order (the transcript's body)."""
+        return tuple(self._events)
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The mediator's actions so far: with the seed, all a replay needs."""
+        return tuple(self._actions)
+
+    @property
+    def now(self) -> float:
+        """Simulated hours since ``clock.start``."""
+        return self._env.now
+
+    @property
+    def round(self) -> int:
+        """The current round (0-based)."""
+        return self._round
+
+    @property
+    def max_rounds(self) -> int:
+        return self._max_rounds
+
+    @property
+    def round_hours(self) -> float:
+        return self._H
+
+    @property
+    def agreement(self) -> dict[str, str] | None:
+        """A copy of the full package in force, or None."""
+        return dict(self._accord.package) if self._accord.package is not None else None
+
+    @property
+    def expires(self) -> dict[str, float]:
+        """Issue -> the hour its option in force lapses."""
+        return dict(self._accord.expires)
+
+    @property
+    def tier(self) -> int:
+        """Level of the outcome tier the agreement in force meets (0 = none)."""
+        return self._accord.tier
+
+    @property
+    def best_tier(self) -> int:
+        return self._accord.best_tier
+
+    @property
+    def violations(self) -> int:
+        return self._violations
+
+    @property
+    def disputes(self) -> int:
+        return self._disputes
+
+    @property
+    def credibility(self) -> float:
+        return self._credibility
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    @property
+    def end_reason(self) -> str | None:
+        """'deadline', 'walkout' or 'settled' once ended."""
+        return self._end_reason
+
+    @property
+    def walkouts(self) -> tuple[str, ...]:
+        """Ids of the parties that walked out, in scenario order."""
+        return tuple(p for p, a in self._parties.items() if a.walked_out)
+
+    def weights(self, party_id: str) -> dict[str, float]:
+        """A party's current issue weights (levers and incidents move them; engine truth)."""
+        return dict(self._parties[party_id].weights)
+
+    def uses_left(self, lever_id: str) -> int:
+        return self._uses[lever_id]
+
+    def when(self, hours: float | None = None) -> datetime:
+        """The in-game date and time at ``hours`` (default: now)."""
+        return self._scenario.clock.start + timedelta(hours=self._env.now if hours is None else hours)
+
+    def utility(self, party_id: str, package: dict[str, str]) -> float:
+        """True utility of a full package for a party (engine truth, not mediator knowledge)."""
+        return self._parties[party_id].utility(package)
+
+    def reservation(self, party_id: str) -> float:
+        return self._parties[party_id].reservation
+
+    def surplus(self) -> dict[str, float]:
+        """Each party's U_p − R_p for the agreement in force (the default package if none)."""
+        package = self._accord.package or self._scenario.default_package
+        return {p: self.utility(p, package) - self.reservation(p) for p in self._scenario.party_ids}
+
+    def covered(self, reader: str | None) -> set[str]:
+        """Tags the agreement in force protects as ``reader`` reads it (cached per agreement)."""
+        return self._accord.covered(reader)
+
+    def held_days(self, level: int) -> float:
+        """Days the agreement satisfied tier ``level`` or higher (0 when never)."""
+        return self._accord.held_hours(level, self._env.now, open_=not self._ended) / 24
+
+    def threshold(self, party_id: str, at_round: int | None = None) -> float:
+        """A party's acceptance threshold without noise (engine truth): now, or as it would be
+        in round ``at_round`` with today's trust, weights and reservation (``analyze --round``)."""
+        return self._threshold(party_id, noisy=False, at_round=at_round)
+
+    def view(self) -> MediatorView:
+        """What the mediator can know now."""
+        s = self._scenario
+        parties = []
+        for p in s.parties:
+            a = self._parties[p.id]
+            known, hidden = a.known()
+            parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
+                                     round(a.reservation, 4) if a.reservation_known else None, hidden,
+                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response))
+        levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
+                       for lv in s.mediator.levers)
+        tier = self._accord.tier
+        title = s.outcomes[tier - 1].title if tier else "no agreement tier"
+        return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
+                            round(self._credibility, 4), self.agreement, self.expires, tier, title,
+                            tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
+                            s.dynamics.consult_hours_fraction)
+
+    def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
+        s = self._scenario
+        return self._parties[party_id].threshold(s, self._credibility, counterparts(self._parties, party_id, s.party_ids),
+                                                 self._round if at_round is None else at_round, noisy)
+
+    def _emit(self, cls: type[Event], **kw) -> None:
+        # The round is read off the clock, so an incident at a round's first hour belongs to it
+        # even when it fires before the rounds process has announced the round.
+        r = min(self._max_rounds - 1, int((self._env.now + EPS) // self._H))
+        self._events.append(cls(t=round(self._env.now, 6), round=r, **kw))
