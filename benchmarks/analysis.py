@@ -180,7 +180,7 @@ def bench_flagship() -> None:
     """The bundled scenario through the whole analysis pipeline."""
     print("\n(c) flagship scenario")
     try:
-        from sim.analysis.domains import domain_from_scenario
+        from sim.analysis.scenario_domains import domain_from_scenario
         from sim.scenario.loader import load_scenario
     except ImportError as exc:
         print(f"    skipped: {exc} (needs sim.loader.load_scenario and domain_from_scenario in sim.domain or sim.analysis)")

@@ -114,7 +114,7 @@ def load_seconds(path: Path) -> tuple[float, float, None]:
 
 def nash_seconds(path: Path) -> tuple[float, float, bool | None]:
     """(wall, CPU, exact) of the debrief's full-information Nash package (the scenario already loaded)."""
-    from sim.analysis.domains import nash_distance
+    from sim.analysis.scenario_domains import nash_distance
     from sim.engine.session import Session
     from sim.scenario.loader import load_scenario
 

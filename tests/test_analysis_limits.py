@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.analysis import Budget, nash_point, pareto_frontier, random_domain, tier_reachability
-from sim.analysis.domains import nash_distance
+from sim.analysis.scenario_domains import nash_distance
 from sim.cli import main
 from sim.engine.session import Session
 from sim.scenario.loader import load_scenario

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from sim.analysis import nash_point
-from sim.analysis.domains import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
 from sim.analysis.forecast import durability
+from sim.analysis.scenario_domains import domain_from_scenario, domain_from_view, known_nash_package, nash_distance
 from sim.cli import main
 from sim.engine.rules import utility
 from sim.engine.session import Session

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.domains import known_nash_package
+from sim.analysis.scenario_domains import known_nash_package
 from sim.engine import rules as neg
 from sim.engine.events import (
     AgreementLapsed,

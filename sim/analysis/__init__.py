@@ -3,7 +3,7 @@
 What it offers:
 
 - :class:`Domain` (additive utilities on an exact grid) and :func:`random_domain`;
-  :mod:`sim.analysis.domains` builds one from a scenario, a session or the mediator's view;
+  :mod:`sim.analysis.scenario_domains` builds one from a scenario, a session or the mediator's view;
 - :func:`pareto_frontier` (every Pareto-optimal package, ties included) and the bargaining
   points :func:`nash_point`, :func:`kalai_smorodinsky`, :func:`max_welfare`;
 - :func:`zopa_size` (how many packages every party accepts), :func:`tier_reachability`

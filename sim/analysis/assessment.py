@@ -1,7 +1,7 @@
 """What ``mediate analyze`` reports about a scenario, as plain JSON-ready data.
 
 The CLI renders it as tables or prints it as JSON; this module only gathers it from
-:mod:`sim.analysis` over a :mod:`sim.analysis.domains` domain: ZOPA size, Pareto frontier, the three
+:mod:`sim.analysis` over a :mod:`sim.analysis.scenario_domains` domain: ZOPA size, Pareto frontier, the three
 bargaining packages, each outcome tier's reachability with its blockers, and (when nothing is
 feasible) the smallest single relaxations, each pointing at the YAML line to change.
 
@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from sim.analysis.budget import ANALYZE_WORK, Budget
-from sim.analysis.domains import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
 from sim.analysis.frontier import FrontierTooLarge, pareto_frontier
 from sim.analysis.points import kalai_smorodinsky, max_welfare, nash_point
 from sim.analysis.relaxations import smallest_relaxation
+from sim.analysis.scenario_domains import collapse_ties, domain_from_scenario, domain_from_view, tier_conditions
 from sim.analysis.tiers import tier_reachability
 from sim.analysis.zopa import zopa_size
 from sim.engine.session import Session

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.analysis.budget import VALIDATE_WORK, Budget
-from sim.analysis.domains import collapse_ties, domain_from_scenario, tier_conditions
+from sim.analysis.scenario_domains import collapse_ties, domain_from_scenario, tier_conditions
 from sim.analysis.tiers import tier_reachability
 from sim.scenario.model import Scenario
 

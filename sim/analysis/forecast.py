@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sim.analysis.domains import known_nash_package
+from sim.analysis.scenario_domains import known_nash_package
 from sim.analysis.stats import wilson
 from sim.engine.events import AgreementCollapsed, AgreementLapsed, Walkout
 from sim.engine.session import Session

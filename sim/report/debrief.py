@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from sim.analysis.domains import nash_distance
 from sim.analysis.forecast import Durability, durability
+from sim.analysis.scenario_domains import nash_distance
 from sim.engine.events import Ended, Event, Hinted, TrustChanged, Walkout
 from sim.engine.session import Session
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario

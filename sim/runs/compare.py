@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.analysis.domains import known_nash_package
+from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import ReplayError
 from sim.files import read_bytes_bounded

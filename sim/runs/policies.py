@@ -182,7 +182,7 @@ class Nash(Policy):
         self._package: dict[str, str] | None = None
 
     def decide(self, view: MediatorView) -> Action:
-        from sim.analysis.domains import known_nash_package
+        from sim.analysis.scenario_domains import known_nash_package
 
         for p in view.parties:
             if self.consults.get(p.id, 0) < self.consults_per_party and p.hidden > 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sim.analysis.domains import nash_distance
+from sim.analysis.scenario_domains import nash_distance
 from sim.engine.events import Ended, Hinted
 from sim.engine.session import Session
 from sim.scenario.model import Scenario

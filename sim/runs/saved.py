@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from sim.analysis.domains import known_nash_package
+from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import LoadError, Problem, ReplayError
 from sim.scenario import saves

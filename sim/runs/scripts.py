@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.analysis.domains import known_nash_package
+from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import ActionRefused
 from sim.scenario.actions import Action, wait
