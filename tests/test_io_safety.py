@@ -395,3 +395,12 @@ def test_batch_workers_are_capped_by_the_machine(tmp_path):
     assert r.exit_code == 0, r.output
     assert f"using {cores} worker(s), one per core of this machine, not the 256 asked for" in clean(r)
     assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_an_unknown_scenario_named_in_a_transcript_is_reported_at_the_transcript(tmp_path):
+    evil = tmp_path / "evil.jsonl"
+    evil.write_text('{"kind":"session","format":"mediate-transcript/2","scenario":"\\u001b[2Jfake",'
+                    '"scenario_hash":"x","seed":1,"actions":[]}\n', encoding="utf-8")
+    r = invoke("compare", evil)
+    assert r.exit_code == 1 and "\x1b" not in r.stderr
+    assert f"{evil}:1:1: error: the scenario it names: no bundled scenario '\\x1b[2Jfake'" in clean(r)

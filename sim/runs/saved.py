@@ -21,7 +21,11 @@ def scenario_path(ref: str, named_in: str) -> Path:
 
     A name like ``/dev/zero`` or a FIFO inside a save would otherwise make resuming never end.
     """
-    path = resolve(ref)
+    try:
+        path = resolve(ref)
+    except LoadError as exc:
+        # An unknown bundled id: say so at the file that names it, not at the id itself.
+        raise LoadError([Problem(named_in, 1, 1, f"the scenario it names: {p.message}") for p in exc.problems]) from None
     try:
         info = os.stat(path)
     except OSError:
