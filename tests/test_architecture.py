@@ -7,7 +7,7 @@ import ast
 import subprocess
 import sys
 
-from importgraph import ROOT, find_cycle, graph
+from tests.importgraph import ROOT, find_cycle, graph
 
 SIM = ROOT / "sim"
 

@@ -10,7 +10,8 @@ import ast
 from pathlib import Path
 
 import pytest
-from importgraph import ROOT, find_cycle, graph, imported
+
+from tests.importgraph import ROOT, find_cycle, graph, imported
 
 TUI = ROOT / "tui"
 
