@@ -4,9 +4,6 @@ that same debrief (no second forecast) and the transcript, or says plainly why i
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import re
 import threading
 
 import pytest
@@ -20,6 +17,7 @@ from sim.report.debrief import describe_forecast
 from sim.runs import saved, transcripts
 from tests.conftest import FLAGSHIP
 from tests.helpers import count_calls, history_session
+from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
 from tui.screens import debrief as screen_mod
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
@@ -27,20 +25,8 @@ from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 SIZE = (100, 32)
 
 
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def text_of(screen, selector: str) -> str:
     return norm(str(screen.query_one(selector, Static).render()))
-
-
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(autouse=True)
