@@ -27,17 +27,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from sim.analysis import (  # noqa: E402
-    Domain,
-    kalai_smorodinsky,
-    max_welfare,
-    nash_point,
-    pareto_frontier,
-    random_domain,
-    smallest_relaxation,
-    tier_reachability,
-    zopa_size,
-)
+import sim.analysis as an  # noqa: E402
 
 
 def timed(fn, repeats: int):
@@ -58,12 +48,12 @@ def ms(s: float) -> str:
     return f"{s * 1e3:10.2f} ms"
 
 
-def ours(domain: Domain):
-    f = pareto_frontier(domain)
-    return f, nash_point(domain, f)
+def ours(domain: an.Domain):
+    f = an.pareto_frontier(domain)
+    return f, an.nash_point(domain, f)
 
 
-def run_ours(domain: Domain):
+def run_ours(domain: an.Domain):
     first, _ = timed(lambda: ours(domain), 1)  # warm-up + calibration
     return timed(lambda: ours(domain), repeats_for(first))
 
@@ -73,7 +63,7 @@ def run_ours(domain: Domain):
 # --------------------------------------------------------------------------
 
 
-def negmas_setup(domain: Domain):
+def negmas_setup(domain: an.Domain):
     from negmas.outcomes import make_issue, make_os
     from negmas.preferences import LinearAdditiveUtilityFunction
 
@@ -109,7 +99,7 @@ def vecs(rows) -> set[tuple[float, ...]]:
 
 def bench_vs_negmas(use_negmas: bool = True) -> None:
     n, k, m = 8, 4, 3
-    base = random_domain(n, k, m, 0)
+    base = an.random_domain(n, k, m, 0)
     # NegMAS's nash_points measures gains from max(reserved value, min utility);
     # with reservation = each party's minimum utility both tools optimise the
     # same product, and the frontier is the same as with reservation 0.
@@ -117,7 +107,7 @@ def bench_vs_negmas(use_negmas: bool = True) -> None:
     domain = base.with_reservation(low)
     print(f"(a) {k}^{n} = {k**n:,} packages, {m} parties, random_domain seed 0: frontier + Nash")
     t_ours, (f, nash) = run_ours(domain)
-    assert vecs(pareto_frontier(base).utilities) == vecs(f.utilities)
+    assert vecs(an.pareto_frontier(base).utilities) == vecs(f.utilities)
     print(f"    {'':10s} {'frontier':>9s} {'time':>13s}   Nash utilities")
     print(f"    {'mediate':10s} {f.distinct:9d} {ms(t_ours)}   {np.round(nash.utilities, 3)}")
     if not use_negmas:
@@ -151,19 +141,19 @@ def bench_scaling() -> None:
     print("\n(b) mediate alone, random_domain seed 0, 4 options per issue, reservation 0: frontier + Nash")
     print(f"    {'parties':>7s} {'packages':>10s} {'frontier':>9s} {'distinct':>9s} {'time':>13s}")
     for m, n in [(3, 10), (3, 12), (3, 16), (3, 20), (3, 24), (3, 30), (4, 8), (4, 10), (4, 12)]:
-        d = random_domain(n, 4, m, 0)
+        d = an.random_domain(n, 4, m, 0)
         t, (f, _) = run_ours(d)
         print(f"    {m:7d} {'4^' + str(n):>10s} {f.count:9d} {f.distinct:9d} {ms(t)}")
     print("\n    other analyses on 4^10, 3 parties, seed 0, red lines p=0.05, reservation 45:")
-    d = random_domain(10, 4, 3, 0, red_line_prob=0.05, reservation=45.0)
-    f = pareto_frontier(d)
+    d = an.random_domain(10, 4, 3, 0, red_line_prob=0.05, reservation=45.0)
+    f = an.pareto_frontier(d)
     rows = [
-        ("kalai_smorodinsky", lambda: kalai_smorodinsky(d, f)),
-        ("max_welfare", lambda: max_welfare(d, f)),
-        ("zopa_size (exact, enumeration)", lambda: zopa_size(d)),
-        ("zopa_size (Monte-Carlo, 200k)", lambda: zopa_size(d, exact_limit=0)),
-        ("tier_reachability (3 tiers)", lambda: tier_reachability(d, [{0: {0}}, {1: {1, 2}, 2: {3}}, {3: {0}}])),
-        ("smallest_relaxation (reservation 70)", lambda: smallest_relaxation(d.with_reservation([70.0, 70.0, 70.0]))),
+        ("kalai_smorodinsky", lambda: an.kalai_smorodinsky(d, f)),
+        ("max_welfare", lambda: an.max_welfare(d, f)),
+        ("zopa_size (exact, enumeration)", lambda: an.zopa_size(d)),
+        ("zopa_size (Monte-Carlo, 200k)", lambda: an.zopa_size(d, exact_limit=0)),
+        ("tier_reachability (3 tiers)", lambda: an.tier_reachability(d, [{0: {0}}, {1: {1, 2}, 2: {3}}, {3: {0}}])),
+        ("smallest_relaxation (reservation 70)", lambda: an.smallest_relaxation(d.with_reservation([70.0, 70.0, 70.0]))),
     ]
     for name, fn in rows:
         first, _ = timed(fn, 1)
@@ -198,10 +188,10 @@ def bench_flagship() -> None:
     print(f"    {'domain_from_scenario':38s} {ms(t_dom)}")
     print(f"    {'frontier + Nash':38s} {ms(t)}   frontier {f.count} packages ({f.distinct} distinct)")
     for name, fn in [
-        ("kalai_smorodinsky", lambda: kalai_smorodinsky(d, f)),
-        ("max_welfare", lambda: max_welfare(d, f)),
-        ("zopa_size", lambda: zopa_size(d)),
-        ("smallest_relaxation", lambda: smallest_relaxation(d)),
+        ("kalai_smorodinsky", lambda: an.kalai_smorodinsky(d, f)),
+        ("max_welfare", lambda: an.max_welfare(d, f)),
+        ("zopa_size", lambda: an.zopa_size(d)),
+        ("smallest_relaxation", lambda: an.smallest_relaxation(d)),
     ]:
         first, _ = timed(fn, 1)
         tt, _ = timed(fn, repeats_for(first))

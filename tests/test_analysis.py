@@ -31,6 +31,7 @@ from sim.analysis import (
 )
 from sim.analysis.dominance import _lexsort_desc, _nd_pairwise, _nondominated
 from sim.analysis.small import _frontier_small, _skyline
+from tests.helpers import count_calls
 
 # --------------------------------------------------------------------------
 # brute force reference
@@ -252,16 +253,7 @@ def test_skyline_gives_up_beyond_survivor_limit(monkeypatch):
 
 
 def spy_merge(monkeypatch) -> list[int]:
-    calls: list[int] = []
-    real = frontier_mod._merge
-
-    def spy(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(frontier_mod, "_merge", spy)
-    monkeypatch.setattr(points_mod, "_merge", spy)
-    return calls
+    return count_calls(monkeypatch, frontier_mod._merge, "_merge", frontier_mod, points_mod)
 
 
 @pytest.mark.parametrize(

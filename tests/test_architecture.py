@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.importgraph import ROOT, find_cycle, graph
+
 SIM = ROOT / "sim"
 
 # Top to bottom: a layer may import only the layers below it (and itself).
@@ -23,46 +23,9 @@ def _layer(module: str) -> str | None:
     return "base" if parts[1] in BASE else parts[1]
 
 
-def _module_name(path: Path) -> str:
-    rel = path.relative_to(ROOT).with_suffix("")
-    parts = list(rel.parts)
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
-def _imports(path: Path) -> set[str]:
-    """Every sim/tui module a file imports, at any depth (lazy imports count)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    me = _module_name(path)
-    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                mod = ".".join([*base, node.module] if node.module else base)
-            else:
-                mod = node.module or ""
-            found.add(mod)
-            found.update(f"{mod}.{a.name}" for a in node.names)
-    return {m for m in found if m.split(".")[0] in ("sim", "tui")}
-
-
-def _graph(top: Path) -> dict[str, set[str]]:
-    files = {_module_name(p): p for p in top.rglob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for name, path in files.items():
-        graph[name] = {m for m in _imports(path) if m in files and m != name}
-    return graph
-
-
 def test_sim_layers_import_only_downwards():
     bad = []
-    for mod, deps in _graph(SIM).items():
+    for mod, deps in graph(SIM).items():
         here = _layer(mod)
         if here is None:
             continue
@@ -73,37 +36,11 @@ def test_sim_layers_import_only_downwards():
     assert not bad, "\n".join(sorted(bad))
 
 
-def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for dep in sorted(graph.get(node, ())):
-            if state.get(dep) == 1:
-                return stack[stack.index(dep):] + [dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
 def test_no_import_cycles_in_sim():
     # A package __init__ that re-exports its modules is not a cycle of logic: skip __init__ edges.
-    graph = {m: {d for d in deps if not (ROOT / (d.replace(".", "/") + "/__init__.py")).exists()}
-             for m, deps in _graph(SIM).items()}
-    cycle = _cycle(graph)
+    edges = {m: {d for d in deps if not (ROOT / (d.replace(".", "/") + "/__init__.py")).exists()}
+             for m, deps in graph(SIM).items()}
+    cycle = find_cycle(edges)
     assert cycle is None, " → ".join(cycle or [])
 
 

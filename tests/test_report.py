@@ -22,17 +22,16 @@ from sim.report.debrief import compute, describe_forecast
 from sim.runs import rows
 from sim.runs.compare import Result
 from sim.runs.policies import play
-from sim.runs.scripts import play_moves
 from sim.scenario import loader
-from sim.scenario.actions import load_moves, wait
+from sim.scenario.actions import wait
+from tests import helpers
 from tests.conftest import FLAGSHIP, HISTORY
+from tests.helpers import count_calls
 
 
 @functools.cache
 def history_session():
-    s = loader.load_scenario(FLAGSHIP)
-    moves, _ = load_moves(HISTORY, s)
-    return play_moves(s, moves.seed or 0, moves.moves).session
+    return helpers.history_session()
 
 
 @functools.cache
@@ -41,15 +40,7 @@ def history_debrief():
 
 
 def counting_durability(monkeypatch) -> list[int]:
-    calls: list[int] = []
-    real = forecast.durability
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(debrief_mod, "durability", counted)
-    return calls
+    return count_calls(monkeypatch, forecast.durability, "durability", debrief_mod)
 
 
 def test_fields_of_the_history_game():

@@ -3,8 +3,6 @@ scenario text as data (never markup), and a small terminal."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import html
 import json
 import re
@@ -20,6 +18,7 @@ from sim.report import markdown
 from sim.runs import saved, transcripts
 from sim.scenario import actions, loader, saves
 from sim.scenario.loader import LoadError
+from tests.pilot import flagship_ref, norm, pilot_test
 from tui.app import MediateApp, prepare, run_tui
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
@@ -32,20 +31,8 @@ from tui.widgets.trust_chart import TrustSparkline
 SIZE = (80, 24)
 
 
-def flagship_ref() -> str:
-    """The flagship when it is bundled, else whichever bundled scenario exists."""
-    ids = [p.stem for p in loader.bundled()]
-    if loader.DEFAULT_SCENARIO in ids:
-        return loader.DEFAULT_SCENARIO
-    return ids[0] if ids else str(loader.scenarios_dir() / "_template.yaml")
-
-
 def flagship():
     return loader.load_scenario(loader.resolve(flagship_ref()))
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def static_text(widget: Static) -> str:
@@ -76,16 +63,6 @@ def new_app(*args, **kwargs) -> MediateApp:
     app = MediateApp(*args, **kwargs)
     app.animation_level = "none"
     return app
-
-
-def pilot_test(fn):
-    """Run an async Pilot test in its own event loop (no async pytest plugin needed)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 # ---------------------------------------------------------------- a whole game

@@ -4,9 +4,6 @@ that same debrief (no second forecast) and the transcript, or says plainly why i
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import re
 import threading
 
 import pytest
@@ -18,10 +15,9 @@ from sim.errors import MediateError
 from sim.report import markdown
 from sim.report.debrief import describe_forecast
 from sim.runs import saved, transcripts
-from sim.runs.scripts import play_moves
-from sim.scenario import loader
-from sim.scenario.actions import load_moves
-from tests.conftest import FLAGSHIP, HISTORY
+from tests.conftest import FLAGSHIP
+from tests.helpers import count_calls, history_session
+from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
 from tui.screens import debrief as screen_mod
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
@@ -29,26 +25,8 @@ from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 SIZE = (100, 32)
 
 
-def history_session():
-    s = loader.load_scenario(FLAGSHIP)
-    moves, _ = load_moves(HISTORY, s)
-    return play_moves(s, moves.seed or 0, moves.moves).session
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def text_of(screen, selector: str) -> str:
     return norm(str(screen.query_one(selector, Static).render()))
-
-
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 @pytest.fixture(autouse=True)
@@ -59,28 +37,14 @@ def _cwd(tmp_path, monkeypatch):
 @pytest.fixture
 def forecasts(monkeypatch) -> list[int]:
     """Counts durability forecasts."""
-    calls: list[int] = []
-    real = forecast.durability
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(debrief_mod, "durability", counted)
-    return calls
+    return count_calls(monkeypatch, forecast.durability, "durability", debrief_mod)
 
 
 @pytest.fixture
 def gate(monkeypatch) -> threading.Event:
     """Holds the debrief's computation until set, so the screen can be seen while it runs."""
     event = threading.Event()
-    real = debrief_mod.compute
-
-    def held(*args, **kwargs):
-        event.wait(60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(debrief_mod, "compute", held)
+    count_calls(monkeypatch, debrief_mod.compute, "compute", debrief_mod, before=lambda: event.wait(60))
     return event
 
 

@@ -8,8 +8,6 @@ the panel with the screen's own help.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -21,6 +19,7 @@ from textual.widgets import HelpPanel, KeyPanel, Markdown
 
 from sim.engine.session import Session
 from sim.scenario import actions, loader
+from tests.pilot import flagship_ref, pilot_test
 from tui.app import MediateApp
 from tui.messages import OpenSession
 from tui.screens.briefing import BriefingScreen
@@ -31,13 +30,6 @@ from tui.screens.negotiation import NegotiationScreen
 from tui.screens.picker import PickerScreen
 
 SIZE = (80, 24)
-
-
-def flagship_ref() -> str:
-    ids = [p.stem for p in loader.bundled()]
-    if loader.DEFAULT_SCENARIO in ids:
-        return loader.DEFAULT_SCENARIO
-    return ids[0] if ids else str(loader.scenarios_dir() / "_template.yaml")
 
 
 async def to_negotiation(pilot: Pilot) -> None:
@@ -91,14 +83,6 @@ CASES: dict[str, tuple[Callable[[Pilot], Awaitable[None]], type[Screen], str]] =
                 "Message"),
     "debrief": (to_debrief, DebriefScreen, "The debrief"),
 }
-
-
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
 
 
 def help_markdown(screen: Screen) -> str:

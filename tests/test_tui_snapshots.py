@@ -17,17 +17,11 @@ from sim.engine.session import Session
 from sim.files import atomic_write_text
 from sim.runs import saved
 from sim.scenario import actions, loader
+from tests.pilot import flagship_ref
 from tui.app import MediateApp
 
 SIZE = (80, 24)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def flagship_ref() -> str:
-    ids = [p.stem for p in loader.bundled()]
-    if loader.DEFAULT_SCENARIO in ids:
-        return loader.DEFAULT_SCENARIO
-    return ids[0] if ids else str(loader.scenarios_dir() / "_template.yaml")
 
 
 def new_app(*args, **kwargs) -> MediateApp:

@@ -4,15 +4,13 @@ ends the round, and who would walk out are the view's answers, worded from them.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import re
 from pathlib import Path
 
 import yaml
 from textual.widgets import Static
 
 from sim.scenario import actions
+from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
 from tui.screens.briefing import BriefingScreen
 from tui.screens.modals import ChoiceModal
@@ -22,18 +20,6 @@ from tui.widgets.proposal import OptionPicker, ProposalBuilder
 
 SIZE = (80, 24)
 TEMPLATE = Path(__file__).resolve().parent.parent / "scenarios" / "_template.yaml"
-
-
-def pilot_test(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return wrapper
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def rendered(screen) -> str:

@@ -22,26 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from sim.engine import events as ev
 from sim.engine import rules as neg
-from sim.engine.events import (
-    AgreementCollapsed,
-    AgreementLapsed,
-    AgreementReached,
-    Consulted,
-    Ended,
-    Event,
-    Hinted,
-    Incident,
-    LeverUsed,
-    Proposed,
-    Responded,
-    RoundStarted,
-    Shifted,
-    TierChanged,
-    TrustChanged,
-    Waited,
-    Walkout,
-)
 from sim.engine.state import EPS, SessionState, stream
 from sim.engine.view import MediatorView
 from sim.errors import ActionRefused, ReplayError
@@ -89,7 +71,7 @@ class Session(SessionState):
 
     # ------------------------------------------------------------ the mediator's interface
 
-    def act(self, action: Action) -> list[Event]:
+    def act(self, action: Action) -> list[ev.Event]:
         """Take one mediator action; return the events it caused up to the next decision."""
         if self._ended:
             raise ActionRefused("the negotiation is over")
@@ -104,7 +86,7 @@ class Session(SessionState):
                 raise ActionRefused("hints are not available in this session (no advisor)")
             # Advice, not a move: no game time passes and the simpy process keeps waiting.
             self._actions.append(action)
-            self._emit(Hinted, package=self._advisor(self.view()))
+            self._emit(ev.Hinted, package=self._advisor(self.view()))
             return self._events[first:]
         pending, self._pending = self._pending, None
         if pending is None:  # only after the end, which is refused above
@@ -114,7 +96,7 @@ class Session(SessionState):
         self._advance()
         return self._events[first:]
 
-    def force_agreement(self, package: Mapping[str, str]) -> list[Event]:
+    def force_agreement(self, package: Mapping[str, str]) -> list[ev.Event]:
         """Put ``package`` in force now as if every party had accepted it: the entry point for
         what-if forecasts (how long would this hold?). Not a mediator action: it is not recorded
         in :attr:`actions`, so a session that used it can't be saved or replayed as a game."""
@@ -136,7 +118,7 @@ class Session(SessionState):
         for r in range(self._max_rounds):
             self._round = r
             self._budget = 1.0
-            self._emit(RoundStarted)
+            self._emit(ev.RoundStarted)
             yield from self._decisions()
             if self._ended:
                 return
@@ -155,7 +137,7 @@ class Session(SessionState):
         while self._budget > EPS and not self._ended:
             if self._waits_left > 0:
                 self._waits_left -= 1
-                self._emit(Waited)
+                self._emit(ev.Waited)
                 return
             self._pending = self._env.event()
             action: Action = yield self._pending
@@ -173,7 +155,7 @@ class Session(SessionState):
                 self._propose(action.propose or {})
             else:
                 self._waits_left = (action.wait or 1) - 1
-                self._emit(Waited)
+                self._emit(ev.Waited)
             return
 
     def _scheduled(self):
@@ -220,7 +202,7 @@ class Session(SessionState):
         if self._accord.serial != serial or self._accord.package is None or self._ended:
             return
         option, default = self._accord.lapse(issue)
-        self._emit(AgreementLapsed, issue=issue, option=option, reverts_to=default)
+        self._emit(ev.AgreementLapsed, issue=issue, option=option, reverts_to=default)
         self._update_tier()
 
     # ------------------------------------------------------------ mechanisms
@@ -229,12 +211,12 @@ class Session(SessionState):
         s = self._scenario
         package = s.complete(partial)
         changed = tuple(i for i in s.issue_ids if package[i] != s.issue(i).default_option)
-        self._emit(Proposed, package=package, changed=changed)
+        self._emit(ev.Proposed, package=package, changed=changed)
         accepts = []
         walkouts = []
         for pid in s.party_ids:
             r = self._parties[pid].respond(package, self._threshold(pid), self._round)
-            self._emit(Responded, party=pid, accept=r.accept, utility=r.utility, threshold=r.threshold,
+            self._emit(ev.Responded, party=pid, accept=r.accept, utility=r.utility, threshold=r.threshold,
                        red_lines=r.red_lines, gaps=r.gaps)
             accepts.append(r.accept)
             if self._parties[pid].out_of_patience:
@@ -250,7 +232,7 @@ class Session(SessionState):
         serial = self._accord.put(package, self._env.now)
         for i, at in self._accord.expires.items():
             self._env.process(self._expiry(serial, i, at))
-        self._emit(AgreementReached, package=dict(package), expires=dict(self._accord.expires))
+        self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires))
         self._update_tier()
 
     def _update_tier(self) -> None:
@@ -258,12 +240,12 @@ class Session(SessionState):
         if level is None:
             return
         oc = self._scenario.outcomes[level - 1] if level else None
-        self._emit(TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
+        self._emit(ev.TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
                    level=level)
 
     def _consult(self, party_id: str) -> None:
         told = self._parties[party_id].consult(self._scenario)
-        self._emit(Consulted, party=party_id, revealed=told.revealed, reservation=told.reservation,
+        self._emit(ev.Consulted, party=party_id, revealed=told.revealed, reservation=told.reservation,
                    stances=told.stances)
 
     def _lever(self, lever_id: str) -> None:
@@ -271,9 +253,9 @@ class Session(SessionState):
         self._uses[lever_id] -= 1
         before = self._credibility
         self._credibility = min(1.0, max(0.0, self._credibility - lv.cost))
-        self._emit(LeverUsed, lever=lever_id, target=lv.target, credibility=round(self._credibility, 4))
+        self._emit(ev.LeverUsed, lever=lever_id, target=lv.target, credibility=round(self._credibility, 4))
         if abs(self._credibility - before) > EPS:
-            self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
+            self._emit(ev.Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
                        after=round(self._credibility, 4), cause=f"lever:{lever_id}")
         self._apply(lv.effects, f"lever:{lever_id}")
 
@@ -296,7 +278,7 @@ class Session(SessionState):
         elif worst == "disputed":
             self._disputes += 1
         readings = {p: inc.target in self.covered(p) for p in s.party_ids}
-        self._emit(Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
+        self._emit(ev.Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
                    scheduled=scheduled, judgement=worst, readings=readings, verdict=verdict)
         for a, b, d in damage:
             self._trust(a, b, d, f"incident:{inc.id}")
@@ -316,7 +298,7 @@ class Session(SessionState):
             limit = a.party.denounce_trust
             if limit is not None and a.trust[inc.actor] < limit - EPS:
                 self._accord.withdraw()
-                self._emit(AgreementCollapsed, party=v, against=inc.actor, trust=round(a.trust[inc.actor], 4),
+                self._emit(ev.AgreementCollapsed, party=v, against=inc.actor, trust=round(a.trust[inc.actor], 4),
                            incident=inc.id)
                 self._update_tier()
                 return
@@ -326,13 +308,13 @@ class Session(SessionState):
             return
         moved = self._parties[a].shift_trust(b, delta)
         if moved is not None:
-            self._emit(TrustChanged, truster=a, trustee=b, before=round(moved[0], 4), after=round(moved[1], 4),
+            self._emit(ev.TrustChanged, truster=a, trustee=b, before=round(moved[0], 4), after=round(moved[1], 4),
                        cause=cause)
 
     def _apply(self, e: Effects, cause: str) -> None:
         for pid, d in e.reservation.items():
             before, after = self._parties[pid].shift_reservation(d)
-            self._emit(Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
+            self._emit(ev.Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
                        after=round(after, 4), cause=cause)
         for key, d in e.trust.items():
             a, _, b = key.partition("->")
@@ -341,12 +323,12 @@ class Session(SessionState):
             for i, d in ws.items():
                 moved = self._parties[pid].shift_weight(i, d)
                 if moved is not None:  # None: the party holds no stance on this issue
-                    self._emit(Shifted, what="weight", party=pid, issue=i, before=round(moved[0], 4),
+                    self._emit(ev.Shifted, what="weight", party=pid, issue=i, before=round(moved[0], 4),
                                after=round(moved[1], 4), cause=cause)
         if abs(e.credibility) > EPS:
             before = self._credibility
             self._credibility = min(1.0, max(0.0, before + e.credibility))
-            self._emit(Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
+            self._emit(ev.Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
                        after=round(self._credibility, 4), cause=cause)
 
     def _end_of_round(self) -> None:
@@ -365,7 +347,7 @@ class Session(SessionState):
 
     def _walkout(self, pid: str, **cause) -> None:
         self._parties[pid].walked_out = True
-        self._emit(Walkout, party=pid, **cause)
+        self._emit(ev.Walkout, party=pid, **cause)
         self._end("walkout")
 
     def _end(self, reason: str) -> None:
@@ -379,7 +361,7 @@ class Session(SessionState):
         self._ended = True
         self._end_reason = reason
         self._pending = None
-        self._emit(Ended, reason=reason, tier=s.outcomes[acc.tier - 1].id if acc.tier else None,
+        self._emit(ev.Ended, reason=reason, tier=s.outcomes[acc.tier - 1].id if acc.tier else None,
                    best_tier=s.outcomes[acc.best_tier - 1].id if acc.best_tier else None,
                    days_in_force=round(days, 4), violations=self._violations, disputes=self._disputes,
                    surplus=surplus)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import datetime, timedelta
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 import simpy
 
@@ -21,12 +22,36 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 EPS = 1e-9
+T = TypeVar("T")
 
 
 def stream(seed: int, name: str) -> random.Random:
     """An independent, reproducible random stream for one source of chance."""
     digest = hashlib.sha256(f"{seed}/{name}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+class ReadOnly(Generic[T]):
+    """A read-only, typed view of one private attribute: ``seed = ReadOnly[int]("_seed")``."""
+
+    def __init__(self, attr: str, doc: str | None = None):
+        self.attr = attr
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> ReadOnly[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.attr)
+
+    def __set__(self, obj: object, value: NoReturn) -> NoReturn:
+        raise AttributeError(f"property {self.name!r} of {type(obj).__name__!r} object has no setter")
 
 
 class SessionState:
@@ -63,13 +88,8 @@ class SessionState:
         """True when the clock is stopped for the mediator's next action."""
         return self._pending is not None and not self._ended
 
-    @property
-    def scenario(self) -> Scenario:
-        return self._scenario
-
-    @property
-    def seed(self) -> int:
-        return self._seed
+    scenario = ReadOnly[Scenario]("_scenario")
+    seed = ReadOnly[int]("_seed")
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -86,18 +106,9 @@ class SessionState:
         """Simulated hours since ``clock.start``."""
         return self._env.now
 
-    @property
-    def round(self) -> int:
-        """The current round (0-based)."""
-        return self._round
-
-    @property
-    def max_rounds(self) -> int:
-        return self._max_rounds
-
-    @property
-    def round_hours(self) -> float:
-        return self._H
+    round = ReadOnly[int]("_round", "The current round (0-based).")
+    max_rounds = ReadOnly[int]("_max_rounds")
+    round_hours = ReadOnly[float]("_H")
 
     @property
     def agreement(self) -> dict[str, str] | None:
@@ -118,26 +129,11 @@ class SessionState:
     def best_tier(self) -> int:
         return self._accord.best_tier
 
-    @property
-    def violations(self) -> int:
-        return self._violations
-
-    @property
-    def disputes(self) -> int:
-        return self._disputes
-
-    @property
-    def credibility(self) -> float:
-        return self._credibility
-
-    @property
-    def ended(self) -> bool:
-        return self._ended
-
-    @property
-    def end_reason(self) -> str | None:
-        """'deadline', 'walkout' or 'settled' once ended."""
-        return self._end_reason
+    violations = ReadOnly[int]("_violations")
+    disputes = ReadOnly[int]("_disputes")
+    credibility = ReadOnly[float]("_credibility")
+    ended = ReadOnly[bool]("_ended")
+    end_reason = ReadOnly[str | None]("_end_reason", "'deadline', 'walkout' or 'settled' once ended.")
 
     @property
     def walkouts(self) -> tuple[str, ...]:

@@ -5,24 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sim.engine.events import (
-    AgreementCollapsed,
-    AgreementLapsed,
-    AgreementReached,
-    Consulted,
-    Ended,
-    Event,
-    Hinted,
-    Incident,
-    LeverUsed,
-    Proposed,
-    Responded,
-    Shifted,
-    TierChanged,
-    TrustChanged,
-    Waited,
-    Walkout,
-)
+from sim.engine import events as ev
 from sim.scenario.model import MEDIATOR, Scenario
 
 
@@ -39,12 +22,12 @@ def package_text(s: Scenario, package: dict[str, str], only: Iterable[str] | Non
     return "; ".join(f"{s.issue(i).title}: {s.issue(i).option(package[i]).label}" for i in ids)
 
 
-def stamp(s: Scenario, e: Event) -> str:
+def stamp(s: Scenario, e: ev.Event) -> str:
     when = s.clock.start + timedelta(hours=e.t)
     return f"R{e.round + 1:>2} {when:%d %b %H:%M}"  # rounds are 1-based for people, 0-based in files
 
 
-def response_reasons(s: Scenario, e: Responded) -> tuple[str, ...]:
+def response_reasons(s: Scenario, e: ev.Responded) -> tuple[str, ...]:
     """A response's reasons in words: the red lines it hit, else the verdict and the two
     largest gaps."""
     if e.red_lines:
@@ -60,7 +43,7 @@ def response_reasons(s: Scenario, e: Responded) -> tuple[str, ...]:
     return (head, *gaps)
 
 
-def consult_details(s: Scenario, e: Consulted) -> tuple[str, ...]:
+def consult_details(s: Scenario, e: ev.Consulted) -> tuple[str, ...]:
     """What a consulted party told the mediator, one sentence per thing revealed."""
     p = s.party(e.party)
     out = []
@@ -81,64 +64,64 @@ def consult_details(s: Scenario, e: Consulted) -> tuple[str, ...]:
     return tuple(out)
 
 
-def walkout_reason(s: Scenario, e: Walkout) -> str:
+def walkout_reason(s: Scenario, e: ev.Walkout) -> str:
     """Why a party walked out, in words."""
     if e.cause == "red_lines":
         return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
     return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
 
 
-def line(s: Scenario, e: Event) -> str | None:
+def line(s: Scenario, e: ev.Event) -> str | None:
     """One plain-text news-wire line for an event (None for events shown only as state)."""
     match e:
-        case Proposed(package=p, changed=ch):
+        case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case Responded(party=pid, accept=ok):
+        case ev.Responded(party=pid, accept=ok):
             mark = "✓ accepts" if ok else "✗ rejects"
             return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
-        case LeverUsed(lever=lv):
+        case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
             return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
-        case Consulted(party=pid):
+        case ev.Consulted(party=pid):
             return f"{s.mediator.name} consults {name_of(s, pid)}: " + " ".join(consult_details(s, e))
-        case Waited():
+        case ev.Waited():
             return f"{s.mediator.name} waits."
-        case Hinted(package=None):
+        case ev.Hinted(package=None):
             return "Hint: from what you know, no package meets every party's estimated needs yet."
-        case Hinted(package=dict() as p):
+        case ev.Hinted(package=dict() as p):
             return f"Hint (Nash package of what you know): {package_text(s, p)}"
-        case Walkout(party=pid):
+        case ev.Walkout(party=pid):
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
-        case Ended(reason=why, best_tier=best, violations=v, disputes=d):
+        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d):
             best_t = next((o.title for o in s.outcomes if o.id == best), "none")
             return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)"
     return _news(s, e)
 
 
-def _news(s: Scenario, e: Event) -> str | None:
+def _news(s: Scenario, e: ev.Event) -> str | None:
     """Lines for what happens to the agreement, the parties' trust and the battlefield."""
     match e:
-        case AgreementReached(package=p, expires=ex):
+        case ev.AgreementReached(package=p, expires=ex):
             lapse = ", ".join(f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items())
             return f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
-        case AgreementCollapsed(party=pid, against=a, trust=t):
+        case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
-        case AgreementLapsed(issue=i, option=o):
+        case ev.AgreementLapsed(issue=i, option=o):
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
-        case Incident(text=text):
+        case ev.Incident(text=text):
             return f"! {text}{_judgement(s, e)}"
-        case TrustChanged(truster=a, trustee=b, before=x, after=y):
+        case ev.TrustChanged(truster=a, trustee=b, before=x, after=y):
             arrow = "↓" if y < x else "↑"
             return f"  trust {name_of(s, a)} → {name_of(s, b)} {arrow} {x:.2f} → {y:.2f}"
-        case Shifted():
+        case ev.Shifted():
             return _shift(s, e)
-        case TierChanged(title=title, level=lv):
+        case ev.TierChanged(title=title, level=lv):
             return f"» Outcome tier: {title}" + (f" (level {lv})" if lv else "")
     return None  # RoundStarted: shown as state only
 
 
-def _judgement(s: Scenario, e: Incident) -> str:
+def _judgement(s: Scenario, e: ev.Incident) -> str:
     """How an incident was judged against the agreement in force ('' when none covers it)."""
     if e.judgement == "violation":
         return f" — ✗ VIOLATION: both sides read the agreement as covering {e.target}"
@@ -152,7 +135,7 @@ def _judgement(s: Scenario, e: Incident) -> str:
     return ""
 
 
-def _shift(s: Scenario, e: Shifted) -> str:
+def _shift(s: Scenario, e: ev.Shifted) -> str:
     x, y = e.before, e.after
     if e.what == "credibility":
         return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"

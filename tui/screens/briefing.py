@@ -27,6 +27,7 @@ from ..widgets.common import (
     source_text,
     when_text,
 )
+from .help import HELP_AND_QUIT
 
 Block = tuple[int, Content]
 """(indent level, content): each block is a Static indented by ``ind-N`` so wrapped lines align."""
@@ -119,8 +120,7 @@ class BriefingScreen(Screen):
     BINDINGS = [
         Binding("enter", "begin", "Begin"),
         Binding("escape", "back", "Back"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        *HELP_AND_QUIT,
     ]
     CSS_PATH = "briefing.tcss"
     HELP = """\

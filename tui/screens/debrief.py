@@ -39,6 +39,7 @@ from sim.runs import transcripts
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
+from .help import HELP_AND_QUIT
 
 END_WORDS = {
     "deadline": "the deadline passed",
@@ -185,8 +186,7 @@ class DebriefScreen(Screen):
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        *HELP_AND_QUIT,
     ]
     HELP = """\
 ## The debrief

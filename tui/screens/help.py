@@ -30,6 +30,12 @@ from .modals import MediateModal
 Row = tuple[str, str]
 """(keys, what they do)"""
 
+HELP_AND_QUIT: list[BindingType] = [
+    Binding("question_mark", "app.help", "Help", key_display="?"),
+    Binding("q", "quit", "Quit"),
+]
+"""The two keys every screen's bindings end with: this help, and quit."""
+
 
 class HelpSource(NamedTuple):
     """A screen whose keys the help lists, under this title."""

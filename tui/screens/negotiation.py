@@ -38,6 +38,7 @@ from ..widgets.party import PartyPanel
 from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar
 from ..widgets.wire import NewsWire
+from .help import HELP_AND_QUIT
 from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal
 
 
@@ -62,8 +63,7 @@ class NegotiationScreen(Screen):
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
         Binding("s", "save", "Save"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        *HELP_AND_QUIT,
     ]
     CSS_PATH = "negotiation.tcss"
     HELP = """\

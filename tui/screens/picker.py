@@ -21,6 +21,7 @@ from ..entries import MAX_SEED, ScenarioEntry
 from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text, when_text
 from .briefing import BriefingScreen
+from .help import HELP_AND_QUIT
 from .modals import MessageModal
 
 
@@ -69,8 +70,7 @@ class PickerScreen(Screen):
     BINDINGS = [
         Binding("enter", "enter", "Start", priority=True),
         Binding("r", "resume", "Resume save"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        *HELP_AND_QUIT,
     ]
     CSS_PATH = "picker.tcss"
     HELP = """\

@@ -10,74 +10,59 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import RichLog
 
-from sim.engine.events import (
-    AgreementCollapsed,
-    AgreementLapsed,
-    AgreementReached,
-    Consulted,
-    Ended,
-    Event,
-    Incident,
-    LeverUsed,
-    Responded,
-    RoundStarted,
-    Shifted,
-    TierChanged,
-    TrustChanged,
-    Walkout,
-)
+from sim.engine import events as ev
 from sim.report import wire
 from sim.scenario.model import Scenario
 
 from .common import rich_palette, round_when
 
 
-def event_style(e: Event) -> str:
+def event_style(e: ev.Event) -> str:
     """The palette key an event's line is drawn in (the line itself carries ✓ ✗ ! marks)."""
     match e:
-        case Responded(accept=True) | AgreementReached():
+        case ev.Responded(accept=True) | ev.AgreementReached():
             return "success"
-        case Responded() | Walkout() | AgreementCollapsed():
+        case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed():
             return "error"
-        case Incident() | AgreementLapsed():
+        case ev.Incident() | ev.AgreementLapsed():
             return "warning"
-        case TrustChanged() | Shifted():
+        case ev.TrustChanged() | ev.Shifted():
             return "muted"
-        case Consulted() | LeverUsed():
+        case ev.Consulted() | ev.LeverUsed():
             return "accent"
-        case TierChanged() | Ended():
+        case ev.TierChanged() | ev.Ended():
             return "primary"
     return ""
 
 
-def round_rule(scenario: Scenario, e: RoundStarted) -> str:
+def round_rule(scenario: Scenario, e: ev.RoundStarted) -> str:
     when = round_when(scenario, e.round)
     return f"── Round {e.round + 1} · {when:%a %d %b} ──"
 
 
-def event_texts(scenario: Scenario, events: Iterable[Event], palette: dict[str, Style]) -> list[Text]:
+def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[str, Style]) -> list[Text]:
     """Rich Text lines for events: the hour, then the transcript's own line (plain text).
 
     A trust change or shift at the same moment as the event before it (its cause) is appended
     to that event's line, dimmed, so consequences read with their cause."""
     out: list[Text] = []
-    previous: Event | None = None
+    previous: ev.Event | None = None
     for e in events:
-        if isinstance(e, RoundStarted):
+        if isinstance(e, ev.RoundStarted):
             out.append(Text(round_rule(scenario, e), style=palette["muted"]))
             previous = None
             continue
         line = wire.line(scenario, e)
         if line is None:
             continue
-        if isinstance(e, TrustChanged | Shifted) and previous is not None and out and abs(previous.t - e.t) < 1e-9:
+        if isinstance(e, ev.TrustChanged | ev.Shifted) and previous is not None and out and abs(previous.t - e.t) < 1e-9:
             out[-1].append_text(Text(" · " + line.strip(), style=palette["muted"]))
             continue
         previous = e
         when = scenario.clock.start + timedelta(hours=e.t)
         text = Text(f"{when:%H:%M} ", style=palette["muted"])
         body = Text(line, style=palette.get(event_style(e), ""))
-        if isinstance(e, AgreementReached | Walkout | Ended | TierChanged):
+        if isinstance(e, ev.AgreementReached | ev.Walkout | ev.Ended | ev.TierChanged):
             body.stylize("bold")
         text.append_text(body)
         out.append(text)
@@ -105,7 +90,7 @@ Everything that happened, hour by hour, and how trust moved. **↑ ↓ PgUp PgDn
     def plain_lines(self) -> list[str]:
         return [t.plain for t in self.texts]
 
-    def add_events(self, events: Iterable[Event]) -> None:
+    def add_events(self, events: Iterable[ev.Event]) -> None:
         for text in event_texts(self.scenario, events, rich_palette(self.app)):
             self.texts.append(text)
             self.write(text)

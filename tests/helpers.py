@@ -1,0 +1,35 @@
+"""Helpers several test modules share: the flagship's history game, and spies on patched functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.runs.scripts import play_moves
+from sim.scenario import loader
+from sim.scenario.actions import load_moves
+from tests.conftest import FLAGSHIP, HISTORY
+
+
+def history_session():
+    """The flagship played through its history script, a fresh session on every call."""
+    s = loader.load_scenario(FLAGSHIP)
+    moves, _ = load_moves(HISTORY, s)
+    return play_moves(s, moves.seed or 0, moves.moves).session
+
+
+def count_calls(monkeypatch, real: Callable[..., Any], name: str, *modules: object,
+                before: Callable[[], object] | None = None) -> list[int]:
+    """Replaces ``name`` in each of ``modules`` by a spy that calls ``before`` (if any), then ``real``;
+    returns the list the spy appends 1 to on each call."""
+    calls: list[int] = []
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        if before is not None:
+            before()
+        return real(*args, **kwargs)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, spy)
+    return calls
