@@ -144,3 +144,13 @@ def test_analyze_survives_huge_tied_frontiers(tmp_path, template_text):
     assert known_nash_package(Session(s, 0).view()) is not None
     session = play(s, "nash", 1)
     assert session.ended and nash_distance(session) is not None
+
+
+def test_agreement_with_malformed_ids_is_a_usage_error_not_a_traceback():
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    r = CliRunner().invoke(main, ["analyze", "energy-truce-2025-03", "--agreement", "Bad Id=z"])
+    assert r.exit_code == 2
+    assert "lowercase letters" in r.output and "Traceback" not in r.output

@@ -52,11 +52,17 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
         if not sep:
             raise click.BadParameter(f"'{part}' should look like ISSUE=OPTION", param_hint="--agreement")
         package[issue.strip()] = option.strip()
-    problems = check_action(s, Action(propose=package), ())
+    try:
+        action = Action(propose=package)
+    except ValueError:
+        raise click.BadParameter("issue and option ids are lowercase letters, digits, '-' and '_', e.g. "
+                                 "truce_scope=energy", param_hint="--agreement") from None
+    problems = check_action(s, action, ())
     if problems:
         raise click.BadParameter(problems[0].message, param_hint="--agreement")
     d = durability(s, 0, (), package, runs=runs)
-    assert d is not None
+    if d is None:  # the game is over before it starts (a scenario that ends at once)
+        raise click.BadParameter("there is no game to put this package in force in", param_hint="--agreement")
     return {"package": {k: v for k, v in d.package.items() if v != s.issue(k).default_option}, "runs": d.runs,
             "in_force": {str(n): {"share": p, "low": lo, "high": hi}
                          for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)},
