@@ -28,14 +28,16 @@ from typing import BinaryIO
 from sim.errors import LoadError, OutputError, Problem
 
 
-def read_bytes_bounded(path: Path, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or a LoadError saying why not.
+def read_bytes_bounded(path: Path, limit: int, what: str = "file", too_large: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a LoadError saying why not
+    (``too_large``, when given, is the fix added to the message for a file over the limit).
 
     Devices, FIFOs and folders are refused before opening (``/dev/zero`` would never end, a FIFO
     or ``/dev/tty`` would block), and at most ``limit + 1`` bytes are read, so a file that grows
     while being read is still refused rather than exhausting memory.
     """
     name = str(path)
+    fix = f": {too_large}" if too_large else ""
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -44,7 +46,8 @@ def read_bytes_bounded(path: Path, limit: int, what: str = "file") -> bytes:
             raise LoadError([Problem(name, 1, 1, f"is not a regular file (a device, FIFO or socket): "
                                                  f"give a {what} on disk")])
         if info.st_size > limit:
-            raise LoadError([Problem(name, 1, 1, f"{what} is {info.st_size:,} bytes; the limit is {limit:,}")])
+            raise LoadError([Problem(name, 1, 1, f"{what} is {info.st_size:,} bytes; the limit is {limit:,}"
+                                                 f"{fix}")])
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError:
@@ -52,7 +55,7 @@ def read_bytes_bounded(path: Path, limit: int, what: str = "file") -> bytes:
     except OSError as exc:
         raise LoadError([Problem(name, 1, 1, f"cannot read the {what}: {exc.strerror or exc}")]) from None
     if len(data) > limit:
-        raise LoadError([Problem(name, 1, 1, f"{what} is over the limit of {limit:,} bytes")])
+        raise LoadError([Problem(name, 1, 1, f"{what} is over the limit of {limit:,} bytes{fix}")])
     return data
 
 

@@ -33,15 +33,4 @@ def decode(data: bytes, name: str) -> str:
 
 def read_bounded_text(path: FsPath, limit: int, what: str = "file") -> str:
     """The text of a regular file of at most ``limit`` bytes (devices, FIFOs, folders refused)."""
-    try:
-        data = read_bytes_bounded(path, limit, what)
-    except LoadError as exc:
-        raise LoadError([_with_fix(p) for p in exc.problems]) from None
-    return decode(data, str(path))
-
-
-def _with_fix(p: Problem) -> Problem:
-    # The bounded read says a file is too large; say what to do about it.
-    if "limit" in p.message and ":" not in p.message:
-        return Problem(p.file, p.line, p.col, f"{p.message}: trim its text or split it")
-    return p
+    return decode(read_bytes_bounded(path, limit, what, too_large="trim its text or split it"), str(path))
