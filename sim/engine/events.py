@@ -7,8 +7,23 @@ transcript, the TUI's news wire, the Markdown report) work from these alone.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, ClassVar
+
+ADDED = "added"
+"""Metadata key of event fields added after transcript format 2: left out of the JSON while
+they hold their default, so games that don't use the newer mechanisms replay byte-identically."""
+
+
+def added(default: Any = MISSING, *, default_factory: Any = MISSING) -> Any:
+    """A field added to an event after format 2 (see :data:`ADDED`)."""
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata={ADDED: True})
+    return field(default=default, metadata={ADDED: True})
+
+
+def _default(f: Any) -> Any:
+    return f.default_factory() if f.default_factory is not MISSING else f.default
 
 
 @dataclass(frozen=True)
@@ -18,7 +33,11 @@ class Event:
     round: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, **asdict(self)}
+        data = {"kind": self.kind, **asdict(self)}
+        for f in fields(self):
+            if f.metadata.get(ADDED) and data[f.name] == _default(f):
+                del data[f.name]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 
@@ -32,6 +32,17 @@ Unit = Annotated[float, Strict(), Field(ge=0, le=1)]
 Delta = Annotated[float, Strict(), Field(ge=-100, le=100)]
 UnitDelta = Annotated[float, Strict(), Field(ge=-1, le=1)]
 Flag = Annotated[bool, Strict()]
+
+
+ADDED = {"x-added": "schema 1, second edition"}
+"""``json_schema_extra`` of fields added to schema 1 after its first edition: left out of
+:func:`scenario_hash` while they hold their default, so saves and transcripts of files written
+for the first edition keep their hash."""
+
+
+def added(default: Any = None, **kw: Any) -> Any:
+    """A field added to schema 1 after its first edition (see :data:`ADDED`)."""
+    return Field(default, json_schema_extra=ADDED, **kw)
 
 
 class Frozen(BaseModel):
@@ -306,9 +317,33 @@ class Scenario(Frozen):
         return self.issue(issue_id).option(option_id).covers
 
 
+def _added_at_default(value: Any) -> Any:
+    """The nested ``exclude`` spec of every added field that holds its default (None: none)."""
+    if isinstance(value, BaseModel):
+        spec: dict[Any, Any] = {}
+        for name, info in type(value).model_fields.items():
+            v = getattr(value, name)
+            if info.json_schema_extra == ADDED and v == info.default:
+                spec[name] = True
+            else:
+                inner = _added_at_default(v)
+                if inner:
+                    spec[name] = inner
+        return spec or None
+    if isinstance(value, (tuple, list)):
+        items = {n: inner for n, v in enumerate(value) if (inner := _added_at_default(v))}
+        return items or None
+    if isinstance(value, dict):
+        items = {k: inner for k, v in value.items() if (inner := _added_at_default(v))}
+        return items or None
+    return None
+
+
 def scenario_hash(s: Scenario) -> str:
-    """Content hash of a scenario's validated model (saves refuse a changed scenario)."""
-    return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
+    """Content hash of a scenario's validated model (saves refuse a changed scenario). Fields
+    added after schema 1's first edition count only once they differ from their default."""
+    dump = s.model_dump_json(by_alias=True, exclude=_added_at_default(s))
+    return hashlib.sha256(dump.encode()).hexdigest()[:16]
 
 
 def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:
