@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
+from pydantic.json_schema import JsonDict
 
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
@@ -34,7 +35,7 @@ UnitDelta = Annotated[float, Strict(), Field(ge=-1, le=1)]
 Flag = Annotated[bool, Strict()]
 
 
-ADDED = {"x-added": "schema 1, second edition"}
+ADDED: JsonDict = {"x-added": "schema 1, second edition"}
 """``json_schema_extra`` of fields added to schema 1 after its first edition: left out of
 :func:`scenario_hash` while they hold their default, so saves and transcripts of files written
 for the first edition keep their hash."""
