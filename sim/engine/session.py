@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from sim.engine import events as ev
-from sim.engine import rules as neg
-from sim.engine.state import EPS, SessionState, stream
+from sim.engine.incidents import IncidentsMixin
+from sim.engine.state import EPS, stream
 from sim.engine.view import MediatorView
 from sim.errors import ActionRefused, ReplayError
 from sim.scenario.actions import Action, check_action
-from sim.scenario.model import MEDIATOR, Effects, RandomIncident, Scenario, ScheduledIncident
+from sim.scenario.model import Scenario
 
 __all__ = ["LOW_TRUST_ROUNDS", "ActionRefused", "Advisor", "Session", "stream"]
 
@@ -41,7 +41,7 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
-class Session(SessionState):
+class Session(IncidentsMixin):
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
@@ -158,45 +158,6 @@ class Session(SessionState):
                 self._emit(ev.Waited)
             return
 
-    def _scheduled(self):
-        for inc in sorted(self._scenario.incidents.scheduled, key=lambda i: (i.round * self._H + i.hour, i.id)):
-            at = inc.round * self._H + inc.hour
-            if at > self._env.now:
-                yield self._env.timeout(at - self._env.now)
-            self._incident(inc, scheduled=True)
-
-    def _random(self, inc: RandomIncident):
-        """Poisson arrivals by thinning: candidates at the maximum rate, each kept with
-        probability rate(t)/max_rate. Candidates and draws come from the incident's own
-        stream whatever the mediator does."""
-        rng = stream(self._seed, f"incident/{inc.id}")
-        dyn = self._scenario.dynamics
-        max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain)
-        branch = self._branch
-        while True:
-            at = self._env.now + rng.expovariate(max_rate)
-            if branch is not None and at >= branch[1]:
-                # Memoryless arrivals: restarting the draw at the branch time with a new
-                # stream keeps the process exactly Poisson, and the past exactly shared.
-                rng = stream(self._seed, f"incident/{inc.id}/branch/{branch[0]}")
-                at = branch[1] + rng.expovariate(max_rate)
-                branch = None
-            yield self._env.timeout(at - self._env.now)
-            if rng.random() * max_rate < self._rate(inc):
-                self._incident(inc, scheduled=False)
-
-    def _rate(self, inc: RandomIncident) -> float:
-        """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
-        covered, ×(1 + gain·(1 − the actor's mean trust in its victims))."""
-        dyn = self._scenario.dynamics
-        rate = inc.rate_per_day / 24
-        if inc.target in self.covered(inc.actor):
-            rate *= dyn.covered_rate_factor
-        actor = self._parties[inc.actor]
-        victims = self._victims(inc)
-        trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
-        return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
-
     def _expiry(self, serial: int, issue: str, at: float):
         yield self._env.timeout(max(0.0, at - self._env.now))
         if self._accord.serial != serial or self._accord.package is None or self._ended:
@@ -242,94 +203,6 @@ class Session(SessionState):
         oc = self._scenario.outcomes[level - 1] if level else None
         self._emit(ev.TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
                    level=level)
-
-    def _consult(self, party_id: str) -> None:
-        told = self._parties[party_id].consult(self._scenario)
-        self._emit(ev.Consulted, party=party_id, revealed=told.revealed, reservation=told.reservation,
-                   stances=told.stances)
-
-    def _lever(self, lever_id: str) -> None:
-        lv = next(lv for lv in self._scenario.mediator.levers if lv.id == lever_id)
-        self._uses[lever_id] -= 1
-        before = self._credibility
-        self._credibility = min(1.0, max(0.0, self._credibility - lv.cost))
-        self._emit(ev.LeverUsed, lever=lever_id, target=lv.target, credibility=round(self._credibility, 4))
-        if abs(self._credibility - before) > EPS:
-            self._emit(ev.Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
-                       after=round(self._credibility, 4), cause=f"lever:{lever_id}")
-        self._apply(lv.effects, f"lever:{lever_id}")
-
-    def _incident(self, inc: ScheduledIncident | RandomIncident, scheduled: bool) -> None:
-        if self._ended:
-            return
-        s = self._scenario
-        worst, verdict = "none", ""
-        damage: list[tuple[str, str, float]] = []
-        judged: list[str] = []
-        for v in self._victims(inc):
-            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self._accord.package, self.covered)
-            if judgement == "disputed" or neg.breaks_agreement(judgement, vd):
-                judged.append(v)
-            if neg.SEVERITY[judgement] > neg.SEVERITY[worst]:
-                worst, verdict = judgement, vd
-            damage += neg.incident_damage(s.dynamics, judgement, vd, inc.actor, v)
-        if neg.breaks_agreement(worst, verdict):
-            self._violations += 1
-        elif worst == "disputed":
-            self._disputes += 1
-        readings = {p: inc.target in self.covered(p) for p in s.party_ids}
-        self._emit(ev.Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
-                   scheduled=scheduled, judgement=worst, readings=readings, verdict=verdict)
-        for a, b, d in damage:
-            self._trust(a, b, d, f"incident:{inc.id}")
-        self._apply(inc.effects, f"incident:{inc.id}")
-        if worst != "none" and self._accord.package is not None:
-            self._maybe_denounce(inc, judged)
-
-    def _victims(self, inc: ScheduledIncident | RandomIncident) -> list[str]:
-        """The parties an incident hits: the named victim, else every party but the actor."""
-        return [inc.victim] if inc.victim else [v for v in self._scenario.party_ids if v != inc.actor]
-
-    def _maybe_denounce(self, inc: ScheduledIncident | RandomIncident, victims: list[str]) -> None:
-        """A victim that reads the incident as breaking the agreement, and whose trust in the
-        actor has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
-        for v in victims:
-            a = self._parties[v]
-            limit = a.party.denounce_trust
-            if limit is not None and a.trust[inc.actor] < limit - EPS:
-                self._accord.withdraw()
-                self._emit(ev.AgreementCollapsed, party=v, against=inc.actor, trust=round(a.trust[inc.actor], 4),
-                           incident=inc.id)
-                self._update_tier()
-                return
-
-    def _trust(self, a: str, b: str, delta: float, cause: str) -> None:
-        if a == MEDIATOR or abs(delta) < EPS:
-            return
-        moved = self._parties[a].shift_trust(b, delta)
-        if moved is not None:
-            self._emit(ev.TrustChanged, truster=a, trustee=b, before=round(moved[0], 4), after=round(moved[1], 4),
-                       cause=cause)
-
-    def _apply(self, e: Effects, cause: str) -> None:
-        for pid, d in e.reservation.items():
-            before, after = self._parties[pid].shift_reservation(d)
-            self._emit(ev.Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
-                       after=round(after, 4), cause=cause)
-        for key, d in e.trust.items():
-            a, _, b = key.partition("->")
-            self._trust(a.strip(), b.strip(), d, cause)
-        for pid, ws in e.weights.items():
-            for i, d in ws.items():
-                moved = self._parties[pid].shift_weight(i, d)
-                if moved is not None:  # None: the party holds no stance on this issue
-                    self._emit(ev.Shifted, what="weight", party=pid, issue=i, before=round(moved[0], 4),
-                               after=round(moved[1], 4), cause=cause)
-        if abs(e.credibility) > EPS:
-            before = self._credibility
-            self._credibility = min(1.0, max(0.0, before + e.credibility))
-            self._emit(ev.Shifted, what="credibility", party=MEDIATOR, issue="", before=round(before, 4),
-                       after=round(self._credibility, 4), cause=cause)
 
     def _end_of_round(self) -> None:
         s = self._scenario
