@@ -19,6 +19,7 @@ from sim.scenario import loader
 from sim.scenario.actions import lever, propose, wait
 from sim.scenario.loader import LoadError
 from tests.conftest import ROOT, TEMPLATE, write
+from tests.pilot import norm, pilot_test
 
 FIXTURE = ROOT / "tests" / "fixtures" / "renewal.yaml"
 BOTH = {"corridor": "open", "inspections": "centre"}
@@ -101,3 +102,28 @@ def test_mediator_stances_are_checked_and_located(tmp_path, old, new, expected):
         loader.load_scenario(path)
     joined = "\n".join(str(p) for p in info.value.problems)
     assert re.search(rf"s.yaml:\d+:\d+: .*{expected}", joined), joined
+
+
+@pilot_test
+async def test_the_builder_and_the_tui_debrief_show_the_mediators_stake():
+    from textual.widgets import Static
+
+    from tui.app import MediateApp
+    from tui.screens.debrief import surplus_lines
+    from tui.screens.negotiation import NegotiationScreen
+
+    app = MediateApp(str(FIXTURE))
+    app.animation_level = "none"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        await pilot.pause()
+        detail = norm(str(neg.query_one("#issue-detail", Static).render()))
+        assert "Broker's own stake: 10 (+0 vs no deal)" in detail
+        neg.builder.set_package({"corridor": "open", "ports": "granted"})
+        await pilot.pause()
+        detail = norm(str(neg.query_one("#issue-detail", Static).render()))
+        assert "Broker's own stake: 90 (+80 vs no deal)" in detail
+    d = compute(finished(propose(**BOTH)), forecast_runs=0, nash=False)
+    assert any("Broker's own stake: 10.0" in str(line) for line in surplus_lines(d))

@@ -19,6 +19,7 @@ from sim.scenario import loader
 from sim.scenario.actions import Action, load_moves, propose, renew, wait
 from sim.scenario.loader import LoadError
 from tests.conftest import ROOT, write
+from tests.pilot import norm, pilot_test
 
 FIXTURE = ROOT / "tests" / "fixtures" / "renewal.yaml"
 BOTH = {"corridor": "open", "inspections": "centre"}
@@ -164,3 +165,37 @@ def test_requires_are_checked_and_located(tmp_path, old, new, expected):
         loader.load_scenario(path)
     text = "\n".join(str(p) for p in info.value.problems)
     assert re.search(rf"s.yaml:\d+:\d+: .*{expected}", text), text
+
+
+@pilot_test
+async def test_the_tui_warns_in_the_header_renews_with_n_and_says_why_a_package_cant_be_proposed():
+    from textual.widgets import Static
+
+    from tui.app import MediateApp
+    from tui.screens.modals import ChoiceModal
+    from tui.screens.negotiation import NegotiationScreen
+    from tui.widgets.status import StatusBar
+
+    app = MediateApp(str(FIXTURE))
+    app.animation_level = "none"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        assert neg.act(propose(**BOTH)) and neg.act(wait())
+        await pilot.pause()
+        header = norm(str(neg.query_one(StatusBar).render()))
+        assert "Corridor lapses in 24 h (n renews)" in header
+        await pilot.press("n")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")  # the first choice: every lapsing option
+        await pilot.pause()
+        assert neg.session.expires == {"corridor": 144.0}
+        assert "lapses in" not in norm(str(neg.query_one(StatusBar).render()))
+        neg.builder.set_package({"inspections": "centre"})
+        await pilot.pause()
+        detail = norm(str(neg.query_one("#issue-detail", Static).render()))
+        assert "can't propose: 'Inspections: Joint centre' requires 'Corridor: Open'" in detail
+        await pilot.press("p")
+        await pilot.pause()
+        assert any("requires" in n.message for n in app._notifications)

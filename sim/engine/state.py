@@ -214,7 +214,8 @@ class SessionState:
         return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
-                            s.dynamics.consult_hours_fraction, mediator_weights=self.mediator_weights())
+                            s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
+                            mediator_weights=self.mediator_weights())
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

@@ -124,6 +124,8 @@ class MediatorView:
     scenario: Scenario = field(repr=False, compare=False)
     step_cost: float = 0.5
     """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
+    renew_cost: float = 0.25
+    """Fraction of a round a renewal costs (``dynamics.renew_hours_fraction``)."""
     mediator_weights: dict[str, float] = field(default_factory=dict)
     """The mediator's own stakes' weights now: it knows its own interests (and so does the player)."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
