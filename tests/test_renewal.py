@@ -199,3 +199,29 @@ async def test_the_tui_warns_in_the_header_renews_with_n_and_says_why_a_package_
         await pilot.press("p")
         await pilot.pause()
         assert any("requires" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("policy", ["incremental", "maximal", "random", "nash"])
+def test_every_built_in_policy_plays_a_scenario_with_requirements(policy):
+    from sim.runs.policies import play
+    from sim.scenario import requires
+
+    s = loader.load_scenario(FIXTURE)
+    for seed in range(4):
+        se = play(s, policy, seed)
+        assert se.ended
+        for e in kinds(se, ev.Proposed):
+            assert not requires.missing(s, e.package)
+
+
+def test_repair_adds_a_requirement_left_at_the_default_and_else_drops_the_option(tmp_path):
+    from sim.scenario import requires
+
+    s = loader.load_scenario(FIXTURE)
+    assert requires.repair(s, {"inspections": "centre"}) == {"corridor": "open", "inspections": "centre",
+                                                            "ports": "none"}
+    s2 = load(tmp_path, "      - {id: open, label: Open, covers: [ships], duration_days: 3}\n",
+              "      - {id: open, label: Open, covers: [ships], duration_days: 3}\n      - {id: half, label: Half open}\n")
+    # The corridor was set to something else: the option needing 'open' is dropped instead.
+    assert requires.repair(s2, {"corridor": "half", "inspections": "centre"}) == \
+        {"corridor": "half", "inspections": "none", "ports": "none"}

@@ -53,3 +53,25 @@ def reverting(s: Scenario, package: Mapping[str, str], issue: str) -> list[tuple
         i = have.partition(".")[0]
         pkg[i] = s.issue(i).default_option
         out.append((i, need))
+
+
+def repair(s: Scenario, package: Mapping[str, str]) -> dict[str, str]:
+    """A full package that can be proposed, close to ``package``: a missing requirement is
+    added where its issue was left at the default, else the option needing it is dropped.
+    For built-in mediators and hints, whose searches don't know about requirements."""
+    pkg = s.complete(dict(package))
+    for _ in range(2 * len(s.issue_ids)):
+        gaps = missing(s, pkg)
+        if not gaps:
+            return pkg
+        have, need = gaps[0]
+        ni, _, no = need.partition(".")
+        if pkg[ni] == s.issue(ni).default_option:
+            pkg[ni] = no
+        else:
+            hi = have.partition(".")[0]
+            pkg[hi] = s.issue(hi).default_option
+    while gaps := missing(s, pkg):  # pathological chains: drop until nothing is missing
+        hi = gaps[0][0].partition(".")[0]
+        pkg[hi] = s.issue(hi).default_option
+    return pkg
