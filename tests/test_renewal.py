@@ -195,7 +195,7 @@ async def test_the_tui_warns_in_the_header_renews_with_n_and_says_why_a_package_
         neg.builder.set_package({"inspections": "centre"})
         await pilot.pause()
         detail = norm(str(neg.query_one("#issue-detail", Static).render()))
-        assert "can't propose: 'Inspections: Joint centre' requires 'Corridor: Open'" in detail
+        assert "can't propose: Joint centre needs Corridor: Open" in detail
         await pilot.press("p")
         await pilot.pause()
         assert any("requires" in n.message for n in app._notifications)

@@ -64,9 +64,12 @@ def package_line(s: Scenario, view: MediatorView, package: dict[str, str]) -> Co
     """The whole package: why it can't be proposed (a missing requirement), and what it is worth
     to the mediator by its own stances (shown beside the parties', never hidden)."""
     parts = []
-    why = requires.refusal(s, package)
-    if why is not None:
-        parts.append(Content.assemble((f"{NO} can't propose: ", f"{ERROR} bold"), plain(why)))
+    gaps = requires.missing(s, package)
+    if gaps:  # short: the builder is narrow (proposing anyway gives the full reason)
+        have, need = gaps[0]
+        i, _, o = have.partition(".")
+        parts.append(Content.assemble((f"{NO} can't propose: ", f"{ERROR} bold"),
+                                      plain(f"{s.issue(i).option(o).label} needs {requires.label(s, need)}")))
     u = view.mediator_utility(package)
     if u is not None:
         sq = view.mediator_utility(s.default_package)
@@ -221,7 +224,7 @@ class ProposalBuilder(Vertical):
             border-top: solid $primary-lighten-1 30%;
         }
         &.-package-line #issue-detail {
-            height: 4;
+            height: 5;
         }
     }
     """
@@ -339,7 +342,7 @@ class ProposalBuilder(Vertical):
         option = self.package()[i]
         iss = s.issue(i)
         lines = [Content.assemble((iss.title + " → ", "bold"), plain(iss.option(option).label))]
-        lines.append(Content("   ").join(stance_words(s, view, p.id, i, option) for p in s.parties))
-        if self.has_class("-package-line"):
+        if self.has_class("-package-line"):  # before the stances, which may wrap in a narrow terminal
             lines.append(package_line(s, view, s.complete(self.package())))
+        lines.append(Content("   ").join(stance_words(s, view, p.id, i, option) for p in s.parties))
         set_content(self._detail, Content("\n").join(lines), layout=False)  # fixed height
