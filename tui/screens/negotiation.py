@@ -60,7 +60,7 @@ class NegotiationScreen(Screen):
         Binding("l", "lever", "Lever"),
         Binding("w", "wait", "Wait"),
         Binding("h", "hint", "Hint"),
-        Binding("n", "renew", "Renew"),
+        Binding("n", "renew", "Renew", show=False, tooltip="Renew options in force before they lapse"),
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
         Binding("s", "save", "Save"),
