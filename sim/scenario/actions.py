@@ -10,6 +10,12 @@ A moves file is YAML::
       - lever: pause_intel
       - wait                            # or {wait: 3} for several rounds
       - hint                            # the Nash package of what the mediator knows (no time)
+      - wait: {until_round: 12}         # wait until round 12 begins (0-based, shown as R13)
+      - {consult: ukraine, until_round: 14}   # repeat a move until round 14 begins
+
+``until_round: N`` repeats its move until the game reaches round N (0-based, as in
+``incidents.scheduled[].round``); a move whose round has already come is skipped. A hint
+takes no game time, so it can't repeat.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ class Action(BaseModel):
     wait: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
     hint: Literal[True] | None = None
     """Ask for a hint (the Nash package of what the mediator knows); takes no game time."""
+    until_round: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+    """Repeat the move until the game reaches this round (0-based); scripts only."""
 
     @model_validator(mode="before")
     @classmethod
@@ -54,6 +62,9 @@ class Action(BaseModel):
             return {"wait": 1}
         if data == "hint":
             return {"hint": True}
+        if isinstance(data, dict) and isinstance(data.get("wait"), dict) and set(data["wait"]) == {"until_round"}:
+            # `wait: {until_round: N}` reads better than `{wait: 1, until_round: N}`.
+            return {**{k: v for k, v in data.items() if k != "wait"}, "wait": 1, **data["wait"]}
         return data
 
     @model_validator(mode="after")
@@ -62,7 +73,14 @@ class Action(BaseModel):
         if len(set_) != 1:
             raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
                              "lever: LEVER, wait, hint")
+        if self.hint and self.until_round is not None:
+            raise ValueError("a hint takes no game time, so it can't repeat until a round: "
+                             "remove until_round from it")
         return self
+
+    def once(self) -> Action:
+        """The move itself, without its ``until_round`` repetition (what the engine plays)."""
+        return self if self.until_round is None else self.model_copy(update={"until_round": None})
 
     @property
     def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint"]:
@@ -73,6 +91,8 @@ class Action(BaseModel):
 
     def to_data(self) -> Any:
         """The compact YAML/JSON form (``'wait'`` for a one-round wait)."""
+        if self.until_round is not None:
+            return self.model_dump(exclude_none=True)
         if self.wait == 1:
             return "wait"
         if self.hint:
@@ -80,6 +100,8 @@ class Action(BaseModel):
         return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
+        if self.until_round is not None:
+            return f"{self.once().describe()} until round {self.until_round + 1}"
         if self.propose is not None:
             return "propose " + ", ".join(f"{k}={v}" for k, v in self.propose.items()) if self.propose else "propose defaults"
         if self.consult is not None:
@@ -145,8 +167,12 @@ def check_moves(s: Scenario, m: Moves) -> list[RefProblem]:
     if m.scenario is not None and m.scenario != s.id:
         out.append(RefProblem(("scenario",), f"these moves were written for scenario '{m.scenario}', "
                                              f"not '{s.id}': run them on that scenario or fix the id"))
+    last = s.clock.max_rounds - 1
     for n, a in enumerate(m.moves):
         out += check_action(s, a, ("moves", n))
+        if a.until_round is not None and a.until_round > last:
+            out.append(RefProblem(("moves", n, "until_round"), f"round {a.until_round} is after the last round "
+                                                                f"({last}, 0-based): lower it"))
     return out
 
 
