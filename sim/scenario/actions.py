@@ -159,6 +159,10 @@ def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
         ids = [lv.id for lv in s.mediator.levers]
         if a.lever not in ids:
             out.append(RefProblem((*path, "lever"), f"unknown lever '{a.lever}'{suggest(a.lever, ids)}"))
+    last = s.clock.max_rounds - 1
+    if a.until_round is not None and a.until_round > last:
+        out.append(RefProblem((*path, "until_round"), f"round {a.until_round} is after the last round ({last}, "
+                                                      "rounds count from 0): lower it"))
     return out
 
 
@@ -167,12 +171,8 @@ def check_moves(s: Scenario, m: Moves) -> list[RefProblem]:
     if m.scenario is not None and m.scenario != s.id:
         out.append(RefProblem(("scenario",), f"these moves were written for scenario '{m.scenario}', "
                                              f"not '{s.id}': run them on that scenario or fix the id"))
-    last = s.clock.max_rounds - 1
     for n, a in enumerate(m.moves):
         out += check_action(s, a, ("moves", n))
-        if a.until_round is not None and a.until_round > last:
-            out.append(RefProblem(("moves", n, "until_round"), f"round {a.until_round} is after the last round "
-                                                                f"({last}, 0-based): lower it"))
     return out
 
 
