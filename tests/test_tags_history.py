@@ -7,17 +7,22 @@ import json
 import re
 
 from click.testing import CliRunner
+from textual.widgets import Static
 
 from sim.cli import main
 from sim.engine.events import Consulted, Incident, RoundStarted
 from sim.engine.session import Session
 from sim.report.wire import line
+from sim.runs import saved
 from sim.runs.scripts import history_file, history_moves, play_moves
 from sim.scenario.actions import Action, load_moves, wait
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import scenario_hash
 from tests.conftest import FLAGSHIP, HISTORY, TEMPLATE, write
-from tui.screens.debrief import historical_moves_lines
+from tests.helpers import history_session
+from tests.pilot import norm, pilot_test
+from tui.app import MediateApp
+from tui.screens.debrief import DebriefScreen, historical_moves_lines
 
 LABELLED = "tags: [pier, boats]\ntag_labels: {boats: the fishing boats}\n"
 
@@ -160,3 +165,21 @@ def test_the_flagship_history_is_found_beside_it_and_shown_in_the_debrief():
                  if o != s.issue(i).default_option)
     assert label in shown[first_propose + 1]
     assert historical_moves_lines(s, None) == []
+
+
+@pilot_test
+async def test_the_tui_debrief_lists_the_history_moves(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    session = history_session()
+    app = MediateApp(resume=saved.save(session, str(FLAGSHIP)))
+    app.animation_level = "none"
+    moves = history_moves(session.scenario, FLAGSHIP)
+    assert moves is not None
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        shown = [norm(str(w.render())) for w in screen.query("#history .hist-move").results(Static)]
+        assert len(shown) == len(moves) + 1 and "--script history" in shown[0]
