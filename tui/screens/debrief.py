@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from sim.engine.events import (
@@ -41,6 +41,7 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
+from ..widgets.footer import KeysFooter
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -266,7 +267,7 @@ class DebriefScreen(Screen):
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled(COMPUTING, MUTED), id="questions")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#debrief-tabs Tabs").focus()

@@ -22,7 +22,6 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from sim.engine.events import Event, Proposed, Responded
@@ -34,6 +33,7 @@ from sim.scenario.actions import Action
 
 from ..messages import OpenSession
 from ..widgets.common import ERROR, NO, WARN, plain
+from ..widgets.footer import KeysFooter
 from ..widgets.party import PartyPanel
 from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar
@@ -124,7 +124,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             wire = NewsWire(s, id="wire", classes="panel")
             wire.border_title = "News wire"
             yield wire
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.status = self.query_one(StatusBar)
