@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,6 +23,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from sim.engine.events import Event, Proposed, Responded
@@ -36,10 +38,10 @@ from ..widgets.common import ERROR, NO, WARN, plain
 from ..widgets.footer import KeysFooter
 from ..widgets.party import PartyPanel
 from ..widgets.proposal import OptionPicker, ProposalBuilder
-from ..widgets.status import StatusBar
+from ..widgets.status import StatusBar, terms_content
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
-from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal, renew_modal
+from .modals import ChoiceModal, ConfirmModal, MessageModal, consult_modal, lever_modal, renew_modal
 
 
 def last_answers(events: Sequence[Event]) -> dict[str, Responded]:
@@ -63,7 +65,12 @@ class NegotiationScreen(Screen):
         Binding("n", "renew", "Renew", show=False, tooltip="Renew options in force before they lapse"),
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
+        Binding("t", "terms", "Terms"),
         Binding("s", "save", "Save"),
+        Binding("b", "jump('builder')", "Proposal", show=False, tooltip="Go to the proposal builder"),
+        Binding("e", "jump('wire')", "News wire", show=False, tooltip="Go to the news wire"),
+        *[Binding(str(n), f"jump('party-{n}')", f"Party {n}", show=False,
+                  tooltip=f"Go to the panel of party {n} (left to right)") for n in range(1, 10)],
         *HELP_AND_QUIT,
     ]
     CSS_PATH = "negotiation.tcss"
@@ -87,9 +94,13 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
                  "round; the parties are not asked again). The header warns when one lapses soon",
         "reset": "Reset the builder to the agreement in force (or the status quo)",
         "zoom": "Zoom the focused panel to the whole screen (esc to restore)",
+        "terms": "Show the agreement in force in full: its tier, every term, when options lapse",
         "save": "Save now (the game also saves itself after every action)",
         "quit": "Save and quit",
     }
+
+    MIN_SIZE = (60, 20)
+    """The smallest terminal the screen lays out in; below it, a notice asks for more room."""
 
     MORE_KEYS = (
         ("tab / shift+tab", "Move between the issues in the builder and the panels"),
@@ -110,6 +121,8 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.scenario_ref = scenario_ref
         self.save_path = save_path
         self.set_reactive(NegotiationScreen.view, session.view())
+        self._hinted: dict[str, str] | None = None
+        """The builder's package as the latest hint left it (replacing it needs no asking)."""
 
     # ------------------------------------------------------------ layout
 
@@ -124,6 +137,9 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             wire = NewsWire(s, id="wire", classes="panel")
             wire.border_title = "News wire"
             yield wire
+        w, h = self.MIN_SIZE
+        yield Static(f"Enlarge the window to at least {w}×{h} to negotiate.\n\nThe game is saved; q quits.",
+                     id="too-small")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -135,6 +151,16 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.show_answers()
         self.refresh_predictions()
         self.query_one("#builder .issue-select").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        w, h = self.MIN_SIZE
+        small = event.size.width < w or event.size.height < h
+        self.set_class(small, "-too-small")
+        self.set_class(event.size.width < 80, "-narrow")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"Enlarge the window to at least {w}×{h} to negotiate "
+                f"(it is {event.size.width}×{event.size.height}).\n\nThe game is saved; q quits.")
 
     def _builder_default(self) -> dict[str, str]:
         return dict(self.view.agreement) if self.view.agreement else dict(self.scenario.default_package)
@@ -257,12 +283,26 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.act(actions.wait())
 
     def action_hint(self) -> None:
+        built = self.builder.package()
+        if built in (self.scenario.complete(self._builder_default()), self._hinted):
+            self._hint()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._hint()
+
+        body = plain("The hint replaces the package you have built in the builder. Replace it?")
+        self.app.push_screen(ConfirmModal("Replace your package?", body, yes="Replace it", no="Keep mine"), decided)
+
+    def _hint(self) -> None:
         if not self.act(actions.hint()):
             return
         hinted = self.session.events[-1]
         package = getattr(hinted, "package", None)
         if package is not None:
             self.builder.set_package(package)
+            self._hinted = self.builder.package()
             self.refresh_predictions()
             self.notify("The hint is in the builder: press p to propose it, or change it first.",
                         title="Hint", markup=False)
@@ -280,6 +320,20 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
     def action_reset(self) -> None:
         self.builder.set_package(self._builder_default())
+
+    def action_terms(self) -> None:
+        self.app.push_screen(MessageModal("Terms in force", terms_content(self.scenario, self.view), error=False))
+
+    def action_jump(self, target: str) -> None:
+        """Focus a panel: the builder (its focused issue), the wire, or the n-th party's panel."""
+        if target == "builder":
+            self.query_one(f"#select-{self.builder.focus_issue}").focus()
+        elif target == "wire":
+            self.wire.focus()
+        else:
+            n = int(target.removeprefix("party-"))
+            if n <= len(self.panels):
+                self.panels[n - 1].focus()
 
     def action_save(self) -> None:
         if self.autosave(announce=True) is None and not self.session.actions:

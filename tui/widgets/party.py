@@ -154,7 +154,7 @@ class PartyPanel(VerticalScroll, can_focus=True):
         height: 1fr;
         padding: 0 1;
     }
-    PartyPanel > .party-prediction {
+    PartyPanel > .party-state {
         margin-bottom: 1;
     }
     """
@@ -179,12 +179,15 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         self._stances_plain: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="party-state", classes="party-state")
-        yield Static(id="party-answer", classes="party-answer")
+        # The red-line counter and the forecast first: they stay in view in a 60×20 terminal.
+        yield Static(id="party-risk", classes="party-risk")
         yield Static(id="party-prediction", classes="party-prediction")
+        yield Static(id="party-answer", classes="party-answer")
+        yield Static(id="party-state", classes="party-state")
         yield Static(id="party-stances", classes="party-stances")
 
     def on_mount(self) -> None:
+        self._risk = self.query_one("#party-risk", Static)
         self._state = self.query_one("#party-state", Static)
         self._prediction = self.query_one("#party-prediction", Static)
         self._answer = self.query_one("#party-answer", Static)
@@ -207,8 +210,8 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
             return
         pv = view.party(self.party_id)
         s = self.scenario
-        state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv)]
-        set_content(self._state, Content("\n").join(state))
+        set_content(self._risk, risk_line(pv))
+        set_content(self._state, Content("\n").join([*trust_lines(s, view, pv), knowledge_line(pv)]))
         group, plain_text = stance_renderable(s, pv, rich_palette(self.app))
         if plain_text != self._stances_plain:
             self._stances_plain = plain_text
@@ -218,5 +221,5 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
 
     def text(self) -> str:
         """The panel's plain text (for tests and screen readers)."""
-        parts = [self._state, self._answer, self._prediction]
+        parts = [self._risk, self._prediction, self._answer, self._state]
         return "\n".join([*(str(w.render()) for w in parts if w.display), self._stances_plain or ""])

@@ -297,6 +297,8 @@ class ProposalBuilder(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
+        self.border_subtitle = ("tab move · enter choose · p propose" if event.size.width >= 38
+                                else "tab · enter · p propose")
 
     def on_mount(self) -> None:
         self._selects = {i: self.query_one(f"#select-{i}", OptionPicker) for i in self.scenario.issue_ids}
