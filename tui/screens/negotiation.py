@@ -69,8 +69,8 @@ class NegotiationScreen(Screen):
         Binding("s", "save", "Save"),
         Binding("b", "jump('builder')", "Proposal", show=False, tooltip="Go to the proposal builder"),
         Binding("e", "jump('wire')", "News wire", show=False, tooltip="Go to the news wire"),
-        *[Binding(str(n), f"jump('party-{n}')", f"Party {n}", show=False,
-                  tooltip=f"Go to the panel of party {n} (left to right)") for n in range(1, 10)],
+        *[Binding(str(n), f"jump('party-{n}')", f"Party {n}", show=False, system=True)  # one help row: MORE_KEYS
+          for n in range(1, 10)],
         *HELP_AND_QUIT,
     ]
     CSS_PATH = "negotiation.tcss"
@@ -107,6 +107,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         ("← / →", "Step the focused issue to the previous / next option"),
         ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
         ("esc", "Restore a zoomed panel"),
+        ("1 … 9", "Go to a party's panel (1 is the leftmost)"),
     )
     """Keys the builder's widgets handle themselves, for the help screen."""
 
