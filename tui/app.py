@@ -15,6 +15,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.screen import Screen
 
 from .entries import MAX_SEED, Prepared, ScenarioEntry, prepare
@@ -63,7 +64,10 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the panel that now holds the focus on its screen (a ▶ and a heavy border)."""
-        screen = event.widget.screen
+        try:
+            screen = event.widget.screen
+        except NoScreen:  # focused, then removed before this message arrived
+            return
         self._focus = {s: t for s, t in self._focus.items() if s.is_attached}
         self._focus.setdefault(screen, FocusTracker()).focus_moved(event.widget)
 

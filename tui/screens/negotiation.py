@@ -122,8 +122,9 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.scenario_ref = scenario_ref
         self.save_path = save_path
         self.set_reactive(NegotiationScreen.view, session.view())
-        self._hinted: dict[str, str] | None = None
-        """The builder's package as the latest hint left it (replacing it needs no asking)."""
+        self._settled: dict[str, str] | None = None
+        """The builder's package as the latest hint or proposal left it: in the record, so a
+        hint replaces it without asking (unproposed work of the person's own is asked about)."""
 
     # ------------------------------------------------------------ layout
 
@@ -246,7 +247,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         preds = self.view.predict(self.scenario.complete(package))
         walkers = [pv for pv in self.view.parties if pv.walks_out_over(preds[pv.id].red_lines)]
         if not walkers:
-            self.act(actions.propose(**package))
+            self._propose(package)
             return
         names = ", ".join(pv.name for pv in walkers)
         body = Content.assemble(
@@ -258,9 +259,14 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
         def decided(yes: bool | None) -> None:
             if yes:
-                self.act(actions.propose(**package))
+                self._propose(package)
 
         self.app.push_screen(ConfirmModal(f"{NO} Walk-out risk", body, yes="Propose anyway", no="Go back"), decided)
+
+    def _propose(self, package: dict[str, str]) -> None:
+        built = self.builder.package()
+        if self.act(actions.propose(**package)):
+            self._settled = built
 
     def action_consult(self) -> None:
         def chosen(party_id: str | None) -> None:
@@ -285,7 +291,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
     def action_hint(self) -> None:
         built = self.builder.package()
-        if built in (self.scenario.complete(self._builder_default()), self._hinted):
+        if built in (self.scenario.complete(self._builder_default()), self._settled):
             self._hint()
             return
 
@@ -303,7 +309,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         package = getattr(hinted, "package", None)
         if package is not None:
             self.builder.set_package(package)
-            self._hinted = self.builder.package()
+            self._settled = self.builder.package()
             self.refresh_predictions()
             self.notify("The hint is in the builder: press p to propose it, or change it first.",
                         title="Hint", markup=False)
