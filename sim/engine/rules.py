@@ -78,18 +78,22 @@ def monitored(s: Scenario, agreement: Mapping[str, str] | None) -> bool:
     return agreement is not None and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
 
 
-def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None,
-          covered: Callable[[str | None], set[str]] | None = None) -> tuple[str, str]:
+def judge(s: Scenario, actor: str, victim: str, target: str | None, agreement: Mapping[str, str] | None,
+          covered: Callable[[str | None], set[str]] | None = None,
+          pledged: Callable[[str | None], set[str]] | None = None) -> tuple[str, str]:
     """How an incident by ``actor`` on ``target`` is judged while ``agreement`` is in force.
 
     Covered for both by their own readings → 'violation'; for the victim only → 'disputed',
     unless a monitoring option is in force, which settles it by the agreement's own text
     ('monitored', with verdict 'violation' or 'not covered'). Not covered for the victim → 'none'.
-    ``covered(reader)`` may supply cached coverage sets for the same agreement.
+    ``covered(reader)`` may supply cached coverage sets for the same agreement; ``pledged(reader)``
+    the tags the actor's pledges in force protect as ``reader`` reads them, which count as
+    covered too (reader None: by the pledges' own text).
     """
-    if not agreement:
+    if target is None or (not agreement and pledged is None):
         return "none", ""
-    cov = covered or (lambda reader: in_force_covers(s, reader, agreement))
+    base = covered or (lambda reader: in_force_covers(s, reader, agreement))
+    cov = base if pledged is None else (lambda reader: base(reader) | pledged(reader))
     if target not in cov(victim):
         return "none", ""
     if target in cov(actor):

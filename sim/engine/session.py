@@ -56,6 +56,7 @@ class Session(IncidentsMixin):
         self._advisor = advisor
         s = scenario
         self._env.process(self._rounds())
+        self._start_pledges()
         if s.incidents.scheduled:
             self._env.process(self._scheduled())
         for inc in s.incidents.random:

@@ -80,6 +80,8 @@ class SessionState:
         self._end_reason: str | None = None
         self._pending: simpy.Event | None = None
         self._waits_left = 0
+        self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
+        """Random incident -> provoking incident -> (factor, until hour)."""
 
     # ------------------------------------------------------------ read-only state
 

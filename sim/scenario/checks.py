@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 if TYPE_CHECKING:  # the model imports this module, so its types are for annotations only
-    from sim.scenario.model import Effects, Issue, Quote, Scenario
+    from sim.scenario.model import Effects, Issue, Quote, RandomIncident, Scenario, ScheduledIncident
 
 MAX_SPAN_HOURS = 10 * 365 * 24
 """Longest game a scenario may simulate: max_rounds × round_hours (the flagship: 720 hours)."""
@@ -76,7 +77,8 @@ class _Refs:
 def cross_check(s: Scenario) -> list[RefProblem]:
     """Every id reference in the scenario, checked; problems come with suggestions."""
     r = _Refs(s)
-    for check in (check_ids, check_issues, check_levers, check_parties, check_incidents, check_outcomes,
+    for check in (check_ids, check_issues, check_levers, check_parties, check_incidents, check_pledges,
+                  check_outcomes,
                   check_history, check_limits):
         check(r)
     return r.out
@@ -199,20 +201,76 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
 
 def check_incidents(r: _Refs) -> None:
     last = r.s.clock.max_rounds - 1
+    randoms = [inc.id for inc in r.s.incidents.random]
     for kind in ("scheduled", "random"):
         for n, inc in enumerate(getattr(r.s.incidents, kind)):
             path = ("incidents", kind, n)
-            r.party((*path, "actor"), inc.actor)
+            if inc.actor is not None:
+                r.party((*path, "actor"), inc.actor)
             if inc.victim is not None:
                 r.party((*path, "victim"), inc.victim)
                 if inc.victim == inc.actor:
                     r.add((*path, "victim"), "the victim must be another party than the actor")
-            r.tag((*path, "target"), inc.target)
+            if inc.target is not None:
+                r.tag((*path, "target"), inc.target)
             check_effects(r, (*path, "effects"), inc.effects)
             r.source((*path, "quote"), inc.quote)
+            check_incident_kind(r, path, inc, randoms)
             if kind == "scheduled" and inc.round > last:
                 r.add((*path, "round"), f"round {inc.round} is after the last round ({last}); "
                                         "lower it or raise clock.max_rounds")
+
+
+def check_incident_kind(r: _Refs, path: Path, inc: ScheduledIncident | RandomIncident, randoms: list[str]) -> None:
+    """Victims, provocations, attribution and the options an incident depends on."""
+    if inc.victims and inc.victim is not None:
+        r.add((*path, "victims"), "give either 'victim' or 'victims', not both", True)
+    for c, v in enumerate(inc.victims):
+        r.party((*path, "victims", c), v)
+        if v == inc.actor:
+            r.add((*path, "victims", c), "a victim must be another party than the actor")
+    for c, pr in enumerate(inc.provokes):
+        if pr.incident not in randoms:
+            r.add((*path, "provokes", c, "incident"), f"unknown random incident '{pr.incident}'"
+                  f"{suggest(pr.incident, randoms)} (only random incidents have a rate to provoke)")
+    for p, att in inc.attribution.items():
+        r.party((*path, "attribution", p), p, at_key=True)
+        if att.blames is not None and att.blames != NOBODY:
+            r.party((*path, "attribution", p, "blames"), att.blames, [*r.parties, NOBODY])
+    for key in ("while", "unless"):
+        for c, ref in enumerate(getattr(inc, "while_" if key == "while" else key)):
+            check_option_ref(r, (*path, key, c), ref)
+
+
+def check_option_ref(r: _Refs, path: Path, ref: str) -> None:
+    """An ``issue.option`` reference, or 'agreement'."""
+    if ref == AGREEMENT:
+        return
+    i, sep, o = ref.partition(".")
+    if not sep:
+        r.add(path, f"'{ref}' must look like 'issue.option' (or be '{AGREEMENT}': any agreement in force)")
+        return
+    iss = r.issue(path, i, at_key=False)
+    if iss is not None:
+        r.option(path, iss, o)
+
+
+def check_pledges(r: _Refs) -> None:
+    last = r.s.clock.max_rounds - 1
+    r.dupes(r.s.pledges, ("pledges",), "pledge")
+    for n, pl in enumerate(r.s.pledges):
+        path = ("pledges", n)
+        r.party((*path, "party"), pl.party)
+        for c, t in enumerate(pl.covers):
+            r.tag((*path, "covers", c), t)
+        for p, tags in pl.reads.items():
+            r.party((*path, "reads", p), p, at_key=True)
+            for c, t in enumerate(tags):
+                r.tag((*path, "reads", p, c), t)
+        r.source((*path, "quote"), pl.quote)
+        if pl.round > last:
+            r.add((*path, "round"), f"round {pl.round} is after the last round ({last}); "
+                                    "lower it or raise clock.max_rounds")
 
 
 def check_outcomes(r: _Refs) -> None:
@@ -244,11 +302,22 @@ def check_limits(r: _Refs) -> None:
         return
     # The engine draws candidates at each incident's highest rate, and forecasts run past the deadline.
     days = span / 24 + FORECAST_DAYS
-    total = sum(inc.rate_per_day for inc in r.s.incidents.random)
+    total = sum(inc.rate_per_day * provoked_bound(r.s, inc.id) for inc in r.s.incidents.random)
     expected = total * (1 + dyn.distrust_rate_gain) * days
     if expected > MAX_INCIDENT_CANDIDATES:
         at: Path = ("incidents", "random") if r.s.incidents.random else ("dynamics",)
         r.add(at, f"random incidents would draw about {expected:,.0f} candidates over a game "
-                  f"(Σ rate_per_day × (1 + distrust_rate_gain) × {days:,.0f} days); the limit is "
+                  f"(Σ rate_per_day × provocation bound × (1 + distrust_rate_gain) × {days:,.0f} days); the limit is "
                   f"{MAX_INCIDENT_CANDIDATES:,}: lower incidents.random[*].rate_per_day, "
                   "dynamics.distrust_rate_gain, clock.max_rounds or clock.round_hours")
+
+
+def provoked_bound(s: Scenario, incident_id: str) -> float:
+    """The most a random incident's rate can be multiplied by provocations: the product of
+    every provocation's factor (those above 1) aimed at it. Thinning draws at this bound."""
+    bound = 1.0
+    for inc in (*s.incidents.scheduled, *s.incidents.random):
+        for pr in inc.provokes:
+            if pr.incident == incident_id:
+                bound *= max(1.0, pr.factor)
+    return bound
