@@ -10,6 +10,7 @@ is bound not to hit is the union of the two.
 from __future__ import annotations
 
 from sim.engine import events as ev
+from sim.engine import rules
 from sim.engine.state import EPS, SessionState
 from sim.scenario.model import Pledge
 
@@ -21,12 +22,8 @@ class PledgesMixin(SessionState):
         for pl in self._scenario.pledges:
             self._env.process(self._pledge(pl))
 
-    def _pledge_span(self, pl: Pledge) -> tuple[float, float | None]:
-        start = pl.round * self._H + pl.hour
-        return start, (start + pl.days * 24 if pl.days is not None else None)
-
     def _pledge(self, pl: Pledge):
-        start, end = self._pledge_span(pl)
+        start, end = rules.pledge_span(pl, self._H)
         if start > self._env.now:
             yield self._env.timeout(start - self._env.now)
         if self._ended:
@@ -41,13 +38,8 @@ class PledgesMixin(SessionState):
 
     def pledges_in_force(self, party: str | None = None) -> tuple[Pledge, ...]:
         """The pledges in force now (of ``party`` only, when given)."""
-        now = self._env.now
-        out = []
-        for pl in self._scenario.pledges:
-            start, end = self._pledge_span(pl)
-            if (party is None or pl.party == party) and start <= now + EPS and (end is None or now < end - EPS):
-                out.append(pl)
-        return tuple(out)
+        return tuple(pl for pl in self._scenario.pledges if (party is None or pl.party == party)
+                     and rules.pledge_in_force(pl, self._H, self._env.now, EPS))
 
     def pledged(self, actor: str, reader: str | None) -> set[str]:
         """Tags ``actor``'s pledges in force protect, as ``reader`` reads them (None: by their text)."""

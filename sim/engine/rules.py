@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sim.scenario.model import MEDIATOR, Dynamics, Party, Scenario
+from sim.scenario.model import MEDIATOR, Dynamics, Party, Pledge, Scenario
 
 
 def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
@@ -102,6 +102,18 @@ def judge(s: Scenario, actor: str, victim: str, target: str | None, agreement: M
         verdict = "violation" if target in cov(None) else "not covered"
         return "monitored", verdict
     return "disputed", ""
+
+
+def pledge_span(pl: Pledge, round_hours: float) -> tuple[float, float | None]:
+    """(start, end) hours of a pledge; end None: it holds to the end of the game."""
+    start = pl.round * round_hours + pl.hour
+    return start, (start + pl.days * 24 if pl.days is not None else None)
+
+
+def pledge_in_force(pl: Pledge, round_hours: float, now: float, eps: float = 1e-9) -> bool:
+    """start ≤ now < end: a function of the clock alone."""
+    start, end = pledge_span(pl, round_hours)
+    return start <= now + eps and (end is None or now < end - eps)
 
 
 def tier_of(s: Scenario, agreement: Mapping[str, str] | None) -> int:

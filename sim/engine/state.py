@@ -17,7 +17,8 @@ import simpy
 from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
-from sim.engine.view import LeverView, MediatorView, PartyView
+from sim.engine import rules
+from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
@@ -195,7 +196,11 @@ class SessionState:
         return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
-                            s.dynamics.consult_hours_fraction)
+                            s.dynamics.consult_hours_fraction, self._pledge_views())
+
+    def _pledge_views(self) -> tuple[PledgeView, ...]:
+        return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])
+                     for pl in self._scenario.pledges if rules.pledge_in_force(pl, self._H, self._env.now, EPS))
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

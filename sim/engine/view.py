@@ -44,6 +44,19 @@ class KnownStance:
 
 
 @dataclass(frozen=True)
+class PledgeView:
+    """A unilateral pledge in force (its text is public)."""
+
+    id: str
+    party: str
+    covers: tuple[str, ...]
+    """Tags it protects by its own text."""
+    text: str
+    until: float | None
+    """Hour it lapses (None: it holds to the end)."""
+
+
+@dataclass(frozen=True)
 class PartyView:
     id: str
     name: str
@@ -124,6 +137,8 @@ class MediatorView:
     scenario: Scenario = field(repr=False, compare=False)
     step_cost: float = 0.5
     """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
+    pledges: tuple[PledgeView, ...] = ()
+    """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
 

@@ -14,9 +14,17 @@ from sim.scenario.model import Scenario
 from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, round_fraction, set_content
 
 
+def pledges_text(s: Scenario, view: MediatorView) -> str:
+    """' · pledged: Russia (energy)' for the unilateral pledges in force ('' without any)."""
+    if not view.pledges:
+        return ""
+    return " · pledged: " + "; ".join(f"{s.party(p.party).name} ({', '.join(p.covers)})" for p in view.pledges)
+
+
 def agreement_line(s: Scenario, view: MediatorView) -> Content:
+    pledged = plain(pledges_text(s, view))
     if not view.agreement:
-        return Content.assemble(("In force: ", "bold"), ("no agreement yet", MUTED),
+        return Content.assemble(("In force: ", "bold"), ("no agreement yet", MUTED), pledged,
                                 (f" · outcome tiers reached 0 of {len(s.outcomes)}", MUTED))
     changed = [i for i in s.issue_ids if view.agreement[i] != s.issue(i).default_option]
     terms = "; ".join(f"{s.issue(i).title}: {s.issue(i).option(view.agreement[i]).label}" for i in changed)
@@ -27,7 +35,7 @@ def agreement_line(s: Scenario, view: MediatorView) -> Content:
     if view.expires:
         soonest = min(view.expires.values())
         lapse = f" · lapses {(s.clock.start + timedelta(hours=soonest)):%d %b %H:%M} unless renewed"
-    return Content.assemble(("In force: ", "bold"), tier, (lapse, ACCENT), " — ", plain(terms or "status quo"))
+    return Content.assemble(("In force: ", "bold"), tier, (lapse, ACCENT), " — ", plain(terms or "status quo"), pledged)
 
 
 class StatusBar(Static):
