@@ -131,8 +131,8 @@ def _judgement(s: Scenario, e: ev.Incident) -> str:
     if e.judgement == "disputed":
         who = [name_of(s, p) for p, c in e.readings.items() if c]
         verb = "reads" if len(who) == 1 else "read"
-        if e.denied:
-            return f" — ! DISPUTED: {' and '.join(who)} {verb} {what} as covering {e.target}"
+        if e.denied:  # the dispute is over who did it: the attribution that follows says so
+            return " — ! DISPUTED"
         return (f" — ! DISPUTED: {' and '.join(who)} {verb} {what} as covering {e.target}; "
                 f"{name_of(s, e.actor)} does not")
     if e.judgement == "monitored":
