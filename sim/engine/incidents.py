@@ -159,8 +159,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin):
                              or p in self._victims(inc) or p in inc.attribution}
             out["denied"] = tuple(denied)
         if s.pledges and inc.target is not None:
-            accused = {self._blamed(inc, v) for v in self._victims(inc)} - {None}
-            out["pledges"] = tuple(pl.id for a in sorted(accused, key=str) for pl in self.pledges_in_force(a)
+            accused = sorted({a for v in self._victims(inc) if (a := self._blamed(inc, v)) is not None})
+            out["pledges"] = tuple(pl.id for a in accused for pl in self.pledges_in_force(a)
                                    if any(inc.target in self.pledged(a, v) for v in self._victims(inc)))
         return out
 

@@ -14,10 +14,10 @@ from typing import Any, Generic, NoReturn, TypeVar, overload
 
 import simpy
 
+from sim.engine import rules
 from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
-from sim.engine import rules
 from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario

@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 
-from sim.scenario.fields import (  # noqa: F401 - ADDED and added are re-exported
-    ADDED, Delta, Flag, Frozen, Points, Slug, Text, Unit, UnitDelta, added,
-)
+from sim.scenario.fields import ADDED, Delta, Flag, Frozen, Points, Slug, Text, Unit, UnitDelta, added
 from sim.scenario.incident_kinds import Attribution, IncidentKind, Provocation
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
