@@ -110,3 +110,21 @@ def test_an_agreement_then_a_provoked_answer_is_judged_too():
     g.act(wait(3))
     judged = [e.judgement for e in g.events if isinstance(e, Incident) and e.incident == "kyiv-answers"]
     assert judged and set(judged) == {"violation"}, "Kyiv's answers hit energy the pause covers"
+
+
+def test_validate_bounds_random_candidates_by_the_largest_provoked_rate(tmp_path):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from tests.conftest import write
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    old = "      provokes: [{incident: kyiv-answers, factor: 6, days: 3}]\n"
+    assert old in text
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", str(FIXTURE)]).exit_code == 0
+    # Three provocations ×20 bound the rate at 8000 × 0.5/day over 40 days: 160,000 candidates.
+    heavy = text.replace(old, "      provokes: [" + ", ".join(["{incident: kyiv-answers, factor: 20, days: 1}"] * 3)
+                         + "]\n")
+    out = runner.invoke(main, ["validate", str(write(tmp_path, heavy))])
+    assert out.exit_code == 1 and "provocation bound" in out.output and "160,000" in out.output, out.output
