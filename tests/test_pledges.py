@@ -15,6 +15,7 @@ from sim.scenario.actions import wait
 from sim.scenario.loader import load_scenario
 from sim.scenario.model import Scenario
 from tests.conftest import write
+from tests.pilot import pilot_test
 
 FIXTURE = Path(__file__).parent / "fixtures" / "incident-kinds.yaml"
 
@@ -117,3 +118,24 @@ def test_a_pledge_by_an_unknown_party_is_a_located_error(tmp_path):
     out = CliRunner().invoke(main, ["validate", str(write(tmp_path, text))])
     assert out.exit_code == 1 and "unknown party 'moskow'" in out.output and "did you mean 'moscow'" in out.output
     assert ":53:12: error: pledges[0].party" in out.output
+
+
+@pilot_test
+async def test_the_negotiation_header_and_wire_show_the_pledge(tmp_path, monkeypatch):
+    from textual.widgets import Static
+
+    from tests.pilot import norm
+    from tui.app import MediateApp
+    from tui.screens.negotiation import NegotiationScreen
+
+    monkeypatch.chdir(tmp_path)
+    app = MediateApp(str(FIXTURE))
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        await pilot.pause()
+        status = norm(str(neg.query_one("#status", Static).render()))
+        assert "pledged: Moscow (energy)" in status
+        assert any(line.startswith("00:00 ◆ PLEDGE by Moscow") for line in neg.wire.plain_lines), neg.wire.plain_lines

@@ -55,8 +55,8 @@ class Session(IncidentsMixin):
         super().__init__(scenario, seed, branch, max_rounds)
         self._advisor = advisor
         s = scenario
+        self._start_pledges()  # first: a pledge from the first hour is news before the first decision
         self._env.process(self._rounds())
-        self._start_pledges()
         if s.incidents.scheduled:
             self._env.process(self._scheduled())
         for inc in s.incidents.random:
