@@ -15,7 +15,7 @@ from sim.engine import rules as neg
 from sim.engine.effects import EffectsMixin
 from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
-from sim.scenario.checks import provoked_bound
+from sim.scenario.incident_checks import provoked_bound
 from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
 

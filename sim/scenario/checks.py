@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.scenario.incident_kinds import AGREEMENT, NOBODY
+from sim.scenario.incident_checks import check_incident_kind, check_pledges, provoked_bound
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 if TYPE_CHECKING:  # the model imports this module, so its types are for annotations only
-    from sim.scenario.model import Effects, Issue, Quote, RandomIncident, Scenario, ScheduledIncident
+    from sim.scenario.model import Effects, Issue, Quote, Scenario
 
 MAX_SPAN_HOURS = 10 * 365 * 24
 """Longest game a scenario may simulate: max_rounds × round_hours (the flagship: 720 hours)."""
@@ -23,7 +23,7 @@ MAX_INCIDENT_CANDIDATES = 20_000
 FORECAST_DAYS = 30
 """Forecasts run the clock this many days past the deadline (see sim.analysis.forecast)."""
 
-__all__ = ["cross_check", "MAX_SPAN_HOURS", "MAX_INCIDENT_CANDIDATES", "FORECAST_DAYS"]
+__all__ = ["cross_check", "provoked_bound", "MAX_SPAN_HOURS", "MAX_INCIDENT_CANDIDATES", "FORECAST_DAYS"]
 
 
 @dataclass
@@ -77,9 +77,8 @@ class _Refs:
 def cross_check(s: Scenario) -> list[RefProblem]:
     """Every id reference in the scenario, checked; problems come with suggestions."""
     r = _Refs(s)
-    for check in (check_ids, check_issues, check_levers, check_parties, check_incidents, check_pledges,
-                  check_outcomes,
-                  check_history, check_limits):
+    for check in (check_ids, check_issues, check_requires, check_levers, check_mediator,
+                  check_parties, check_incidents, check_pledges, check_outcomes, check_history, check_limits):
         check(r)
     return r.out
 
@@ -127,9 +126,12 @@ def check_effects(r: _Refs, path: Path, e: Effects) -> None:
     for key in e.trust:
         check_trust_key(r, (*path, "trust", key), key)
     for p, ws in e.weights.items():
-        r.party((*path, "weights", p), p, at_key=True)
+        r.party((*path, "weights", p), p, r.actors, at_key=True)
         for i in ws:
-            if r.issue((*path, "weights", p, i), i) is not None and p in r.parties and i not in r.s.party(p).stances:
+            if r.issue((*path, "weights", p, i), i) is None or p not in r.actors:
+                continue
+            held = r.s.mediator.stances if p == MEDIATOR else r.s.party(p).stances
+            if i not in held:
                 r.add((*path, "weights", p, i), f"{p} holds no stance on {i}, so its weight can't change: "
                                                 "add a stance or remove this", True)
 
@@ -146,6 +148,68 @@ def check_trust_key(r: _Refs, path: Path, key: str) -> None:
             r.party(path, end, r.actors, at_key=True)
         if a == b:
             r.add(path, f"trust key '{key}' names the same side twice", True)
+
+
+def check_requires(r: _Refs) -> None:
+    """``requires: [issue.option]`` on options: ids that exist, another issue, no default
+    option requiring anything (a lapse reverts to it), and no cycle."""
+    graph: dict[str, list[str]] = {}
+    for n, iss in enumerate(r.s.issues):
+        for k, o in enumerate(iss.options):
+            path = ("issues", n, "options", k, "requires")
+            if o.requires and o.id == iss.default_option:
+                r.add(path, f"'{o.id}' is {iss.id}'s default, what a lapse reverts to, so it can't require "
+                            "anything: move the requirement to the options that need it", True)
+            for c, ref in enumerate(o.requires):
+                i, sep, opt = ref.partition(".")
+                if not sep:
+                    r.add((*path, c), f"requires '{ref}' must look like 'issue.option'")
+                    continue
+                target = r.issue((*path, c), i, at_key=False)
+                if target is None:
+                    continue
+                if i == iss.id:
+                    r.add((*path, c), f"'{ref}' is an option of {iss.id} itself: a package holds one option "
+                                      "per issue, so require an option of another issue")
+                    continue
+                r.option((*path, c), target, opt)
+                if opt in target.option_ids:
+                    graph.setdefault(f"{iss.id}.{o.id}", []).append(ref)
+    cycle = _cycle(graph)
+    if cycle:
+        ci, _, co = cycle[0].partition(".")
+        n = r.issues.index(ci)
+        k = r.s.issue(ci).option_ids.index(co)
+        r.add(("issues", n, "options", k, "requires"),
+              f"requirements go round in a circle ({' → '.join([*cycle, cycle[0]])}): keep one direction; "
+              "an option that requires another already reverts when that one lapses", True)
+
+
+def _cycle(graph: dict[str, list[str]]) -> list[str]:
+    """One cycle of the requirement graph (empty when there is none), by depth-first search."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
 
 
 def check_levers(r: _Refs) -> None:
@@ -178,8 +242,21 @@ def check_parties(r: _Refs) -> None:
             check_stance(r, (*path, "stances", i), p.id, i)
 
 
+def check_mediator(r: _Refs) -> None:
+    """The mediator's own stakes: shaped like a party's, but public and without red lines."""
+    for i, st in r.s.mediator.stances.items():
+        path = ("mediator", "stances", i)
+        check_stance(r, path, MEDIATOR, i)
+        if st.red_lines:
+            r.add((*path, "red_lines"), "the mediator has no red lines (it chooses what it proposes): "
+                                        "remove red_lines, or give the option a value of 0", True)
+        if st.visibility == "private":
+            r.add((*path, "visibility"), "the mediator's own stakes are always shown to the player: "
+                                         "remove 'visibility: private'")
+
+
 def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
-    st = r.s.party(party_id).stances[i]
+    st = (r.s.mediator.stances if party_id == MEDIATOR else r.s.party(party_id).stances)[i]
     iss = r.issue(spath, i)
     if iss is None:
         return
@@ -192,7 +269,7 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
         r.add((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines")
     if set(st.red_lines) >= set(iss.option_ids):
         r.add((*spath, "red_lines"), f"every option of {i} is a red line: no package could ever be accepted")
-    if st.visibility == "public" and st.quote is None:
+    if st.visibility == "public" and st.quote is None and party_id != MEDIATOR:
         r.add(spath, "a public stance needs a 'quote' citing where the demand was stated "
                      "(or make it 'visibility: private')", True)
     r.source((*spath, "quote"), st.quote)
@@ -219,58 +296,6 @@ def check_incidents(r: _Refs) -> None:
             if kind == "scheduled" and inc.round > last:
                 r.add((*path, "round"), f"round {inc.round} is after the last round ({last}); "
                                         "lower it or raise clock.max_rounds")
-
-
-def check_incident_kind(r: _Refs, path: Path, inc: ScheduledIncident | RandomIncident, randoms: list[str]) -> None:
-    """Victims, provocations, attribution and the options an incident depends on."""
-    if inc.victims and inc.victim is not None:
-        r.add((*path, "victims"), "give either 'victim' or 'victims', not both", True)
-    for c, v in enumerate(inc.victims):
-        r.party((*path, "victims", c), v)
-        if v == inc.actor:
-            r.add((*path, "victims", c), "a victim must be another party than the actor")
-    for c, pr in enumerate(inc.provokes):
-        if pr.incident not in randoms:
-            r.add((*path, "provokes", c, "incident"), f"unknown random incident '{pr.incident}'"
-                  f"{suggest(pr.incident, randoms)} (only random incidents have a rate to provoke)")
-    for p, att in inc.attribution.items():
-        r.party((*path, "attribution", p), p, at_key=True)
-        if att.blames is not None and att.blames != NOBODY:
-            r.party((*path, "attribution", p, "blames"), att.blames, [*r.parties, NOBODY])
-    for key in ("while", "unless"):
-        for c, ref in enumerate(getattr(inc, "while_" if key == "while" else key)):
-            check_option_ref(r, (*path, key, c), ref)
-
-
-def check_option_ref(r: _Refs, path: Path, ref: str) -> None:
-    """An ``issue.option`` reference, or 'agreement'."""
-    if ref == AGREEMENT:
-        return
-    i, sep, o = ref.partition(".")
-    if not sep:
-        r.add(path, f"'{ref}' must look like 'issue.option' (or be '{AGREEMENT}': any agreement in force)")
-        return
-    iss = r.issue(path, i, at_key=False)
-    if iss is not None:
-        r.option(path, iss, o)
-
-
-def check_pledges(r: _Refs) -> None:
-    last = r.s.clock.max_rounds - 1
-    r.dupes(r.s.pledges, ("pledges",), "pledge")
-    for n, pl in enumerate(r.s.pledges):
-        path = ("pledges", n)
-        r.party((*path, "party"), pl.party)
-        for c, t in enumerate(pl.covers):
-            r.tag((*path, "covers", c), t)
-        for p, tags in pl.reads.items():
-            r.party((*path, "reads", p), p, at_key=True)
-            for c, t in enumerate(tags):
-                r.tag((*path, "reads", p, c), t)
-        r.source((*path, "quote"), pl.quote)
-        if pl.round > last:
-            r.add((*path, "round"), f"round {pl.round} is after the last round ({last}); "
-                                    "lower it or raise clock.max_rounds")
 
 
 def check_outcomes(r: _Refs) -> None:
@@ -311,13 +336,3 @@ def check_limits(r: _Refs) -> None:
                   f"{MAX_INCIDENT_CANDIDATES:,}: lower incidents.random[*].rate_per_day, "
                   "dynamics.distrust_rate_gain, clock.max_rounds or clock.round_hours")
 
-
-def provoked_bound(s: Scenario, incident_id: str) -> float:
-    """The most a random incident's rate can be multiplied by provocations: the product of
-    every provocation's factor (those above 1) aimed at it. Thinning draws at this bound."""
-    bound = 1.0
-    for inc in (*s.incidents.scheduled, *s.incidents.random):
-        for pr in inc.provokes:
-            if pr.incident == incident_id:
-                bound *= max(1.0, pr.factor)
-    return bound
