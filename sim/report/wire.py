@@ -154,13 +154,13 @@ def _judgement(s: Scenario, e: ev.Incident) -> str:
     """How an incident was judged against the agreement in force ('' when none covers it)."""
     what = "the agreement" if not e.pledges else "the pledge in force"
     if e.judgement == "violation":
-        return f" — ✗ VIOLATION: both sides read {what} as covering {e.target}"
+        return f" — ✗ VIOLATION: both sides read {what} as covering {s.tag_label(e.target)}"
     if e.judgement == "disputed":
         who = [name_of(s, p) for p, c in e.readings.items() if c]
         verb = "reads" if len(who) == 1 else "read"
         if e.denied:  # the dispute is over who did it: the attribution that follows says so
             return " — ! DISPUTED"
-        return (f" — ! DISPUTED: {' and '.join(who)} {verb} {what} as covering {e.target}; "
+        return (f" — ! DISPUTED: {' and '.join(who)} {verb} {what} as covering {s.tag_label(e.target)}; "
                 f"{name_of(s, e.actor)} does not")
     if e.judgement == "monitored":
         return f" — monitors rule: {e.verdict}"

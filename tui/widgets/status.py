@@ -18,7 +18,8 @@ def pledges_text(s: Scenario, view: MediatorView) -> str:
     """' · pledged: Russia (energy)' for the unilateral pledges in force ('' without any)."""
     if not view.pledges:
         return ""
-    return " · pledged: " + "; ".join(f"{s.party(p.party).name} ({', '.join(p.covers)})" for p in view.pledges)
+    each = [f"{s.party(p.party).name} ({', '.join(s.tag_label(t) for t in p.covers)})" for p in view.pledges]
+    return " · pledged: " + "; ".join(each)
 
 
 def agreement_line(s: Scenario, view: MediatorView) -> Content:
