@@ -66,7 +66,7 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
     return {"package": {k: v for k, v in d.package.items() if v != s.issue(k).default_option}, "runs": d.runs,
             "in_force": {str(n): {"share": p, "low": lo, "high": hi}
                          for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)},
-            "ended_by": d.breaks}
+            "ended_by": d.breaks, "coerced": list(d.coerced), "coerced_denounce_per_day": d.denounce_per_day}
 
 
 def render_analysis(s: Scenario, r: dict) -> None:
@@ -113,6 +113,9 @@ def render_analysis(s: Scenario, r: dict) -> None:
         why = ", ".join(f"{k} in {v} runs" for k, v in f["ended_by"].items() if v)
         out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
+        if f["coerced"]:
+            from sim.report.debrief import coercion_sentence
+            out.print(Text(coercion_sentence(s, f["coerced"], f["coerced_denounce_per_day"]), style="yellow"))
     out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
 
 

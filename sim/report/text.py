@@ -14,11 +14,16 @@ def summary(d: Debrief) -> list[RenderableType]:
     table = Table(title="Result", title_justify="left", show_header=True)
     table.add_column("party")
     table.add_column("utility", justify="right")
-    table.add_column("reservation", justify="right")
-    table.add_column("surplus", justify="right")
+    table.add_column("no deal", justify="right")
+    table.add_column("reservation (start → end)", justify="right")
+    table.add_column("surplus vs no deal / start / end", justify="right")
+    table.add_column("standing")
     for p in d.parties:
-        table.add_row(Text(p.name), f"{p.utility:.1f}", f"{p.reservation:.1f}",
-                      Text(f"{p.surplus:+.1f}", style="green" if p.surplus >= 0 else "red"))
+        style = {True: "green", False: "red", None: ""}[p.good]
+        table.add_row(Text(p.name), f"{p.utility:.1f}", f"{p.status_quo:.1f}",
+                      f"{p.start_reservation:.1f} → {p.reservation:.1f}" if p.moved else f"{p.reservation:.1f}",
+                      f"{p.surplus_status_quo:+.1f} / {p.surplus_start:+.1f} / {p.surplus:+.1f}",
+                      Text(p.verdict, style=style))
     best = d.title_of(d.best_tier) or "none"
     now = d.title_of(d.tier) or "none"
     if d.end is None:

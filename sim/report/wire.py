@@ -76,8 +76,8 @@ def line(s: Scenario, e: ev.Event) -> str | None:
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case ev.Responded(party=pid, accept=ok):
-            mark = "✓ accepts" if ok else "✗ rejects"
+        case ev.Responded(party=pid, accept=ok, coerced=forced):
+            mark = ("! accepts under pressure" if forced else "✓ accepts") if ok else "✗ rejects"
             return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
         case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
@@ -107,6 +107,8 @@ def _news(s: Scenario, e: ev.Event) -> str | None:
         case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
+        case ev.AgreementDenounced(party=pid):
+            return f"✗ DENOUNCED: {name_of(s, pid)} denounces the agreement it accepted only under pressure"
         case ev.AgreementLapsed(issue=i, option=o):
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
         case ev.Incident(text=text):

@@ -96,6 +96,11 @@ class Dynamics(Frozen):
     """A consultation costs this fraction of a round."""
     credibility_trust: Unit = 0.5
     """How much the mediator's credibility eases the distrust penalty (0 = not at all)."""
+    coerced_denounce_per_day: Annotated[float, Strict(), Field(ge=0, le=10)] | None = added(None)
+    """Daily rate (Poisson hazard) at which each party coerced into the agreement in force
+    denounces it. Set (even to 0), acceptances are marked as coerced when they clear only
+    because levers pushed the party's walk-away below where it started, or leave it below the
+    status quo; unset, nothing is marked and nothing is denounced."""
 
 
 class Option(Frozen):
