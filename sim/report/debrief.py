@@ -202,6 +202,8 @@ def nash_words(d: Debrief) -> str | None:
     if n is None:
         return None
     gaps = [(p.name, n.utility_gap[p.id]) for p in d.scenario.parties if p.id in n.utility_gap]
+    if not n.issues_differ:
+        return "This is the Nash package itself: the fair split."
     if not gaps or all(abs(g) < NASH_CLOSE for _, g in gaps):
         return "Close to the fair split: every party gets within a few points of what a Nash deal gives."
     far = "Far from it" if any(abs(g) >= NASH_FAR for _, g in gaps) else "Some way from it"
