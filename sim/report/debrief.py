@@ -31,7 +31,7 @@ STANDING_WORDS: dict[str, tuple[bool | None, str]] = {
     "below_status_quo": (False, "worse than no deal"),
     "below_walkaway": (False, "worse than walking away"),
     "below_start": (False, "better than its walk-away only because levers pushed it down"),
-    "better": (True, "better than walking away and than no deal"),
+    "better": (True, "better than no deal and walking away"),
 }
 """Standing -> (good: True, bad: False, neither: None; the words every renderer uses)."""
 
