@@ -190,6 +190,10 @@ def test_the_tui_marks_a_coerced_acceptance(tmp_path):
     assert "accepted under pressure (coerced)" in answer_content(s, ukr).plain
     assert "under pressure" not in answer_content(s, rus).plain and "accepted" in answer_content(s, rus).plain
     assert (event_style(ukr), event_style(rus)) == ("warning", "success")
-    assert event_style(of(game, AgreementReached)[0]) == "success"
+    assert event_style(of(game, AgreementReached)[0]) == "warning"
+    assert line(s, of(game, AgreementReached)[0]).endswith("— accepted under pressure by Ukraine")
+    fair = Session(load(tmp_path, FAIR, "f.yaml"), 1, [propose(**DEAL)])
+    assert event_style(of(fair, AgreementReached)[0]) == "success"
+    assert "under pressure" not in line(s, of(fair, AgreementReached)[0])
     denounced = Session(s, 1, [*game.actions, wait(9)])
     assert event_style(of(denounced, AgreementDenounced)[0]) == "error"

@@ -101,9 +101,11 @@ def line(s: Scenario, e: ev.Event) -> str | None:
 def _news(s: Scenario, e: ev.Event) -> str | None:
     """Lines for what happens to the agreement, the parties' trust and the battlefield."""
     match e:
-        case ev.AgreementReached(package=p, expires=ex):
+        case ev.AgreementReached(package=p, expires=ex, coerced=forced):
             lapse = ", ".join(f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items())
-            return f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+            under = ", ".join(name_of(s, pid) for pid in forced)
+            return (f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+                    + (f" — accepted under pressure by {under}" if under else ""))
         case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
