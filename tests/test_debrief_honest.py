@@ -62,6 +62,7 @@ def test_a_squeezed_deal_below_no_deal_gets_no_green_check(tmp_path):
     assert "✓" not in lines[at] and "✗" in lines[at] and "60.0 → 45.0" in lines[at]
     assert "-5.0 / +10.0" in lines[at] and "worse than no deal" in lines[at + 1]
     assert "better than walking away" not in "\n".join(lines[at:at + 2])
+    assert any(line.startswith("! Coerced: Ukraine accepted only under pressure") for line in lines)
     rus = party(d, "rus")
     assert rus.standing == "better" and not rus.coerced and rus.good is True
 

@@ -112,6 +112,10 @@ def surplus_lines(d: Debrief) -> list[Content]:
     if any(p.moved for p in d.parties):
         out.append(Content.styled("Walk-away: at the start → at the end (levers and events moved it); "
                                   "vs walk-away: against each.", MUTED))
+    if d.coerced:
+        out.append(Content.assemble(("! Coerced: ", f"{WARNING} bold"),
+                                    plain(f"{', '.join(d.coerced)} accepted only under pressure (levers pushed the "
+                                          "walk-away below where it started) or below the status quo.")))
     return out
 
 
