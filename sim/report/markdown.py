@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
-from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast
+from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
 from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
@@ -92,6 +92,8 @@ def surplus_table(d: Debrief) -> list[str]:
     if d.coerced:
         out += ["", f"Coerced: {_md(', '.join(d.coerced))} accepted only under pressure (levers pushed the walk-away "
                     "below where it started) or below the status quo."]
+    if d.mediator is not None:
+        out += ["", _md(describe_mediator_stake(d.mediator))]
     return out
 
 

@@ -116,6 +116,8 @@ def surplus_lines(d: Debrief) -> list[Content]:
         out.append(Content.assemble(("! Coerced: ", f"{WARNING} bold"),
                                     plain(f"{', '.join(d.coerced)} accepted only under pressure (levers pushed the "
                                           "walk-away below where it started) or below the status quo.")))
+    if d.mediator is not None:
+        out.append(plain(debrief.describe_mediator_stake(d.mediator)))
     return out
 
 
