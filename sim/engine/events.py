@@ -69,6 +69,10 @@ class Responded(Event):
     gaps: tuple[tuple[str, float], ...] = ()
     """(issue, weighted points) of the two issues where the package falls furthest below the
     party's demands, largest first."""
+    coerced: bool = added(False)
+    """An acceptance that clears only because levers pushed the party's walk-away below where it
+    started, or that leaves it below the status quo (marked only while
+    ``dynamics.coerced_denounce_per_day`` is set; see :mod:`sim.engine.coercion`)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class AgreementReached(Event):
     package: dict[str, str]
     expires: dict[str, float] = field(default_factory=dict)
     """Issue -> hour at which its option lapses (options with ``duration_days``)."""
+    coerced: tuple[str, ...] = added(())
+    """Parties whose acceptance was coerced (see :attr:`Responded.coerced`)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,16 @@ class AgreementCollapsed(Event):
     against: str
     trust: float
     incident: str
+
+
+@dataclass(frozen=True)
+class AgreementDenounced(Event):
+    """A party coerced into the agreement in force denounced it: the agreement ends."""
+
+    kind: ClassVar[str] = "denounce"
+    party: str
+    cause: str
+    """'coerced' (the party accepted only under pressure; ``dynamics.coerced_denounce_per_day``)."""
 
 
 @dataclass(frozen=True)

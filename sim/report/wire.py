@@ -85,8 +85,8 @@ def line(s: Scenario, e: ev.Event) -> str | None:
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case ev.Responded(party=pid, accept=ok):
-            mark = "✓ accepts" if ok else "✗ rejects"
+        case ev.Responded(party=pid, accept=ok, coerced=forced):
+            mark = ("! accepts under pressure" if forced else "✓ accepts") if ok else "✗ rejects"
             return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
         case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
@@ -110,12 +110,16 @@ def line(s: Scenario, e: ev.Event) -> str | None:
 def _news(s: Scenario, e: ev.Event) -> str | None:
     """Lines for what happens to the agreement, the parties' trust and the battlefield."""
     match e:
-        case ev.AgreementReached(package=p, expires=ex):
+        case ev.AgreementReached(package=p, expires=ex, coerced=forced):
             lapse = ", ".join(f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items())
-            return f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+            under = ", ".join(name_of(s, pid) for pid in forced)
+            return (f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+                    + (f" — accepted under pressure by {under}" if under else ""))
         case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
+        case ev.AgreementDenounced(party=pid):
+            return f"✗ DENOUNCED: {name_of(s, pid)} denounces the agreement it accepted only under pressure"
         case ev.AgreementLapsed(issue=i, option=o, because=why):
             took = f" with '{requires.label(s, why)}', which it requires" if why else ""
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed{took}"

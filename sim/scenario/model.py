@@ -74,6 +74,11 @@ class Dynamics(Frozen):
     """Warn on the wire this many hours before an option in force lapses; no warning when omitted."""
     renew_hours_fraction: Unit = added(0.25)
     """A renewal costs this fraction of a round (a proposal costs the rest of the round)."""
+    coerced_denounce_per_day: Annotated[float, Strict(), Field(ge=0, le=10)] | None = added(None)
+    """Daily rate (Poisson hazard) at which each party coerced into the agreement in force
+    denounces it. Set (even to 0), acceptances are marked as coerced when they clear only
+    because levers pushed the party's walk-away below where it started, or leave it below the
+    status quo; unset, nothing is marked and nothing is denounced."""
 
 
 class Option(Frozen):
