@@ -294,7 +294,7 @@ def test_compare_at_80_columns_keeps_its_headers_and_names(tmp_path, monkeypatch
     from sim.cli import classroom, main
 
     files = [tmp_path / f"mediate-energy-truce-2025-03-seed{n}-a-long-player-name.jsonl" for n in (3, 4)]
-    for n, f in zip((3, 4), files):
+    for n, f in zip((3, 4), files, strict=True):
         r = CliRunner().invoke(main, ["run", flagship_ref(), "--policy", "maximal", "--seed", str(n), "-q",
                                       "--json", str(f)], catch_exceptions=False)
         assert r.exit_code == 0, r.output
