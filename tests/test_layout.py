@@ -113,7 +113,7 @@ async def test_below_60x20_a_notice_asks_for_a_larger_window():
         await pilot.pause()
         text = " ".join(" ".join(lines(pilot.app)).split())
         assert "Enlarge the window to at least 60×20" in text and "50×16" in text
-        assert not screen.query_one("#parties").display or screen.has_class("-too-small")
+        assert screen.has_class("-too-small") and not screen.query_one("#parties").display
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert "Enlarge" not in "\n".join(lines(pilot.app))
@@ -209,21 +209,21 @@ async def test_tab_between_issues_restyles_two_pickers_and_keeps_the_footer():
 async def test_the_terms_in_force_are_one_key_away():
     s = flagship()
     async with new_app().run_test(size=(80, 24)) as pilot:
-        screen = await negotiate(pilot)
+        await negotiate(pilot)
         await pilot.press("t")
         assert isinstance(pilot.app.screen, MessageModal)
         assert "No agreement is in force yet" in " ".join(lines(pilot.app))
         await pilot.press("escape")
-        scope = s.issue("truce_scope")
-        from sim.scenario import actions
+    # With an agreement: every term in full, its tier (the header has room for a few words).
+    from tests.test_tui_snapshots import played_session
+    from tui.widgets.status import terms_content
 
-        screen.session.act(actions.propose(truce_scope="energy_infra"))
-        screen.view = screen.session.view()
-        await pilot.pause()
-        if screen.view.agreement:
-            await pilot.press("t")
-            text = " ".join(" ".join(lines(pilot.app)).split())
-            assert scope.title in text and "White House" in text
+    scope = s.issues[0]
+    view = played_session().view()  # the first issue agreed, then the deadline
+    text = terms_content(s, view).plain
+    assert view.agreement is not None
+    assert f"{scope.title}: {scope.option(view.agreement[scope.id]).label}" in text
+    assert (view.tier_title or "Below every outcome tier") in text
 
 
 @pilot_test
