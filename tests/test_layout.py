@@ -102,6 +102,8 @@ async def test_60x20_keeps_the_forecast_and_the_red_line_counter():
         assert text.count("red-line proposals") == len(screen.panels)
         assert text.count("Forecast") == len(screen.panels)
         assert "Round 1/" in lines(pilot.app)[0] and "cred" in lines(pilot.app)[0]
+        titles = lines(pilot.app)[2]
+        assert "…" not in titles and all(p.name in titles for p in screen.scenario.parties)
 
 
 @pilot_test

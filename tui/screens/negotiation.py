@@ -159,6 +159,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         small = event.size.width < w or event.size.height < h
         self.set_class(small, "-too-small")
         self.set_class(event.size.width < 80, "-narrow")
+        self.set_class(event.size.height < 24, "-short")
         if small:
             self.query_one("#too-small", Static).update(
                 f"Enlarge the window to at least {w}×{h} to negotiate "

@@ -34,6 +34,7 @@ from .common import (
     rich_palette,
     set_content,
 )
+from .focus import MARKER
 
 
 def trust_lines(s: Scenario, view: MediatorView, pv: PartyView) -> list[Content]:
@@ -188,6 +189,15 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         yield Static(id="party-answer", classes="party-answer")
         yield Static(id="party-state", classes="party-state")
         yield Static(id="party-stances", classes="party-stances")
+
+    def on_resize(self) -> None:
+        """The leader's name only when the whole title fits: a party's name is never cut."""
+        p = self.scenario.party(self.party_id)
+        full = p.name + (f" — {p.leader}" if p.leader else "")
+        marker = MARKER if str(self.border_title or "").startswith(MARKER) else ""
+        # The border leaves its content width less 4 for the title; room for the focus marker too.
+        title = full if len(MARKER + full) <= self.size.width - 4 else p.name
+        self.border_title = plain(marker + title)
 
     def on_mount(self) -> None:
         self._risk = self.query_one("#party-risk", Static)
