@@ -69,6 +69,9 @@ class Responded(Event):
     gaps: tuple[tuple[str, float], ...] = ()
     """(issue, weighted points) of the two issues where the package falls furthest below the
     party's demands, largest first."""
+    needed: bool = added(True)
+    """False when the package touches no issue the party holds (consent per issue): its answer
+    is on record but its no doesn't block."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,35 @@ class Walkout(Event):
 
 
 @dataclass(frozen=True)
+class Suspended(Event):
+    """A party suspended its participation instead of walking out: the talks go on without it."""
+
+    kind: ClassVar[str] = "suspend"
+    party: str
+    cause: str
+    """'red_lines' or 'low_trust', as for :class:`Walkout`."""
+    agreement_stands: bool
+    """Whether the agreement in force (if any) stays in force among the rest."""
+    count: int = 0
+    patience: int = 0
+    counterpart: str = ""
+    limit: float = 0.0
+    rounds: int = 0
+
+
+@dataclass(frozen=True)
+class Rejoined(Event):
+    """A suspended party came back to the table."""
+
+    kind: ClassVar[str] = "rejoin"
+    party: str
+    cause: str
+    """'trust' (its trust recovered to ``rejoin_trust``) or 'time' (``rejoin_after`` rounds passed)."""
+    rounds: int
+    """Rounds it was away."""
+
+
+@dataclass(frozen=True)
 class TierChanged(Event):
     kind: ClassVar[str] = "tier"
     tier: str | None
@@ -223,3 +255,7 @@ class Ended(Event):
     disputes: int
     surplus: dict[str, float]
     """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
+    suspensions: int = added(0)
+    """How many times a party suspended its participation."""
+    suspended: tuple[str, ...] = added(())
+    """Parties still suspended at the end."""

@@ -21,7 +21,7 @@ from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 __all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "iter_quotes", "scenario_hash",
            "Slug", "Scenario", "Issue", "Option", "Party", "Stance", "Quote", "Source", "Clock", "Dynamics",
-           "Effects", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
+           "Effects", "Suspension", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
            "HistoryEntry", "Debrief"]
 
 # Numbers and booleans are strict: `weight: true` or `weight: "3"` is a mistake to report, not
@@ -117,6 +117,8 @@ class Issue(Frozen):
     default: Slug | None = None
     """Option taken when a proposal leaves the issue out; the first option if omitted."""
     options: tuple[Option, ...] = Field(min_length=1, max_length=64)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Parties whose acceptance a package that moves this issue needs; every party when omitted."""
 
     @cached_property
     def default_option(self) -> str:
@@ -178,6 +180,22 @@ class Stance(Frozen):
         return self.values.get(option_id, 0.0)
 
 
+class Suspension(Frozen):
+    """How a party suspends its participation instead of walking out, and when it rejoins."""
+
+    on: tuple[Literal["red_lines", "low_trust"], ...] = ("red_lines", "low_trust")
+    """The walk-out causes that become a suspension (the others still end the talks)."""
+    times: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
+    """How many times it suspends; the next time it walks out."""
+    rejoin_trust: Unit | None = 0.3
+    """Rejoins at the end of a round once its trust in every counterpart is at least this
+    (never by trust when null)."""
+    rejoin_after: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
+    """Rejoins at the end of this many rounds away at the latest (never by time when null)."""
+    agreement_survives: Flag = True
+    """Whether the agreement in force stays in force among the rest while it is away."""
+
+
 class Party(Frozen):
     id: Slug
     name: Text
@@ -198,6 +216,11 @@ class Party(Frozen):
     reads: dict[str, tuple[Slug, ...]] = {}
     """``issue.option`` -> tags: how this party reads an option's coverage (replaces covers)."""
     stances: dict[Slug, Stance] = Field(min_length=1)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Issues this party must agree to: a package that moves none of them doesn't need its
+    acceptance (its no doesn't block). Every issue when omitted."""
+    suspends: Suspension | None = added(None)
+    """Suspends its participation instead of walking out, and may rejoin; walks out when omitted."""
 
 
 class ScheduledIncident(Frozen):
