@@ -24,6 +24,7 @@ import numpy as np
 from sim.analysis.budget import NASH_WORK, Budget
 from sim.analysis.domain import Domain
 from sim.analysis.points import Solution, nash_point
+from sim.engine.consent import holds
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
 from sim.scenario.model import Scenario
 
@@ -52,24 +53,34 @@ def domain_from_scenario(s: Scenario, session=None) -> Domain:
 
 
 def domain_from_view(view: MediatorView) -> Domain:
-    """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`)."""
+    """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`).
+
+    Consent per issue: only the parties at the table that hold some issue count, and a
+    party's red lines only on the issues it holds (elsewhere its no doesn't block). A party
+    that holds some issue still counts for packages that touch none of them: the hint looks
+    for a deal every party with a say can live with, rather than one that leaves it out.
+    """
     s = view.scenario
-    m = len(view.parties)
+    counted = [pv for pv in view.parties if pv.present and any(holds(s, pv.id, i) for i in s.issue_ids)]
+    counted = counted or list(view.parties)  # a domain needs a party; nobody at the table: all
+    m = len(counted)
     contrib = [np.zeros((m, len(i.options))) for i in s.issues]
     red = [np.zeros((m, len(i.options)), dtype=bool) for i in s.issues]
     index = {i: n for n, i in enumerate(s.issue_ids)}
     res = []
-    for p, pv in enumerate(view.parties):
+    for p, pv in enumerate(counted):
         beliefs = view.beliefs(pv.id)
         total = sum(w for w, _, _ in beliefs.values()) or 1.0
         for issue_id, (w, vals, _) in beliefs.items():
             contrib[index[issue_id]][p] = np.array([vals[o] for o in s.issue(issue_id).option_ids]) * w / total
         for issue_id, st in pv.stances.items():
+            if not holds(s, pv.id, issue_id):
+                continue
             for o in st.red_lines:
                 red[index[issue_id]][p, s.issue(issue_id).option_ids.index(o)] = True
         res.append(pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION)
-    return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), s.party_ids, tuple(contrib), tuple(red),
-                  np.array(res, dtype=float))
+    return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), tuple(pv.id for pv in counted),
+                  tuple(contrib), tuple(red), np.array(res, dtype=float))
 
 
 def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:

@@ -250,13 +250,13 @@ class MediatorView:
             hit = tuple(f"{i}.{package[i]}" for i, st in pv.stances.items() if package[i] in st.red_lines)
             u, tau = self.estimate(pv.id, package)
             full = pv.hidden == 0 and pv.reservation is not None
-            extra = {"needed": pv.id in needs, "away": pv.suspended}
+            need, away = pv.id in needs, pv.suspended
             if hit:
-                out[pv.id] = Prediction("reject", True, u, tau, hit, **extra)
+                out[pv.id] = Prediction("reject", True, u, tau, hit, need, away)
             elif u >= tau + MARGIN:
-                out[pv.id] = Prediction("accept", full, u, tau, **extra)
+                out[pv.id] = Prediction("accept", full, u, tau, (), need, away)
             elif u <= tau - MARGIN:
-                out[pv.id] = Prediction("reject", full, u, tau, **extra)
+                out[pv.id] = Prediction("reject", full, u, tau, (), need, away)
             else:
-                out[pv.id] = Prediction("unsure", False, u, tau, **extra)
+                out[pv.id] = Prediction("unsure", False, u, tau, (), need, away)
         return out

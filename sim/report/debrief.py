@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
-from sim.engine.events import Ended, Event, Hinted, TrustChanged, Walkout
+from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
 
@@ -89,6 +89,9 @@ class Debrief:
     hints: tuple[Hinted, ...]
     trust: tuple[TrustPair, ...]
     events: tuple[Event, ...]
+    suspensions: tuple[Suspended, ...] = ()
+    """Each time a party suspended its participation (the talks went on without it)."""
+    rejoins: tuple[Rejoined, ...] = ()
 
     @property
     def end_reason(self) -> str | None:
@@ -112,6 +115,10 @@ class Debrief:
 
     def title_of(self, level: int) -> str | None:
         return self.scenario.outcomes[level - 1].title if level else None
+
+    def returned(self, e: Suspended) -> Rejoined | None:
+        """The return that ended suspension ``e`` (None: still away at the end)."""
+        return next((r for r in self.rejoins if r.party == e.party and r.t >= e.t), None)
 
 
 def trust_pairs(session: Session) -> tuple[TrustPair, ...]:
@@ -168,6 +175,8 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         hints=tuple(e for e in session.events if isinstance(e, Hinted)),
         trust=trust_pairs(session),
         events=session.events,
+        suspensions=tuple(e for e in session.events if isinstance(e, Suspended)),
+        rejoins=tuple(e for e in session.events if isinstance(e, Rejoined)),
     )
 
 

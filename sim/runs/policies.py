@@ -60,7 +60,9 @@ def best_option(view: MediatorView, pkg: dict[str, str], issue: str, options: tu
         if known_red(view, issue, o):
             continue
         trial = {**pkg, issue: o}
-        score = min(u - t for u, t in (view.estimate(p.id, trial) for p in view.parties))
+        # Only the parties whose answer decides the package (consent per issue, suspensions).
+        deciders = view.counted(trial) or view.parties
+        score = min(u - t for u, t in (view.estimate(p.id, trial) for p in deciders))
         if best_score is None or score > best_score + 1e-9:
             best, best_score = o, score
     return best
@@ -105,7 +107,7 @@ class Incremental(Policy):
         return wait()
 
     def observe(self, events: list[Event]) -> None:
-        if any(isinstance(e, Responded) and not e.accept for e in events):
+        if any(isinstance(e, Responded) and not e.accept and e.needed for e in events):
             self.rejected = True
 
 
@@ -139,7 +141,7 @@ class Maximal(Policy):
         return wait()
 
     def observe(self, events: list[Event]) -> None:
-        if any(isinstance(e, Responded) and not e.accept for e in events):
+        if any(isinstance(e, Responded) and not e.accept and e.needed for e in events):
             self.misses += 1
             if self.misses >= 2:
                 self.misses = 0
@@ -202,7 +204,7 @@ class Nash(Policy):
         return Action(propose=pkg)
 
     def observe(self, events: list[Event]) -> None:
-        self.rejected = any(isinstance(e, Responded) and not e.accept for e in events)
+        self.rejected = any(isinstance(e, Responded) and not e.accept and e.needed for e in events)
 
 
 POLICIES: dict[str, Callable[[Scenario, int], Policy]] = {
