@@ -61,6 +61,8 @@ class PartyAgent:
         """How many times it suspended its participation (``suspends``)."""
         self.away = 0
         """Round ends passed since it last suspended."""
+        self.suspended_for = ""
+        """Why it last suspended: 'red_lines' or 'low_trust'."""
         # Red lines the party has cited in its responses (issue -> options): known to the mediator.
         self.cited: dict[str, list[str]] = {}
         # (package, utility, threshold, round) of its latest response: said in the open.
@@ -111,8 +113,9 @@ class PartyAgent:
         """At the table: neither walked out nor suspended."""
         return not (self.walked_out or self.suspended)
 
-    def suspend(self) -> None:
+    def suspend(self, cause: str) -> None:
         self.suspended = True
+        self.suspended_for = cause
         self.suspensions += 1
         self.away = 0
 

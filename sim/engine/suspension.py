@@ -4,8 +4,10 @@ A mixin of :class:`~sim.engine.session.Session`. When a party would walk out for
 ``suspends.on`` lists, and it has suspensions left (``suspends.times``), it suspends instead:
 it no longer answers proposals, a package needing its consent can't be agreed, its trust
 no longer weighs on the others' thresholds, and the agreement in force stands among the rest
-unless ``agreement_survives`` is false. At each round's end a suspended party rejoins once its
-trust in every other party is back at ``rejoin_trust``, or once ``rejoin_after`` rounds passed.
+unless ``agreement_survives`` is false. At each round's end a suspended party rejoins once
+``rejoin_after`` rounds passed or, when it left over low trust, once its trust in every other
+party is back at ``rejoin_trust``. On its return its red-line count and low-trust rounds
+start again from zero.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class SuspensionMixin(SessionState):
         if sp is None or cause["cause"] not in sp.on or a.suspensions >= sp.times:
             self._walkout(pid, **cause)
             return
-        a.suspend()
+        a.suspend(cause["cause"])
         self._emit(ev.Suspended, party=pid, agreement_stands=sp.agreement_survives, **cause)
         if not sp.agreement_survives and self._accord.package is not None:
             self._accord.withdraw()
@@ -50,7 +52,9 @@ class SuspensionMixin(SessionState):
                 continue
             a.away += 1
             others = [o for o in self._scenario.party_ids if o != pid]
-            if sp.rejoin_trust is not None and all(a.trust[o] >= sp.rejoin_trust - EPS for o in others):
+            # Trust brings back a party that left over trust; red lines are not healed by it.
+            if (a.suspended_for == "low_trust" and sp.rejoin_trust is not None
+                    and all(a.trust[o] >= sp.rejoin_trust - EPS for o in others)):
                 cause = "trust"
             elif sp.rejoin_after is not None and a.away >= sp.rejoin_after:
                 cause = "time"

@@ -188,8 +188,8 @@ class Suspension(Frozen):
     times: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
     """How many times it suspends; the next time it walks out."""
     rejoin_trust: Unit | None = 0.3
-    """Rejoins at the end of a round once its trust in every counterpart is at least this
-    (never by trust when null)."""
+    """After a low-trust suspension: rejoins at the end of a round once its trust in every other
+    party is at least this (never by trust when null)."""
     rejoin_after: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
     """Rejoins at the end of this many rounds away at the latest (never by time when null)."""
     agreement_survives: Flag = True
