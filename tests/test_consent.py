@@ -98,6 +98,13 @@ def test_the_wire_and_the_view_mark_a_party_not_needed(tmp_path):
     lines = [line(s, e) for e in out]
     assert "Guarantor ✗ rejects (not needed for this package) — red line: Exports — Facilitated" in lines
     assert any(x and x.startswith("North ✓ accepts —") for x in lines)
+    # Its red line is known now. Its patience is 0, but a package it has no say over doesn't
+    # spend it: no walk-out warning.
+    view = session.view()
+    pred = view.predict(package)["guarantor"]
+    assert pred.red_lines == ("exports.move",) and not pred.needed
+    text = prediction_content(s, view.party("guarantor"), pred).plain
+    assert "its patience is not spent" in text and "walk out" not in text
 
 
 def known_everything(s) -> Session:
@@ -108,11 +115,11 @@ def known_everything(s) -> Session:
     return session
 
 
-def test_the_hint_counts_red_lines_only_where_a_party_has_a_say(tmp_path):
+def test_the_hint_finds_a_deal_among_the_parties_it_needs(tmp_path):
     with_rule = known_everything(variant(tmp_path, "party")).view()
     assert with_rule.party("guarantor").stances["exports"].red_lines == ("move",)
-    # No package clears all three walk-away points, but the guarantor has no say over exports:
-    # the two that must agree to exports can strike that deal alone.
+    # No package clears all three (the guarantor's red line, its walk-away point), but the
+    # guarantor has no say over exports: the two that must agree to exports can strike that deal.
     assert known_nash_package(with_rule) == {"corridor": "keep", "exports": "move"}
     without = known_everything(variant(tmp_path, "none")).view()
     assert known_nash_package(without) is None

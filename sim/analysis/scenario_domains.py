@@ -62,13 +62,13 @@ def domain_from_view(view: MediatorView, parties: Sequence[str] | None = None,
                      fixed: Sequence[str] = ()) -> Domain:
     """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`).
 
-    Consent per issue: a party's red lines count only on the issues it holds (elsewhere its
-    no doesn't block). ``parties``: the parties to count (default: those at the table that
-    hold some issue); ``fixed``: issues held at their default (see :func:`consent_groups`).
+    ``parties``: the parties to count (default: those not suspended that hold some issue);
+    ``fixed``: issues held at their default (see :func:`consent_groups`). A counted party's red
+    lines count on every issue: once a package needs it, any red line makes it say no.
     """
     s = view.scenario
     if parties is None:
-        parties = [pv.id for pv in view.parties if pv.present and any(holds(s, pv.id, i) for i in s.issue_ids)]
+        parties = [pv.id for pv in view.parties if not pv.suspended and any(holds(s, pv.id, i) for i in s.issue_ids)]
     counted = [view.party(p) for p in parties] or list(view.parties)  # a domain needs a party
     m = len(counted)
     contrib = [np.zeros((m, len(i.options))) for i in s.issues]
@@ -81,8 +81,6 @@ def domain_from_view(view: MediatorView, parties: Sequence[str] | None = None,
         for issue_id, (w, vals, _) in beliefs.items():
             contrib[index[issue_id]][p] = np.array([vals[o] for o in s.issue(issue_id).option_ids]) * w / total
         for issue_id, st in pv.stances.items():
-            if not holds(s, pv.id, issue_id):
-                continue
             for o in st.red_lines:
                 red[index[issue_id]][p, s.issue(issue_id).option_ids.index(o)] = True
         res.append(pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION)
@@ -102,7 +100,7 @@ def consent_groups(view: MediatorView) -> list[tuple[tuple[str, ...], tuple[str,
     Without consent rules or suspensions there is one group: every party, every issue free.
     At most :data:`MAX_GROUPS` groups (the largest), so the hint stays bounded."""
     s = view.scenario
-    present = [pv.id for pv in view.parties if pv.present]
+    present = [pv.id for pv in view.parties if not pv.suspended]  # as before: a walkout ends the game
     holders = {i: frozenset(p for p in s.party_ids if holds(s, p, i)) for i in s.issue_ids}
     found: dict[frozenset[str], tuple[str, ...]] = {}
     for size in range(len(present), 0, -1):

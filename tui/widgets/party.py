@@ -103,9 +103,14 @@ def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
         for ref in pred.red_lines:
             i, o = ref.split(".", 1)
             refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
-        risk = (f" {WARN} it would walk out (patience {pv.red_line_patience} used up)"
-                if pv.walks_out_over(pred.red_lines)
-                else f" (it sits through {pv.red_lines_left} more before walking out)")
+        sp = s.party(pv.id).suspends
+        leave = "suspend or walk out" if sp is not None and "red_lines" in sp.on else "walk out"
+        if not pred.needed:  # not asked to sign: its patience is not spent
+            risk = " (its patience is not spent on a package it has no say over)"
+        elif pv.walks_out_over(pred.red_lines):
+            risk = f" {WARN} it would {leave} (patience {pv.red_line_patience} used up)"
+        else:
+            risk = f" (it sits through {pv.red_lines_left} more before walking out)"
         return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
                                 (risk, ERROR))
     est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
