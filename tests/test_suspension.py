@@ -10,13 +10,14 @@ import pytest
 
 from sim.engine import events as ev
 from sim.engine.session import Session
-from sim.report import debrief, markdown
+from sim.report import debrief, markdown, text
 from sim.report.wire import line
 from sim.runs.policies import POLICIES, play
 from sim.runs.scripts import play_moves
 from sim.scenario.actions import Action, load_moves, wait
 from sim.scenario.loader import load_scenario
 from tests.conftest import ROOT, write
+from tui.screens.debrief import outcome_lines
 from tui.widgets.party import prediction_content, risk_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,6 +117,11 @@ def test_it_rejoins_when_its_time_away_is_up_and_walks_out_once_suspensions_are_
     report = markdown.render(d)
     assert "- Suspension: East — its trust in West stayed below 0.3 for 2 rounds; rejoined after 3 round(s)" in report
     assert "- Walkout: East" in report
+    assert line(s, end).endswith("1 violation(s), 0 dispute(s); 1 suspension(s)")
+    screen = "\n".join(c.plain for c in outcome_lines(d))
+    assert "suspended: East: its trust in West stayed below 0.3 for 2 rounds; rejoined after 3 round(s)" in screen
+    summary = text.summary(d)[0].plain
+    assert summary.endswith("; 1 suspension(s)")
 
 
 def test_it_rejoins_once_its_trust_recovers(tmp_path):
