@@ -17,7 +17,10 @@ from sim.runs.scripts import play_moves
 from sim.scenario.actions import Action, load_moves, wait
 from sim.scenario.loader import load_scenario
 from tests.conftest import ROOT, write
+from tests.pilot import pilot_test
+from tui.app import MediateApp
 from tui.screens.debrief import outcome_lines
+from tui.screens.negotiation import NegotiationScreen
 from tui.widgets.party import prediction_content, risk_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -189,3 +192,25 @@ def test_the_grain_fixture_through_a_moves_file(tmp_path):
     assert session.events.index(sus) < kinds.index("rejoin")
     # Turkey is not needed for Russian exports: a package moving only them leaves its no aside.
     assert session.view().needs(s.complete({"russian_exports": "memorandum"})) == ("russia",)
+
+
+@pilot_test
+async def test_the_party_panel_shows_a_suspended_party_and_who_is_not_needed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # autosaves stay in the test's folder
+    app = MediateApp(str(TRIO))
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        east = neg.panels[0]
+        neg.builder.set_package({"exports": "memo"})
+        await pilot.pause()
+        assert "not needed for this package" in east.text()
+        neg.act(Action(propose=OPEN))
+        while not neg.session.suspended:
+            neg.act(wait())
+        await pilot.pause()
+        assert "SUSPENDED its participation" in east.text()
+        assert east.has_class("-suspended") and not neg.panels[1].has_class("-suspended")
+        assert any("SUSPENDED: East suspends its participation" in x for x in neg.wire.plain_lines)
