@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.analysis.forecast import durability
 from sim.engine import events as ev
 from sim.engine.session import Session
 from sim.report import debrief, markdown, text
@@ -214,3 +215,14 @@ async def test_the_party_panel_shows_a_suspended_party_and_who_is_not_needed(tmp
         assert "SUSPENDED its participation" in east.text()
         assert east.has_class("-suspended") and not neg.panels[1].has_class("-suspended")
         assert any("SUSPENDED: East suspends its participation" in x for x in neg.wire.plain_lines)
+
+
+@pytest.mark.parametrize("survives", [True, False])
+def test_the_durability_forecast_counts_a_suspension_that_ends_the_agreement(tmp_path, survives):
+    s = trio(tmp_path, ("agreement_survives: true", f"agreement_survives: {str(survives).lower()}"))
+    d = durability(s, 0, [Action(propose=OPEN)], days=(7,), runs=5)
+    assert d is not None
+    if survives:  # it outlives the suspension, and ends when East walks out after its return
+        assert "suspension" not in d.breaks and d.breaks["walkout"] == 5
+    else:
+        assert d.breaks["suspension"] == 5 and d.held == (0.0,)
