@@ -29,6 +29,7 @@ from sim.analysis.domain import Domain
 from sim.analysis.points import Solution, nash_point
 from sim.engine.consent import holds
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
+from sim.scenario import requires
 from sim.scenario.model import Scenario
 
 MAX_GROUPS = 8
@@ -159,7 +160,8 @@ def known_nash_package(view: MediatorView) -> dict[str, str] | None:
         dom, _ = collapse_ties(domain_from_view(view, parties, fixed))
         sol = nash_point(dom, budget=Budget(NASH_WORK))
         if sol is not None:
-            return dom.describe_package(sol.package)
+            # The search is additive and doesn't see `requires`: make the package one that can be proposed.
+            return requires.repair(view.scenario, dom.describe_package(sol.package))
     return None
 
 

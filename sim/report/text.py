@@ -6,7 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sim.report.debrief import Debrief
+from sim.report.debrief import Debrief, describe_mediator_stake
 
 
 def summary(d: Debrief) -> list[RenderableType]:
@@ -31,4 +31,6 @@ def summary(d: Debrief) -> list[RenderableType]:
                           f"; in force at the end: {now}{days}; ",
                           f"{d.violations} violation(s), {d.disputes} dispute(s)",
                           f"; {len(d.suspensions)} suspension(s)" if d.suspensions else "")
+    if d.mediator is not None:
+        return [ended, table, Text(describe_mediator_stake(d.mediator))]
     return [ended, table]

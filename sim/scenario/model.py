@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 from pydantic.json_schema import JsonDict
 
+from sim.scenario.participation import Suspension
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 __all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "iter_quotes", "scenario_hash",
@@ -96,6 +97,10 @@ class Dynamics(Frozen):
     """A consultation costs this fraction of a round."""
     credibility_trust: Unit = 0.5
     """How much the mediator's credibility eases the distrust penalty (0 = not at all)."""
+    lapse_warning_hours: Annotated[float, Strict(), Field(gt=0, le=24 * 3650)] | None = added(None)
+    """Warn on the wire this many hours before an option in force lapses; no warning when omitted."""
+    renew_hours_fraction: Unit = added(0.25)
+    """A renewal costs this fraction of a round (a proposal costs the rest of the round)."""
 
 
 class Option(Frozen):
@@ -108,6 +113,9 @@ class Option(Frozen):
     """The option lapses this many days after the agreement starts, unless renewed."""
     monitoring: Flag = False
     """A monitoring mechanism: settles disputes by the agreement's own ``covers``."""
+    requires: tuple[Annotated[str, Field(max_length=130)], ...] = added(())
+    """``issue.option`` each of which must be in the same package: a package without them is
+    refused, and when one lapses this option reverts with it."""
 
 
 class Issue(Frozen):
@@ -143,6 +151,7 @@ class Effects(Frozen):
     trust: dict[str, UnitDelta] = {}
     """Keys ``a->b``: a's trust in b; a and b are party ids or ``mediator``."""
     weights: dict[Slug, dict[Slug, Delta]] = {}
+    """Party (or ``mediator``, for its own stakes) -> issue -> change of its weight."""
     credibility: UnitDelta = 0
 
 
@@ -156,13 +165,6 @@ class Lever(Frozen):
     uses: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
     effects: Effects = Effects()
     quote: Quote | None = None
-
-
-class Mediator(Frozen):
-    name: Text
-    leader: str | None = None
-    credibility: Unit = 0.7
-    levers: tuple[Lever, ...] = ()
 
 
 class Stance(Frozen):
@@ -180,20 +182,14 @@ class Stance(Frozen):
         return self.values.get(option_id, 0.0)
 
 
-class Suspension(Frozen):
-    """How a party suspends its participation instead of walking out, and when it rejoins."""
-
-    on: tuple[Literal["red_lines", "low_trust"], ...] = ("red_lines", "low_trust")
-    """The walk-out causes that become a suspension (the others still end the talks)."""
-    times: Annotated[int, Strict(), Field(ge=1, le=100)] = 1
-    """How many times it suspends; the next time it walks out."""
-    rejoin_trust: Unit | None = 0.3
-    """After a low-trust suspension: rejoins at the end of a round once its trust in every other
-    party is at least this (never by trust when null)."""
-    rejoin_after: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
-    """Rejoins at the end of this many rounds away at the latest (never by time when null)."""
-    agreement_survives: Flag = True
-    """Whether the agreement in force stays in force among the rest while it is away."""
+class Mediator(Frozen):
+    name: Text
+    leader: str | None = None
+    credibility: Unit = 0.7
+    levers: tuple[Lever, ...] = ()
+    stances: dict[Slug, Stance] = added({})
+    """The mediator's own stakes, shaped like a party's stances: its utility of a package is
+    shown beside the parties' (never hidden); no red lines, always public."""
 
 
 class Party(Frozen):
@@ -376,6 +372,9 @@ def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:
     for n, lev in enumerate(s.mediator.levers):
         if lev.quote:
             found.append((("mediator", "levers", n, "quote"), lev.quote))
+    for i, st in s.mediator.stances.items():
+        if st.quote:
+            found.append((("mediator", "stances", i, "quote"), st.quote))
     for n, p in enumerate(s.parties):
         for i, st in p.stances.items():
             for field in ("quote", "red_line_quote"):
