@@ -11,6 +11,7 @@ default; an unknown reservation is taken as 50 and concession as linear (β = 1)
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,7 +24,22 @@ ASSUMED_WEIGHT = 10.0
 ASSUMED_DEFAULT_VALUE = 60.0
 ASSUMED_CHANGE_VALUE = 40.0
 MARGIN = 5.0
-"""Points either side of the estimated threshold where a prediction stays 'unsure'."""
+"""Kept for callers that want a points margin; forecasts now use :data:`CONFIDENT`."""
+CONFIDENT = 0.85
+"""A forecast is a confident ✓ or ✗ when the estimated chance of acceptance is at least this
+(or at most 1 − this); in between it is '?'. Measured by ``benchmarks/forecast.py``."""
+CERTAIN = 0.99
+"""With everything about a party known, a chance this extreme reads as 'accepts'/'rejects'."""
+VALUE_SD = 40.0
+"""Spread of an unknown option value (points): the assumed 50 (or 100, 0) may be far off."""
+VALUE_CORRELATION = 0.6
+"""Share of the value error common to all the assumed values (it does not average out)."""
+RESERVATION_SD = 12.0
+"""Spread of an unknown walk-away point around the assumed 50."""
+CONCESSION_SD = 0.5
+"""Relative spread of how much a party concedes per round: its concession rate is unknown."""
+TRUST_SD = 3.0
+"""Threshold points that trust moves since the last answer may add or take away."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,11 @@ class Prediction:
     utility: float
     threshold: float
     red_lines: tuple[str, ...] = ()
+    probability: float | None = None
+    """Estimated chance the party accepts (0 on a known red line)."""
+    gaps: tuple[tuple[str, float], ...] = ()
+    """When a rejection is forecast: the known issues where the package is estimated to fall
+    furthest below the party's demands, (issue, weighted points), largest first."""
 
 
 @dataclass(frozen=True)
@@ -136,19 +157,60 @@ class MediatorView:
         return next(p for p in self.parties if p.id == party_id)
 
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
-        """Estimated (utility, threshold) of a full package for a party, from known information.
+        """Estimated (utility, threshold) of a full package for a party, from known information
+        (see :meth:`forecast`)."""
+        u, tau, _ = self.forecast(party_id, package)
+        return u, tau
+
+    def forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
+        """Estimated (utility, threshold, spread) of a full package for a party.
 
         Once the party has answered a proposal, its stated utility and threshold calibrate the
-        estimate: the model's error on that package is assumed to carry over, and its stated
-        threshold (which only falls as the rounds pass, unless trust breaks) is taken as is.
+        estimate: the model's error on that package is assumed to carry over, and the stated
+        threshold is carried forward by the model's own change of threshold since that answer
+        (so it keeps falling as the rounds pass). ``spread`` is the standard deviation of the
+        estimate's error on U − τ, from what is still unknown: option values of stances not
+        revealed, the walk-away point, the rate of concession and the party's noise.
         """
-        u, tau = self._model_estimate(party_id, package)
-        last = self.party(party_id).last_response
+        pv = self.party(party_id)
+        u, tau, gap = self._model_estimate(party_id, package, self.round)
+        noise_var = (self.scenario.party(party_id).noise / math.sqrt(3)) ** 2
+        last = pv.last_response
         if last is None:
-            return u, tau
-        said_pkg, said_u, said_tau, _ = last
-        u0, _ = self._model_estimate(party_id, said_pkg)
-        return min(100.0, max(0.0, u + said_u - u0)), said_tau
+            s = min(1.0, (self.round + 1) / self.max_rounds)
+            res_sd = 0.0 if pv.reservation is not None else RESERVATION_SD * s
+            var = (self._value_variance(party_id, package, None) + res_sd ** 2
+                   + CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
+            return u, tau, math.sqrt(var + 1.0)
+        said_pkg, said_u, said_tau, said_round = last
+        u0, tau0, _ = self._model_estimate(party_id, said_pkg, said_round)
+        drift = tau - tau0
+        u = min(100.0, max(0.0, u + said_u - u0))
+        tau = min(100.0, max(0.0, said_tau + drift))
+        moved = self.round != said_round
+        var = (self._value_variance(party_id, package, said_pkg) + (CONCESSION_SD * drift) ** 2
+               + (TRUST_SD ** 2 if moved else 0.0) + 2 * noise_var)
+        return u, tau, math.sqrt(var + 1.0)
+
+    def _value_variance(self, party_id: str, package: dict[str, str], said: dict[str, str] | None) -> float:
+        """Variance of the estimated utility from option values not yet revealed (only over the
+        issues where ``package`` differs from ``said``, the package the party answered)."""
+        pv = self.party(party_id)
+        beliefs = self._shares(party_id)
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        var = linear = 0.0
+        for i, (w, vals, _) in beliefs.items():
+            st = pv.stances.get(i)
+            if st is not None and st.revealed:
+                continue
+            if said is not None and said[i] == package[i]:
+                continue
+            sd = VALUE_SD / 2 if st is not None and package[i] == st.demand else VALUE_SD
+            var += (w / total * sd) ** 2
+            linear += w / total * sd
+        # The assumed values err together (one pessimistic guess repeated over many issues),
+        # so part of the error does not average out.
+        return var + (VALUE_CORRELATION * linear) ** 2
 
     def beliefs(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         """The mediator's model of a party: issue -> (weight, value per option, best value).
@@ -194,10 +256,27 @@ class MediatorView:
         self._beliefs[party_id] = out
         return out
 
-    def _model_estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
+    def _shares(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
+        """:meth:`beliefs` with each weight as a share of the whole: a revealed stance's share is
+        known exactly (the consultation said it), the rest is spread over the others in
+        proportion to their assumed weights."""
+        beliefs = self.beliefs(party_id)
+        stances = self.party(party_id).stances
+        known = {i: st.share for i, st in stances.items() if st.revealed and st.share is not None and i in beliefs}
+        rest = sum(w for i, (w, _, _) in beliefs.items() if i not in known)
+        left = max(0.0, 1.0 - sum(known.values()))
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        out = {}
+        for i, (w, vals, best) in beliefs.items():
+            share = known[i] if i in known else (w * left / rest if rest else 0.0) if known else w / total
+            out[i] = (share, vals, best)
+        return out
+
+    def _model_estimate(self, party_id: str, package: dict[str, str], round_: int) -> tuple[float, float, float]:
+        """The model's (utility, threshold in ``round_`` with today's trust, aspiration − walk-away)."""
         pv = self.party(party_id)
         num = den = asp_num = 0.0
-        for i, (w, vals, best) in self.beliefs(party_id).items():
+        for i, (w, vals, best) in self._shares(party_id).items():
             num += w * vals[package[i]]
             asp_num += w * best
             den += w
@@ -210,23 +289,42 @@ class MediatorView:
         trust.setdefault(MEDIATOR, 0.5)
         teff = effective_trust(s, trust, self.credibility, others)
         r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
-        tau = threshold(r, aspiration, min(self.round, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
+        tau = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
                         party.distrust_penalty, teff)
-        return u, tau
+        return u, tau, max(0.0, aspiration - r)
+
+    def known_gaps(self, party_id: str, package: dict[str, str], n: int = 2) -> tuple[tuple[str, float], ...]:
+        """The ``n`` issues where the package is estimated to fall furthest below what the party
+        is known to want (weighted points of its estimated utility), largest first."""
+        beliefs = self._shares(party_id)
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        stances = self.party(party_id).stances
+        gaps = [(i, w * (best - vals[package[i]]) / total) for i, (w, vals, best) in beliefs.items()
+                if i in stances and stances[i].demand is not None]
+        gaps = [g for g in gaps if g[1] > 1e-9]
+        gaps.sort(key=lambda g: (-g[1], g[0]))
+        return tuple(gaps[:n])
 
     def predict(self, package: dict[str, str]) -> dict[str, Prediction]:
-        """Each party's likely response to a full package, from known information only."""
+        """Each party's likely response to a full package, from known information only.
+
+        A known red line means a certain no. Otherwise the chance of acceptance is
+        Φ((U − τ) / spread) from :meth:`forecast`: at least :data:`CONFIDENT` is a likely yes,
+        at most 1 − :data:`CONFIDENT` a likely no, anything between is unsure."""
         out: dict[str, Prediction] = {}
         for pv in self.parties:
             hit = tuple(f"{i}.{package[i]}" for i, st in pv.stances.items() if package[i] in st.red_lines)
-            u, tau = self.estimate(pv.id, package)
-            full = pv.hidden == 0 and pv.reservation is not None
+            u, tau, spread = self.forecast(pv.id, package)
             if hit:
-                out[pv.id] = Prediction("reject", True, u, tau, hit)
-            elif u >= tau + MARGIN:
-                out[pv.id] = Prediction("accept", full, u, tau)
-            elif u <= tau - MARGIN:
-                out[pv.id] = Prediction("reject", full, u, tau)
+                out[pv.id] = Prediction("reject", True, u, tau, hit, probability=0.0)
+                continue
+            p = 0.5 * (1 + math.erf((u - tau) / (spread * math.sqrt(2))))
+            full = pv.hidden == 0 and pv.reservation is not None
+            if p >= CONFIDENT:
+                out[pv.id] = Prediction("accept", full and p >= CERTAIN, u, tau, probability=p)
+            elif p <= 1 - CONFIDENT:
+                out[pv.id] = Prediction("reject", full and p <= 1 - CERTAIN, u, tau, probability=p,
+                                        gaps=self.known_gaps(pv.id, package))
             else:
-                out[pv.id] = Prediction("unsure", False, u, tau)
+                out[pv.id] = Prediction("unsure", False, u, tau, probability=p)
         return out
