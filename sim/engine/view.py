@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sim.engine.public import ASSUMED_RESERVATION, ASSUMED_WEIGHT, public_scenario
 from sim.engine.rules import effective_trust, threshold
 from sim.scenario.model import MEDIATOR, Quote, Scenario
 
-ASSUMED_RESERVATION = 50.0
-ASSUMED_WEIGHT = 10.0
 ASSUMED_DEFAULT_VALUE = 60.0
 ASSUMED_CHANGE_VALUE = 40.0
 MARGIN = 5.0
@@ -143,10 +142,15 @@ class MediatorView:
     end_reason: str | None
     actions_taken: int
     scenario: Scenario = field(repr=False, compare=False)
+    """The scenario without what the parties hide (:func:`sim.engine.public.public_scenario`)."""
     step_cost: float = 0.5
     """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
+
+    def __post_init__(self) -> None:
+        # Whatever built the view passes the engine's scenario: keep only its public part.
+        object.__setattr__(self, "scenario", public_scenario(self.scenario))
 
     @property
     def step_ends_round(self) -> bool:
@@ -199,7 +203,7 @@ class MediatorView:
         beliefs = self._shares(party_id)
         total = sum(w for w, _, _ in beliefs.values()) or 1.0
         var = linear = 0.0
-        for i, (w, vals, _) in beliefs.items():
+        for i, (w, _vals, _) in beliefs.items():
             st = pv.stances.get(i)
             if st is not None and st.revealed:
                 continue
@@ -326,5 +330,5 @@ class MediatorView:
                 out[pv.id] = Prediction("reject", full and p <= 1 - CERTAIN, u, tau, probability=p,
                                         gaps=self.known_gaps(pv.id, package))
             else:
-                out[pv.id] = Prediction("unsure", False, u, tau, probability=p)
+                out[pv.id] = Prediction("unsure", False, u, tau, probability=p, gaps=self.known_gaps(pv.id, package))
         return out

@@ -71,26 +71,58 @@ def knowledge_line(pv: PartyView) -> Content:
     return Content.assemble(walk, " · ", full)
 
 
+def red_line_refs(s: Scenario, pred: Prediction) -> list[str]:
+    refs = []
+    for ref in pred.red_lines:
+        i, o = ref.split(".", 1)
+        refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
+    return refs
+
+
+def shortfall(s: Scenario, pv: PartyView, pred: Prediction) -> str:
+    """Why a package is forecast to fall short for a party: the known issues furthest below
+    what it wants ('' when none is known)."""
+    bits = []
+    for i, gap in pred.gaps:
+        demand = pv.stances[i].demand
+        want = f"wants {s.issue(i).option(demand).label}, " if demand is not None else ""
+        bits.append(f"{s.issue(i).title} ({want}−{gap:.0f})")
+    return "short on " + "; ".join(bits) if bits else ""
+
+
+def forecast_warning(s: Scenario, pv: PartyView, pred: Prediction) -> str | None:
+    """One line on why a party is forecast not to accept (None when it is forecast to)."""
+    if pred.verdict == "accept":
+        return None
+    chance = f"{pred.probability:.0%} chance" if pred.probability is not None else "unsure"
+    if pred.red_lines:
+        return f"{pv.name} rejects: red line {'; '.join(red_line_refs(s, pred))}"
+    why = shortfall(s, pv, pred)
+    verdict = "likely to reject" if pred.verdict == "reject" else "unsure"
+    return (f"{pv.name} {verdict} ({chance}): est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f}"
+            + (f"; {why}" if why else ""))
+
+
 def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
-    """The party's likely answer to the package in the builder: mark, words, estimate."""
+    """The party's likely answer to the package in the builder: mark, words, estimate, and why
+    when it is forecast to say no."""
     head = Content.styled("Forecast: ", "bold")
     if pred.red_lines:
-        refs = []
-        for ref in pred.red_lines:
-            i, o = ref.split(".", 1)
-            refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
+        refs = red_line_refs(s, pred)
         risk = (f" {WARN} it would walk out (patience {pv.red_line_patience} used up)"
                 if pv.walks_out_over(pred.red_lines)
                 else f" (it sits through {pv.red_lines_left} more before walking out)")
         return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
                                 (risk, ERROR))
-    est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
+    chance = f", {pred.probability:.0%} chance" if pred.probability is not None else ""
+    est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f}{chance})", MUTED)
     if pred.verdict == "accept":
         return Content.assemble(head, (f"{OK} accepts" if pred.certain else f"{OK} likely to accept",
                                        f"{SUCCESS} bold"), est)
+    why = shortfall(s, pv, pred)
     if pred.verdict == "reject":
         return Content.assemble(head, (f"{NO} rejects" if pred.certain else f"{NO} likely to reject",
-                                       f"{ERROR} bold"), est)
+                                       f"{ERROR} bold"), est, plain(f" — {why}" if why else ""))
     return Content.assemble(head, (f"{UNKNOWN} unsure", f"{WARNING} bold"), est)
 
 
