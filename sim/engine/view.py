@@ -109,8 +109,10 @@ class Prediction:
     probability: float | None = None
     """Estimated chance the party accepts (0 on a known red line)."""
     gaps: tuple[tuple[str, float], ...] = ()
-    """When a rejection is forecast: the known issues where the package is estimated to fall
-    furthest below the party's demands, (issue, weighted points), largest first."""
+    distrust: float = 0.0
+    """Points the party's distrust adds to its threshold (``D·(1 − trust_eff)``, all known)."""
+    """Unless an acceptance is forecast: every known demand the package is estimated to fall
+    short of, (issue, weighted points of its utility), largest first."""
 
 
 @dataclass(frozen=True)
@@ -288,14 +290,22 @@ class MediatorView:
         aspiration = asp_num / den if den else 100.0
         s = self.scenario
         party = s.party(party_id)
-        others = [p.id for p in self.parties if p.id != party_id and not p.walked_out]
-        trust = {**pv.trust}
-        trust.setdefault(MEDIATOR, 0.5)
-        teff = effective_trust(s, trust, self.credibility, others)
+        teff = self._trust_eff(party_id)
         r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
         tau = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
                         party.distrust_penalty, teff)
         return u, tau, max(0.0, aspiration - r)
+
+    def _trust_eff(self, party_id: str) -> float:
+        pv = self.party(party_id)
+        others = [p.id for p in self.parties if p.id != party_id and not p.walked_out]
+        trust = {**pv.trust}
+        trust.setdefault(MEDIATOR, 0.5)
+        return effective_trust(self.scenario, trust, self.credibility, others)
+
+    def distrust_points(self, party_id: str) -> float:
+        """Threshold points the party's distrust adds now (trust and the penalty are public)."""
+        return self.scenario.party(party_id).distrust_penalty * (1 - self._trust_eff(party_id))
 
     def known_gaps(self, party_id: str, package: dict[str, str], n: int = 2) -> tuple[tuple[str, float], ...]:
         """The ``n`` issues where the package is estimated to fall furthest below what the party
@@ -326,9 +336,9 @@ class MediatorView:
             full = pv.hidden == 0 and pv.reservation is not None
             if p >= CONFIDENT:
                 out[pv.id] = Prediction("accept", full and p >= CERTAIN, u, tau, probability=p)
-            elif p <= 1 - CONFIDENT:
-                out[pv.id] = Prediction("reject", full and p <= 1 - CERTAIN, u, tau, probability=p,
-                                        gaps=self.known_gaps(pv.id, package))
-            else:
-                out[pv.id] = Prediction("unsure", False, u, tau, probability=p, gaps=self.known_gaps(pv.id, package))
+                continue
+            verdict: Literal["reject", "unsure"] = "reject" if p <= 1 - CONFIDENT else "unsure"
+            out[pv.id] = Prediction(verdict, verdict == "reject" and full and p <= 1 - CERTAIN, u, tau,
+                                    probability=p, gaps=self.known_gaps(pv.id, package, n=len(package)),
+                                    distrust=self.distrust_points(pv.id))
         return out

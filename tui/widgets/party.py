@@ -79,15 +79,23 @@ def red_line_refs(s: Scenario, pred: Prediction) -> list[str]:
     return refs
 
 
+DISTRUST_WORTH_SAYING = 3.0
+"""Threshold points of distrust from which a forecast no names it as a reason."""
+
+
 def shortfall(s: Scenario, pv: PartyView, pred: Prediction) -> str:
-    """Why a package is forecast to fall short for a party: the known issues furthest below
-    what it wants ('' when none is known)."""
+    """Why a package is forecast to fall short for a party: what its distrust adds to its
+    threshold, and the known issues furthest below what it wants ('' when none is known)."""
     bits = []
-    for i, gap in pred.gaps:
+    for i, gap in pred.gaps[:2]:
         demand = pv.stances[i].demand
         want = f"wants {s.issue(i).option(demand).label}, " if demand is not None else ""
         bits.append(f"{s.issue(i).title} ({want}−{gap:.0f})")
-    return "short on " + "; ".join(bits) if bits else ""
+    more = len(pred.gaps) - len(bits)
+    out = ["short on " + "; ".join(bits) + (f" and {more} more demand(s)" if more > 0 else "")] if bits else []
+    if pred.distrust >= DISTRUST_WORTH_SAYING:
+        out.insert(0, f"distrust adds ~{pred.distrust:.0f} to what it needs")
+    return "; ".join(out)
 
 
 def forecast_warning(s: Scenario, pv: PartyView, pred: Prediction) -> str | None:
