@@ -24,7 +24,7 @@ ASSUMED_DEFAULT_VALUE = 60.0
 ASSUMED_CHANGE_VALUE = 40.0
 MARGIN = 5.0
 """Kept for callers that want a points margin; forecasts now use :data:`CONFIDENT`."""
-CONFIDENT = 0.85
+CONFIDENT = 0.8
 """A forecast is a confident ✓ or ✗ when the estimated chance of acceptance is at least this
 (or at most 1 − this); in between it is '?'. Measured by ``benchmarks/forecast.py``."""
 CERTAIN = 0.99
