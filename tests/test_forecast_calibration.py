@@ -7,9 +7,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from sim.engine.events import Responded
+from sim.engine.events import Hinted, Responded
 from sim.engine.session import Session
 from sim.scenario import actions, loader
+from tests.pilot import pilot_test
+from tui.app import MediateApp
+from tui.screens.negotiation import NegotiationScreen
 from tui.widgets.party import forecast_warning, prediction_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +80,26 @@ def test_a_forecast_no_says_which_party_and_what_falls_short():
     warning = forecast_warning(s, pv, pred)
     assert warning is not None and warning.startswith(pv.name) and s.issue(issue).title in warning
     assert s.issue(issue).title in prediction_content(s, pv, pred).plain or pred.verdict == "unsure"
+
+
+@pilot_test
+async def test_the_hint_says_who_may_refuse_it_and_why(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = flagship()
+    app = MediateApp(str(FIXTURES / "energy-truce-schema1.yaml"))
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        hinted = next(e for e in reversed(neg.session.events) if isinstance(e, Hinted))
+        assert hinted.package is not None
+        preds = neg.view.predict(hinted.package)
+        doubtful = [pid for pid, p in preds.items() if p.verdict != "accept"]
+        assert doubtful  # at the start nobody's answer to the hint is known to be yes
+        notes = [x for x in neg.wire.plain_lines if x.startswith("» Forecast for the hint:")]
+        assert len(notes) == len(doubtful)
+        for pid, note in zip(doubtful, notes, strict=True):
+            assert s.party(pid).name in note and ("short on" in note or "distrust" in note)
