@@ -380,7 +380,8 @@ def test_escapes_in_yaml_keys_are_shown_as_escapes(tmp_path):
     r = invoke("validate", bad)
     assert r.exit_code == 1
     # The loader refuses the key, located, and never echoes the raw escape.
-    assert "\x1b" not in r.stderr and "s.yaml:120:1:" in clean(r) and "U+001B in a key" in clean(r)
+    line = len(TEMPLATE.read_text(encoding="utf-8").splitlines()) + 2  # after the blank line
+    assert "\x1b" not in r.stderr and f"s.yaml:{line}:1:" in clean(r) and "U+001B in a key" in clean(r)
 
 
 # ---------------------------------------------------------------- 6. batch workers

@@ -5,7 +5,9 @@ Predictions use only this knowledge: for a stance not yet revealed, the mediator
 the stated demand is worth 100, a stated red line 0, any other option 50, and a weight equal
 to the mean of the weights revealed so far (10 before any); issues a party has said nothing
 about share the weight of its hidden private stances, with a mild preference for the
-default; an unknown reservation is taken as 50 and concession as linear (β = 1).
+default; an unknown reservation is taken as 50 and concession as linear (β = 1). Forecasts
+(:meth:`MediatorView.predict`) turn this into a chance of acceptance, with a spread from what
+is still unknown; the view's own scenario is the public copy of :mod:`sim.engine.public`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from sim.scenario.model import MEDIATOR, Quote, Scenario
 
 ASSUMED_DEFAULT_VALUE = 60.0
 ASSUMED_CHANGE_VALUE = 40.0
-MARGIN = 5.0
-"""Kept for callers that want a points margin; forecasts now use :data:`CONFIDENT`."""
 CONFIDENT = 0.8
 """A forecast is a confident ✓ or ✗ when the estimated chance of acceptance is at least this
 (or at most 1 − this); in between it is '?'. Measured by ``benchmarks/forecast.py``."""
@@ -102,7 +102,8 @@ class PartyView:
 class Prediction:
     verdict: Literal["accept", "reject", "unsure"]
     certain: bool
-    """True when the verdict rests on a known red line or on full knowledge of the party."""
+    """True on a known red line, or when everything about the party is known and the chance
+    is at least :data:`CERTAIN` (or at most 1 − it)."""
     utility: float
     threshold: float
     red_lines: tuple[str, ...] = ()
