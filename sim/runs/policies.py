@@ -20,6 +20,7 @@ from collections.abc import Callable
 from sim.engine.events import Event, Responded
 from sim.engine.session import Session, stream
 from sim.engine.view import MediatorView
+from sim.scenario import requires
 from sim.scenario.actions import Action, consult, wait
 from sim.scenario.model import Scenario
 
@@ -225,6 +226,10 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
         if session.ended:
             break
         action = pol.decide(session.view())
+        if action.propose is not None and requires.missing(scenario, scenario.complete(action.propose)):
+            # Policies choose issue by issue; a package missing a requirement is mended, not refused.
+            fixed = requires.repair(scenario, action.propose)
+            action = Action(propose={i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})
         pol.observe(session.act(action))
     return session
 

@@ -10,6 +10,8 @@ A moves file is YAML::
       - lever: pause_intel
       - wait                            # or {wait: 3} for several rounds
       - hint                            # the Nash package of what the mediator knows (no time)
+      - renew: corridor                 # extend an option in force by its duration_days
+      - renew                           # ... or every option in force that lapses
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from sim.scenario.locator import Locator, describe
 from sim.scenario.marked_yaml import parse_yaml
 from sim.scenario.model import Scenario, Slug
 from sim.scenario.refs import Path, RefProblem, suggest
+from sim.scenario.requires import refusal
 from sim.scenario.text import read_bounded_text
 from sim.scenario.validate import validate_data
 
-KINDS = ("propose", "consult", "lever", "wait", "hint")
+KINDS = ("propose", "consult", "lever", "wait", "hint", "renew")
 
 MAX_MOVES = 10_000
 """Most moves a moves file may hold (a whole game is rarely more than a hundred)."""
@@ -46,6 +49,9 @@ class Action(BaseModel):
     wait: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
     hint: Literal[True] | None = None
     """Ask for a hint (the Nash package of what the mediator knows); takes no game time."""
+    renew: Slug | Literal[True] | None = None
+    """Extend the option in force on this issue (True: every option in force that lapses) by
+    its ``duration_days``; costs ``dynamics.renew_hours_fraction`` of a round."""
 
     @model_validator(mode="before")
     @classmethod
@@ -54,6 +60,8 @@ class Action(BaseModel):
             return {"wait": 1}
         if data == "hint":
             return {"hint": True}
+        if data == "renew":
+            return {"renew": True}
         return data
 
     @model_validator(mode="after")
@@ -61,11 +69,11 @@ class Action(BaseModel):
         set_ = [k for k in KINDS if getattr(self, k) is not None]
         if len(set_) != 1:
             raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
-                             "lever: LEVER, wait, hint")
+                             "lever: LEVER, wait, hint, renew or renew: ISSUE")
         return self
 
     @property
-    def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint"]:
+    def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint", "renew"]:
         for k in KINDS:
             if getattr(self, k) is not None:
                 return k  # type: ignore[return-value]
@@ -77,6 +85,8 @@ class Action(BaseModel):
             return "wait"
         if self.hint:
             return "hint"
+        if self.renew is True:
+            return "renew"
         return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
@@ -88,6 +98,8 @@ class Action(BaseModel):
             return f"lever {self.lever}"
         if self.hint:
             return "hint"
+        if self.renew is not None:
+            return "renew every lapsing option" if self.renew is True else f"renew {self.renew}"
         return "wait" if self.wait == 1 else f"wait {self.wait}"
 
 
@@ -111,6 +123,11 @@ def hint() -> Action:
     return Action(hint=True)
 
 
+def renew(issue: str | None = None) -> Action:
+    """Renew one issue's option in force, or (no issue) every option in force that lapses."""
+    return Action(renew=issue if issue is not None else True)
+
+
 class Moves(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -131,6 +148,12 @@ def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
                 opts = s.issue(issue_id).option_ids
                 out.append(RefProblem((*path, "propose", issue_id),
                                       f"unknown option '{option_id}' in {issue_id}{suggest(option_id, opts)}"))
+        if not out:
+            why = refusal(s, s.complete(dict(a.propose)))
+            if why is not None:
+                out.append(RefProblem((*path, "propose"), why))
+    if isinstance(a.renew, str) and a.renew not in s.issue_ids:
+        out.append(RefProblem((*path, "renew"), f"unknown issue '{a.renew}'{suggest(a.renew, s.issue_ids)}"))
     if a.consult is not None and a.consult not in s.party_ids:
         out.append(RefProblem((*path, "consult"), f"unknown party '{a.consult}'{suggest(a.consult, s.party_ids)}"))
     if a.lever is not None:

@@ -102,6 +102,8 @@ def surplus_lines(d: Debrief) -> list[Content]:
         mark, style, word = (OK, SUCCESS, "better than walking away") if good else (NO, ERROR, "worse than walking away")
         out.append(Content.assemble(plain(p.name.ljust(width)), f"{p.utility:8.1f}{p.reservation:11.1f}",
                                     (f"{p.surplus:+9.1f} {mark}", f"{style} bold"), (f" {word}", MUTED)))
+    if d.mediator is not None:
+        out.append(plain(debrief.describe_mediator_stake(d.mediator)))
     return out
 
 
