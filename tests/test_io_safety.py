@@ -381,8 +381,8 @@ def test_escapes_in_yaml_keys_are_shown_as_escapes(tmp_path):
     r = invoke("validate", bad)
     assert r.exit_code == 1
     # The loader refuses the key, located, and never echoes the raw escape.
-    at = f"s.yaml:{len(text.splitlines()) + 2}:1:"  # after the template and a blank line
-    assert "\x1b" not in r.stderr and at in clean(r) and "U+001B in a key" in clean(r)
+    at = len(TEMPLATE.read_text(encoding="utf-8").splitlines()) + 2  # the key's line, after a blank one
+    assert "\x1b" not in r.stderr and f"s.yaml:{at}:1:" in clean(r) and "U+001B in a key" in clean(r)
 
 
 # ---------------------------------------------------------------- 6. batch workers

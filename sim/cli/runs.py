@@ -34,11 +34,16 @@ def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
     console.print(Text.assemble((stamp(scenario, e) + "  ", "dim"), (text, style)))
 
 
-def bundled_script(script: Path, scenario: Scenario) -> Path:
-    """A moves file by path, or a bundled one by name: ``history`` is the scenario's own
-    ``<id>.history.yaml`` (what really happened), shipped beside it."""
+def bundled_script(script: Path, scenario: Scenario, scenario_path: Path | None = None) -> Path:
+    """A moves file by path, or by name: ``history`` is the file the scenario names under
+    ``history:``, else the bundled ``<id>.history.yaml`` (what really happened)."""
+    from sim.runs.scripts import history_file
+
     if script.exists():
         return script
+    named = history_file(scenario, scenario_path) if str(script) == "history" else None
+    if named is not None:
+        return named
     folder = loader.scenarios_dir()
     for cand in (folder / f"{scenario.id}.{script}.yaml", folder / script, folder / f"{script}.yaml"):
         if cand.is_file():
@@ -49,9 +54,9 @@ def bundled_script(script: Path, scenario: Scenario) -> Path:
 @click.command("run")
 @click.argument("scenario")
 @click.option("--script", type=click.Path(path_type=Path),
-              help="A moves file (YAML) to play; 'history' plays the scenario's bundled record of what "
-                   "really happened.")
-@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash"]),
+              help="A moves file (YAML) to play; 'history' plays the scenario's record of what really "
+                   "happened (its history: file).")
+@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash", "pressure"]),
               help="A built-in mediator to play.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Random seed (default: the moves file's seed, else 0).")
@@ -76,9 +81,9 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
     check_outputs(json_out, report)
-    s, _, _ = open_scenario(scenario, overrides)
+    s, _, s_path = open_scenario(scenario, overrides)
     if script is not None:
-        moves, mloc = load_moves(bundled_script(script, s), s)
+        moves, mloc = load_moves(bundled_script(script, s, s_path), s)
         seed = seed if seed is not None else (moves.seed or 0)
         played = play_moves(s, seed, moves.moves)
         if played.refused is not None:
@@ -120,7 +125,7 @@ def print_summary(session: Any) -> None:
 
 @click.command()
 @click.argument("scenario")
-@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash"]), required=True,
+@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash", "pressure"]), required=True,
               help="The built-in mediator every run uses.")
 @click.option("--runs", type=click.IntRange(1, 10_000_000), required=True, help="How many games.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,

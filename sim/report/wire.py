@@ -175,11 +175,11 @@ def _renewal(s: Scenario, e: ev.Event) -> str | None:
 def _judgement(s: Scenario, e: ev.Incident) -> str:
     """How an incident was judged against the agreement in force ('' when none covers it)."""
     if e.judgement == "violation":
-        return f" — ✗ VIOLATION: both sides read the agreement as covering {e.target}"
+        return f" — ✗ VIOLATION: both sides read the agreement as covering {s.tag_label(e.target)}"
     if e.judgement == "disputed":
         who = [name_of(s, p) for p, c in e.readings.items() if c]
         verb = "reads" if len(who) == 1 else "read"
-        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {e.target}; "
+        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {s.tag_label(e.target)}; "
                 f"{name_of(s, e.actor)} does not")
     if e.judgement == "monitored":
         return f" — monitors rule: {e.verdict}"

@@ -12,6 +12,12 @@ A moves file is YAML::
       - hint                            # the Nash package of what the mediator knows (no time)
       - renew: corridor                 # extend an option in force by its duration_days
       - renew                           # ... or every option in force that lapses
+      - wait: {until_round: 12}         # wait until round 12 begins (0-based, shown as R13)
+      - {consult: ukraine, until_round: 14}   # repeat a move until round 14 begins
+
+``until_round: N`` repeats its move until the game reaches round N (0-based, as in
+``incidents.scheduled[].round``); a move whose round has already come is skipped. A hint
+takes no game time, so it can't repeat.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ class Action(BaseModel):
     renew: Slug | Literal[True] | None = None
     """Extend the option in force on this issue (True: every option in force that lapses) by
     its ``duration_days``; costs ``dynamics.renew_hours_fraction`` of a round."""
+    until_round: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+    """Repeat the move until the game reaches this round (0-based); scripts only."""
 
     @model_validator(mode="before")
     @classmethod
@@ -62,6 +70,9 @@ class Action(BaseModel):
             return {"hint": True}
         if data == "renew":
             return {"renew": True}
+        if isinstance(data, dict) and isinstance(data.get("wait"), dict) and set(data["wait"]) == {"until_round"}:
+            # `wait: {until_round: N}` reads better than `{wait: 1, until_round: N}`.
+            return {**{k: v for k, v in data.items() if k != "wait"}, "wait": 1, **data["wait"]}
         return data
 
     @model_validator(mode="after")
@@ -70,7 +81,14 @@ class Action(BaseModel):
         if len(set_) != 1:
             raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
                              "lever: LEVER, wait, hint, renew or renew: ISSUE")
+        if self.hint and self.until_round is not None:
+            raise ValueError("a hint takes no game time, so it can't repeat until a round: "
+                             "remove until_round from it")
         return self
+
+    def once(self) -> Action:
+        """The move itself, without its ``until_round`` repetition (what the engine plays)."""
+        return self if self.until_round is None else self.model_copy(update={"until_round": None})
 
     @property
     def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint", "renew"]:
@@ -81,6 +99,8 @@ class Action(BaseModel):
 
     def to_data(self) -> Any:
         """The compact YAML/JSON form (``'wait'`` for a one-round wait)."""
+        if self.until_round is not None:
+            return self.model_dump(exclude_none=True)
         if self.wait == 1:
             return "wait"
         if self.hint:
@@ -90,6 +110,8 @@ class Action(BaseModel):
         return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
+        if self.until_round is not None:
+            return f"{self.once().describe()} until round {self.until_round + 1}"
         if self.propose is not None:
             return "propose " + ", ".join(f"{k}={v}" for k, v in self.propose.items()) if self.propose else "propose defaults"
         if self.consult is not None:
@@ -160,6 +182,10 @@ def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
         ids = [lv.id for lv in s.mediator.levers]
         if a.lever not in ids:
             out.append(RefProblem((*path, "lever"), f"unknown lever '{a.lever}'{suggest(a.lever, ids)}"))
+    last = s.clock.max_rounds - 1
+    if a.until_round is not None and a.until_round > last:
+        out.append(RefProblem((*path, "until_round"), f"round {a.until_round} is after the last round ({last}, "
+                                                      "rounds count from 0): lower it"))
     return out
 
 

@@ -104,6 +104,10 @@ def check_ids(r: _Refs) -> None:
     for n, tag in enumerate(s.tags):
         if tag in r.tags[:n]:
             r.add(("tags", n), f"duplicate tag '{tag}'")
+    for tag in s.tag_labels:
+        if tag not in r.tags:
+            r.add(("tag_labels", tag), f"label for unknown tag '{tag}'{suggest(tag, r.tags)} "
+                                       "(label only tags listed under 'tags')", at_key=True)
 
 
 def check_issues(r: _Refs) -> None:

@@ -272,6 +272,12 @@ class Scenario(Frozen):
     sources: tuple[Source, ...] = ()
     clock: Clock
     tags: tuple[Slug, ...] = ()
+    tag_labels: dict[Slug, Text] = added({})
+    """Player-facing wording of tags, e.g. ``front_line: the front line``; a tag not listed is
+    shown as its id."""
+    history: str | None = added(None)
+    """Moves file of what really happened (relative to this file): ``mediate run SCENARIO
+    --script history`` plays it."""
     dynamics: Dynamics = Dynamics()
     issues: tuple[Issue, ...] = Field(min_length=1, max_length=200)
     mediator: Mediator
@@ -319,6 +325,10 @@ class Scenario(Frozen):
     def complete(self, partial: dict[str, str]) -> dict[str, str]:
         """A full package: ``partial`` plus each left-out issue at its default, in issue order."""
         return {i.id: partial.get(i.id, i.default_option) for i in self.issues}
+
+    def tag_label(self, tag: str) -> str:
+        """How a tag reads in player-facing text (its label, else the id)."""
+        return self.tag_labels.get(tag, tag)
 
     def covers(self, party_id: str | None, issue_id: str, option_id: str) -> tuple[str, ...]:
         """Tags an option protects as ``party_id`` reads it (None: as the text itself says)."""
