@@ -226,6 +226,8 @@ class MediatorView:
             if said is not None and said[i] == package[i]:
                 continue
             sd = VALUE_SD / 2 if st is not None and package[i] == st.demand else VALUE_SD
+            if said is not None:
+                sd *= math.sqrt(2)  # the error on a change between two guessed values
             var += (w / total * sd) ** 2
             linear += w / total * sd
         # The assumed values err together (one pessimistic guess repeated over many issues),
