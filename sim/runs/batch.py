@@ -41,6 +41,9 @@ def run_seed(root: int, index: int) -> int:
 class Measure:
     """What a run reports: the batch columns of :mod:`sim.runs.rows` (subclassed by tournaments)."""
 
+    summarise = True
+    """Whether :class:`Summary` can count these rows (it reads the batch columns)."""
+
     def columns(self, s: Scenario) -> list[str]:
         return [*rows_.BATCH, *rows_.surplus_columns(s)]
 
@@ -176,8 +179,10 @@ def run_batch(cells: list[Cell] | Scenario, policy: str | int, runs: int, root: 
     for row in done:
         if row.get("id") in index:
             sums[index[row["id"]]].add(row)
+    counted = [c.measure.summarise for c in cells]
     for n, row in rows(cells, runs, root, executor, skip):
-        sums[n].add(row)
+        if counted[n]:
+            sums[n].add(row)
         if on_row is not None:
             on_row(row)
     return sums
