@@ -4,7 +4,7 @@
 range lo, lo+step, … up to hi inclusive; for a Latin hypercube, ``PATH=lo:hi`` is an interval
 split into ``samples`` equal strata, one point drawn in each, the strata of the different paths
 matched by independent random permutations (McKay et al. 1979). Whole-number ends give
-whole-number values. The design's draws come from the root seed, so a sweep replays exactly.
+whole-number values (write ``0.0:1.0`` for decimals). The design's draws come from the root seed, so a sweep replays exactly.
 """
 
 from __future__ import annotations
@@ -106,8 +106,16 @@ def latin_hypercube(axes: list[Axis], samples: int, root: int) -> list[tuple[tup
     cols = []
     for a in axes:
         assert a.low is not None and a.high is not None  # checked above
-        strata = (rng.permutation(samples) + rng.random(samples)) / samples
-        cols.append([_fmt(a.low + u * (a.high - a.low), a.whole) for u in strata])
+        k, r = rng.permutation(samples), rng.random(samples)
+        if a.whole:  # the integers lo..hi cut into disjoint runs, one per stratum: values never repeat
+            width = int(a.high - a.low) + 1
+            if samples > width:
+                raise SweepError(f"--sweep {a.path}: only {width} whole numbers in {int(a.low)}:{int(a.high)}; "
+                                 f"ask for fewer --samples or write decimal ends")
+            start, end = k * width // samples, (k + 1) * width // samples
+            cols.append([str(int(a.low) + int(s + math.floor(x * (e - s)))) for s, e, x in zip(start, end, r, strict=True)])
+        else:
+            cols.append([_fmt(a.low + u * (a.high - a.low), False) for u in (k + r) / samples])
     return [tuple((a.path, cols[k][j]) for k, a in enumerate(axes)) for j in range(samples)]
 
 
@@ -126,4 +134,8 @@ def design(items: list[str], kind: str = "grid", samples: int | None = None,
         return latin_hypercube(axes, samples, root)
     if samples is not None:
         raise SweepError("--samples goes with --design lhs")
-    return grid(axes) if axes else [()]
+    points = grid(axes) if axes else [()]
+    for a in axes:
+        if len(set(a.values)) != len(a.values):
+            raise SweepError(f"--sweep {a.path}: a value is listed twice")
+    return points
