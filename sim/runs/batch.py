@@ -122,8 +122,8 @@ def rows(cells: list[Cell], runs: int, root: int, executor: Executor | None = No
     work = tasks(cells, runs, root, skip)
     if executor is None:
         for n, cell, idx in work:
-            for row in run_chunk(cell, root, idx):
-                yield n, row
+            for i in idx:  # one at a time, so an interruption keeps every run finished so far
+                yield n, one_run(cell, root, i)
         return
     calls = ((run_chunk, (cell, root, idx), n) for n, cell, idx in work)
     for n, chunk_rows in ordered(executor, calls, inflight):

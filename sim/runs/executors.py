@@ -40,8 +40,13 @@ def local(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     # spawn, not fork: safe with threads, the same behaviour on every OS
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+    try:
         yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or an error: don't wait for queued chunks
+        raise
+    pool.shutdown(wait=True)
 
 
 @contextmanager
