@@ -50,7 +50,7 @@ def local(workers: int) -> Iterator[Executor | None]:
 
 
 @contextmanager
-def dask(address: str, timeout: float = 10.0) -> Iterator[Executor]:
+def dask(address: str, timeout: float = 5.0) -> Iterator[Executor]:
     """A ``concurrent.futures`` view of the dask.distributed scheduler at ``address``."""
     try:
         from distributed import Client
