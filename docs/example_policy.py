@@ -15,6 +15,7 @@ from sim.scenario.model import Scenario
 
 class Steady:
     def __init__(self, scenario: Scenario, seed: int):
+        del scenario, seed  # it decides from the view alone, with no randomness
         self.asked: set[str] = set()
         self.rejected = False
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.engine.session import Session
 from sim.runs import rows as rows_
-from sim.runs.executors import ordered
+from sim.runs.executors import local, ordered
 from sim.runs.plugins import play_spec
 from sim.scenario.model import Scenario, scenario_hash
 
@@ -167,13 +167,17 @@ def summaries(cells: list[Cell]) -> list[Summary]:
     return [Summary(c.scenario.party_ids, tuple(o.id for o in c.scenario.outcomes)) for c in cells]
 
 
-def run_batch(cells: list[Cell] | Scenario, policy: str | int, runs: int, root: int = 0,
-              executor: Executor | None = None, on_row: Callable[[dict], None] | None = None,
+def run_batch(cells: list[Cell] | Scenario, policy: str, runs: int, root: int = 0,
+              executor: Executor | int | None = None, on_row: Callable[[dict], None] | None = None,
               skip: Collection[str] = (), done: Iterable[dict] = ()) -> list[Summary]:
     """Play every cell ``runs`` times; ``on_row`` gets each new row; ``done`` rows (read back
-    for a resume) count in the summaries. ``run_batch(scenario, policy, runs, root)`` is one cell."""
+    for a resume) count in the summaries. ``run_batch(scenario, policy, runs, root)`` is one cell;
+    ``executor`` may be a number of local worker processes."""
     if isinstance(cells, Scenario):
-        cells = [Cell(cells, str(policy))]
+        cells = [Cell(cells, policy)]
+    if isinstance(executor, int):
+        with local(executor) as pool:
+            return run_batch(cells, policy, runs, root, pool, on_row, skip, done)
     sums = summaries(cells)
     index = {c.run_id(run_seed(root, i)): n for n, c in enumerate(cells) for i in range(runs)} if done else {}
     for row in done:

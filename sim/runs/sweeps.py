@@ -134,7 +134,7 @@ def design(items: list[str], kind: str = "grid", samples: int | None = None,
         return latin_hypercube(axes, samples, root)
     if samples is not None:
         raise SweepError("--samples goes with --design lhs")
-    points = grid(axes) if axes else [()]
+    points: list[tuple[tuple[str, str], ...]] = grid(axes) if axes else [()]
     for a in axes:
         if len(set(a.values)) != len(a.values):
             raise SweepError(f"--sweep {a.path}: a value is listed twice")
