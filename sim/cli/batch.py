@@ -164,10 +164,10 @@ def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None
         raise click.UsageError("--resume needs the output file to carry on: --csv FILE or --out FILE")
     check_outputs(path)
     if path is not None:
-        from sim.runs.tables import _pyarrow, is_parquet
+        from sim.runs.tables import is_parquet, require_pyarrow
 
         if is_parquet(path):
-            _pyarrow()
+            require_pyarrow()
     plugins.check(policy)
     points = sweeps_.design(list(sweeps), design, samples, seed)
     cells = make_cells(scenario, policy, overrides, points)

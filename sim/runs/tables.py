@@ -31,7 +31,7 @@ def is_parquet(path: Path) -> bool:
     return Path(path).suffix.lower() in (".parquet", ".pq")
 
 
-def _pyarrow() -> Any:
+def require_pyarrow() -> Any:
     try:
         import pyarrow
         import pyarrow.parquet  # noqa: F401  (a submodule: imported for pyarrow.parquet below)
@@ -56,7 +56,7 @@ def read_done(path: Path, header: list[str]) -> Iterator[dict[str, Any]]:
     if not _existing(path):
         return
     if is_parquet(path):
-        pq = _pyarrow().parquet
+        pq = require_pyarrow().parquet
         table = pq.read_table(path)
         if table.column_names != header:
             raise TableError(f"cannot resume {path}: its columns are not this batch's (another scenario, "
@@ -123,7 +123,7 @@ class ParquetTable:
     """Rows in batches of :data:`BATCH_ROWS`; the schema is taken from the first batch's values."""
 
     def __init__(self, path: Path, header: list[str], resume: bool = False):
-        self.pa = _pyarrow()
+        self.pa = require_pyarrow()
         self.path = Path(path)
         self.header = header
         self._rows: list[dict[str, Any]] = []
