@@ -376,11 +376,13 @@ def test_escapes_in_file_names_are_shown_as_escapes(tmp_path, transcript):
 
 def test_escapes_in_yaml_keys_are_shown_as_escapes(tmp_path):
     bad = tmp_path / "s.yaml"
-    bad.write_text(TEMPLATE.read_text(encoding="utf-8") + '\n"\\e[2Jsneaky": 1\n', encoding="utf-8")
+    text = TEMPLATE.read_text(encoding="utf-8")
+    bad.write_text(text + '\n"\\e[2Jsneaky": 1\n', encoding="utf-8")
     r = invoke("validate", bad)
     assert r.exit_code == 1
     # The loader refuses the key, located, and never echoes the raw escape.
-    assert "\x1b" not in r.stderr and "s.yaml:120:1:" in clean(r) and "U+001B in a key" in clean(r)
+    at = len(TEMPLATE.read_text(encoding="utf-8").splitlines()) + 2  # the key's line, after a blank one
+    assert "\x1b" not in r.stderr and f"s.yaml:{at}:1:" in clean(r) and "U+001B in a key" in clean(r)
 
 
 # ---------------------------------------------------------------- 6. batch workers

@@ -25,6 +25,7 @@ from sim.analysis.budget import NASH_WORK, Budget
 from sim.analysis.domain import Domain
 from sim.analysis.points import Solution, nash_point
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
+from sim.scenario import requires
 from sim.scenario.model import Scenario
 
 
@@ -107,7 +108,8 @@ def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     sol = nash_point(dom, budget=Budget(NASH_WORK))
     if sol is None:
         return None
-    return dom.describe_package(sol.package)
+    # The search is additive and doesn't see `requires`: make the package one that can be proposed.
+    return requires.repair(view.scenario, dom.describe_package(sol.package))
 
 
 def _full_nash(session) -> tuple[Domain, Solution | None]:

@@ -43,6 +43,7 @@ def analyze(scenario: str, round_: int | None, known: bool, agreement: str | Non
 
 
 def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
+    from sim.analysis.authoring import red_lines_crossed
     from sim.analysis.forecast import durability
     from sim.scenario.actions import Action, check_action
 
@@ -66,7 +67,8 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
     return {"package": {k: v for k, v in d.package.items() if v != s.issue(k).default_option}, "runs": d.runs,
             "in_force": {str(n): {"share": p, "low": lo, "high": hi}
                          for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)},
-            "ended_by": d.breaks}
+            "ended_by": d.breaks,
+            "red_lines": [{"party": p, "issue": i, "option": o} for p, i, o in red_lines_crossed(s, package)]}
 
 
 def render_analysis(s: Scenario, r: dict) -> None:
@@ -113,6 +115,10 @@ def render_analysis(s: Scenario, r: dict) -> None:
         why = ", ".join(f"{k} in {v} runs" for k, v in f["ended_by"].items() if v)
         out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
+        for x in f["red_lines"]:
+            label = s.issue(x["issue"]).option(x["option"]).label
+            out.print(Text(f"! warning: this package crosses {names[x['party']]}'s red line on {x['issue']} "
+                           f"({x['option']}: {label}); proposed, {names[x['party']]} would refuse it", style="yellow"))
     out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
 
 

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from sim.cli.common import atomic_write, check_outputs, fail, friendly, open_scenario, out, plural, say, wrote
 from sim.scenario import loader
-from sim.scenario.loader import LoadError, Problem
+from sim.scenario.loader import LoadError, Locator, Problem
 from sim.scenario.model import Scenario
 from sim.text import printable
 
@@ -57,6 +57,7 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
             problems += exc.problems
             continue
         found = loader.verify_quotes(scenario, loc, sources) if sources is not None else []
+        found += history_problems(scenario, loc, path)
         problems += found
         if not found and not quiet:
             quotes = len(loader.iter_quotes(scenario))
@@ -64,24 +65,48 @@ def validate(files: tuple[str, ...], sources: Path | None, quiet: bool) -> None:
             out.print(Text.assemble(("✓ ", "green bold"), printable(
                 f"{path}: valid scenario '{scenario.id}' ({plural(len(scenario.parties), 'party', 'parties')}, "
                 f"{plural(len(scenario.issues), 'issue')}{checked})")))
-            for warning in scenario_warnings(scenario):
-                out.print(Text.assemble(("! ", "yellow bold"), printable(f"{path}: warning: {warning}")))
+            for warning in scenario_warnings(scenario, loc, path):
+                out.print(Text.assemble(("! ", "yellow bold"), printable(warning)))
     if problems:
         fail(problems)
 
 
 
-def scenario_warnings(scenario: Scenario) -> list[str]:
-    """Problems that don't make a scenario invalid but that its author should know."""
-    from sim.analysis.authoring import tier_check
+def scenario_warnings(scenario: Scenario, loc: Locator, path: Path) -> list[str]:
+    """Problems that don't make a scenario invalid but that its author should know, each
+    ``file:line:col: warning: …`` (or ``file: warning: …`` when about the whole scenario)."""
+    from sim.analysis.authoring import authoring_warnings, tier_check
 
+    found: list[str] = []
     check = tier_check(scenario)
     if check.none_reachable:
-        return ["no outcome tier is reachable with these red lines and reservations "
-                "(see `mediate analyze` for what blocks each one)"]
-    if check.inconclusive:
-        return ["could not tell within validate's time bound whether any outcome tier is reachable "
-                "(the scenario is large; `mediate analyze` searches further)"]
+        found.append(f"{path}: warning: no outcome tier is reachable with these red lines and reservations "
+                     "(see `mediate analyze` for what blocks each one)")
+    elif check.inconclusive:
+        found.append(f"{path}: warning: could not tell within validate's time bound whether any outcome tier is "
+                     "reachable (the scenario is large; `mediate analyze` searches further)")
+    found += [str(loc.problem(w.path, f"warning: {w.message}", w.at_key)) for w in authoring_warnings(scenario, check)]
+    return found
+
+
+def history_problems(scenario: Scenario, loc: Locator, path: Path) -> list[Problem]:
+    """The moves file named under ``history:``, loaded against the scenario: its problems (a
+    missing file is reported at the scenario's ``history:`` line)."""
+    from sim.runs.scripts import history_file
+    from sim.scenario.actions import load_moves
+
+    if scenario.history is None:
+        return []  # a bundled <id>.history.yaml is checked by the tests that ship it
+    named = history_file(scenario, path)
+    if named is None:
+        return []
+    if not named.is_file():
+        return [loc.problem(("history",), f"history: no moves file {named} (the path is relative to this "
+                                          "scenario file): fix the name or remove history")]
+    try:
+        load_moves(named, scenario)
+    except LoadError as exc:
+        return list(exc.problems)
     return []
 
 

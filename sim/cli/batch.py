@@ -18,7 +18,7 @@ from rich.text import Text
 from sim.cli.common import check_outputs, err, friendly, open_scenario, out, say, set_option, wrote
 from sim.scenario.model import Scenario
 
-POLICY_HELP = ("The mediator: a built-in (incremental, maximal, random, nash, wait), FILE.py:ClassName, "
+POLICY_HELP = ("The mediator: a built-in (incremental, maximal, random, nash, pressure, wait), FILE.py:ClassName, "
                "or an entry point in group mediate.policies (see docs/policies.md).")
 
 

@@ -30,11 +30,16 @@ def print_event(scenario: Scenario, e: Any, console: Console = out) -> None:
     console.print(Text.assemble((stamp(scenario, e) + "  ", "dim"), (text, style)))
 
 
-def bundled_script(script: Path, scenario: Scenario) -> Path:
-    """A moves file by path, or a bundled one by name: ``history`` is the scenario's own
-    ``<id>.history.yaml`` (what really happened), shipped beside it."""
+def bundled_script(script: Path, scenario: Scenario, scenario_path: Path | None = None) -> Path:
+    """A moves file by path, or by name: ``history`` is the file the scenario names under
+    ``history:``, else the bundled ``<id>.history.yaml`` (what really happened)."""
+    from sim.runs.scripts import history_file
+
     if script.exists():
         return script
+    named = history_file(scenario, scenario_path) if str(script) == "history" else None
+    if named is not None:
+        return named
     folder = loader.scenarios_dir()
     for cand in (folder / f"{scenario.id}.{script}.yaml", folder / script, folder / f"{script}.yaml"):
         if cand.is_file():
@@ -45,10 +50,10 @@ def bundled_script(script: Path, scenario: Scenario) -> Path:
 @click.command("run")
 @click.argument("scenario")
 @click.option("--script", type=click.Path(path_type=Path),
-              help="A moves file (YAML) to play; 'history' plays the scenario's bundled record of what "
-                   "really happened.")
-@click.option("--policy", help="A mediator to play: a built-in (incremental, maximal, random, nash, wait), "
-                                "FILE.py:ClassName, or an entry point in group mediate.policies.")
+              help="A moves file (YAML) to play; 'history' plays the scenario's record of what really "
+                   "happened (its history: file).")
+@click.option("--policy", help="A mediator to play: a built-in (incremental, maximal, random, nash, pressure, "
+                                "wait), FILE.py:ClassName, or an entry point in group mediate.policies.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Random seed (default: the moves file's seed, else 0).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSONL transcript here.")
@@ -72,9 +77,9 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
     check_outputs(json_out, report)
-    s, _, _ = open_scenario(scenario, overrides)
+    s, _, s_path = open_scenario(scenario, overrides)
     if script is not None:
-        moves, mloc = load_moves(bundled_script(script, s), s)
+        moves, mloc = load_moves(bundled_script(script, s, s_path), s)
         seed = seed if seed is not None else (moves.seed or 0)
         played = play_moves(s, seed, moves.moves)
         if played.refused is not None:

@@ -23,7 +23,7 @@ def _num(x: float, digits: int = 2) -> str:
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option("--policies", required=True, metavar="A,B,C",
-              help="Mediators to rank, comma-separated: built-ins (incremental, maximal, random, nash, wait), "
+              help="Mediators to rank, comma-separated: built-ins (incremental, maximal, random, nash, pressure, wait), "
                    "FILE.py:ClassName or entry points. The wait and random baselines always play.")
 @click.option("--runs", type=click.IntRange(1, 1_000_000), required=True, help="Seeds per scenario (the same for all).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Root seed.")

@@ -7,6 +7,7 @@ time; it changes only when the session tells it to and never emits events.
 from __future__ import annotations
 
 from sim.engine import rules
+from sim.scenario import requires
 from sim.scenario.model import Scenario
 
 
@@ -64,6 +65,34 @@ class Accord:
         if all(o == self._s.issue(i).default_option for i, o in self.package.items()):
             self.package = None
         return option, default
+
+    def lapse_all(self, issue: str) -> list[tuple[str, str, str, str]]:
+        """Revert ``issue`` and every option that required what reverts with it:
+        (issue, option that lapsed, default, the ``issue.option`` that took it or '')."""
+        if self.package is None:
+            raise ValueError("no agreement in force")
+        chain = [(issue, "")] + requires.reverting(self._s, self.package, issue)
+        out = []
+        for i, because in chain:
+            option, default = self.lapse(i)
+            out.append((i, option, default, because))
+            if self.package is None:
+                break
+        return out
+
+    def dependents(self, issue: str) -> tuple[str, ...]:
+        """Issues whose options in force would revert with ``issue``."""
+        if self.package is None:
+            return ()
+        return tuple(i for i, _ in requires.reverting(self._s, self.package, issue))
+
+    def renew(self, issue: str) -> float:
+        """Push the lapse of ``issue``'s option in force back by its duration; the new hour."""
+        assert self.package is not None
+        days = self._s.issue(issue).option(self.package[issue]).duration_days
+        assert days is not None
+        self.expires[issue] = round(self.expires[issue] + days * 24, 6)
+        return self.expires[issue]
 
     def retier(self, now: float) -> int | None:
         """Recompute the tier; its new level when it changed, else None."""

@@ -39,6 +39,14 @@ class EffectsMixin(SessionState):
             self._emit(ev.TrustChanged, truster=a, trustee=b, before=round(moved[0], 4), after=round(moved[1], 4),
                        cause=cause)
 
+    def _shift_mediator_weight(self, issue: str, delta: float) -> tuple[float, float] | None:
+        """Move the mediator's own weight on an issue (never below 0.01, like a party's)."""
+        if issue not in self._mediator_weights:
+            return None
+        before = self._mediator_weights[issue]
+        self._mediator_weights[issue] = max(0.01, before + delta)
+        return before, self._mediator_weights[issue]
+
     def _apply(self, e: Effects, cause: str) -> None:
         for pid, d in e.reservation.items():
             before, after = self._parties[pid].shift_reservation(d)
@@ -49,7 +57,7 @@ class EffectsMixin(SessionState):
             self._trust(a.strip(), b.strip(), d, cause)
         for pid, ws in e.weights.items():
             for i, d in ws.items():
-                moved = self._parties[pid].shift_weight(i, d)
+                moved = self._shift_mediator_weight(i, d) if pid == MEDIATOR else self._parties[pid].shift_weight(i, d)
                 if moved is not None:  # None: the party holds no stance on this issue
                     self._emit(ev.Shifted, what="weight", party=pid, issue=i, before=round(moved[0], 4),
                                after=round(moved[1], 4), cause=cause)

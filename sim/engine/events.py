@@ -85,6 +85,31 @@ class AgreementLapsed(Event):
     issue: str
     option: str
     reverts_to: str
+    because: str = added("")
+    """``issue.option`` whose lapse took this option with it (it required it); '' when it lapsed
+    on its own term."""
+
+
+@dataclass(frozen=True)
+class LapseWarning(Event):
+    """An option in force lapses soon (only when ``dynamics.lapse_warning_hours`` is set)."""
+
+    kind: ClassVar[str] = "lapse_warning"
+    issue: str
+    option: str
+    at: float
+    """The hour it lapses unless renewed."""
+    dependents: tuple[str, ...] = ()
+    """Issues whose options in force require it and would revert with it."""
+
+
+@dataclass(frozen=True)
+class Renewed(Event):
+    """The mediator renewed options in force: each lapses later by its ``duration_days``."""
+
+    kind: ClassVar[str] = "renew"
+    expires: dict[str, float]
+    """Issue -> the new hour its option lapses."""
 
 
 @dataclass(frozen=True)
@@ -223,3 +248,7 @@ class Ended(Event):
     disputes: int
     surplus: dict[str, float]
     """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
+    mediator_utility: float | None = added(None)
+    """U_m(agreement at the end) by the mediator's own stakes (None: it holds none)."""
+    mediator_status_quo: float | None = added(None)
+    """U_m(default package): what the mediator's stakes get from no deal."""

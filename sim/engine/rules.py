@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sim.scenario.model import MEDIATOR, Dynamics, Party, Scenario
+from sim.scenario.model import MEDIATOR, Dynamics, Party, Scenario, Stance
 
 
 def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
@@ -22,6 +22,15 @@ def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, st
     if total <= 0:
         return 0.0
     return sum(weights[i] * st.value(package[i]) for i, st in party.stances.items()) / total
+
+
+def stake_utility(stances: Mapping[str, Stance], weights: Mapping[str, float],
+                  package: Mapping[str, str]) -> float | None:
+    """U_m(x): the same weighted mean over the mediator's own stances (None: it holds none)."""
+    total = sum(weights.values())
+    if not stances or total <= 0:
+        return None
+    return sum(weights[i] * st.value(package[i]) for i, st in stances.items()) / total
 
 
 def aspiration(party: Party, weights: Mapping[str, float]) -> float:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sim.engine import events as ev
 from sim.engine.incidents import IncidentsMixin
+from sim.engine.renewal import RenewalMixin
 from sim.engine.state import EPS, stream
 from sim.engine.view import MediatorView
 from sim.errors import ActionRefused, ReplayError
@@ -41,7 +42,7 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
-class Session(IncidentsMixin):
+class Session(IncidentsMixin, RenewalMixin):
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
@@ -80,6 +81,8 @@ class Session(IncidentsMixin):
             raise ActionRefused(problems[0].message)
         if action.lever is not None and self._uses[action.lever] <= 0:
             raise ActionRefused(f"lever '{action.lever}' has no uses left")
+        if action.renew is not None:
+            self.renewable(action.renew)
         first = len(self._events)
         if action.hint:
             if self._advisor is None:
@@ -141,12 +144,16 @@ class Session(IncidentsMixin):
                 return
             self._pending = self._env.event()
             action: Action = yield self._pending
-            if action.kind in ("consult", "lever"):
+            if action.kind in ("consult", "lever", "renew"):
+                dyn = self._scenario.dynamics
                 if action.consult is not None:
                     self._consult(action.consult)
                 elif action.lever is not None:
                     self._lever(action.lever)
-                cost = min(self._budget, self._scenario.dynamics.consult_hours_fraction)
+                elif action.renew is not None:
+                    self._renew(self.renewable(action.renew))
+                fraction = dyn.renew_hours_fraction if action.renew is not None else dyn.consult_hours_fraction
+                cost = min(self._budget, fraction)
                 self._budget -= cost
                 if cost > EPS:
                     yield self._env.timeout(cost * self._H)
@@ -157,14 +164,6 @@ class Session(IncidentsMixin):
                 self._waits_left = (action.wait or 1) - 1
                 self._emit(ev.Waited)
             return
-
-    def _expiry(self, serial: int, issue: str, at: float):
-        yield self._env.timeout(max(0.0, at - self._env.now))
-        if self._accord.serial != serial or self._accord.package is None or self._ended:
-            return
-        option, default = self._accord.lapse(issue)
-        self._emit(ev.AgreementLapsed, issue=issue, option=option, reverts_to=default)
-        self._update_tier()
 
     # ------------------------------------------------------------ mechanisms
 
@@ -190,9 +189,8 @@ class Session(IncidentsMixin):
             self._agree(package)
 
     def _agree(self, package: dict[str, str]) -> None:
-        serial = self._accord.put(package, self._env.now)
-        for i, at in self._accord.expires.items():
-            self._env.process(self._expiry(serial, i, at))
+        self._accord.put(package, self._env.now)
+        self._schedule_lapses()
         self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires))
         self._update_tier()
 
@@ -237,4 +235,4 @@ class Session(IncidentsMixin):
         self._emit(ev.Ended, reason=reason, tier=s.outcomes[acc.tier - 1].id if acc.tier else None,
                    best_tier=s.outcomes[acc.best_tier - 1].id if acc.best_tier else None,
                    days_in_force=round(days, 4), violations=self._violations, disputes=self._disputes,
-                   surplus=surplus)
+                   surplus=surplus, **self._mediator_end())

@@ -14,6 +14,7 @@ from typing import Any, Generic, NoReturn, TypeVar, overload
 
 import simpy
 
+from sim.engine import rules
 from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
@@ -71,6 +72,7 @@ class SessionState:
         self._parties = {p.id: PartyAgent(s, p, stream(self._seed, f"noise/{p.id}")) for p in s.parties}
         self._credibility = float(s.mediator.credibility)
         self._uses = {lv.id: lv.uses for lv in s.mediator.levers}
+        self._mediator_weights = {i: float(st.weight) for i, st in s.mediator.stances.items()}
         self._accord = Accord(s)
         self._violations = 0
         self._disputes = 0
@@ -155,6 +157,25 @@ class SessionState:
         """True utility of a full package for a party (engine truth, not mediator knowledge)."""
         return self._parties[party_id].utility(package)
 
+    def mediator_utility(self, package: dict[str, str] | None = None) -> float | None:
+        """U_m of a full package (default: the agreement in force, else the status quo) by the
+        mediator's own stakes; None when it holds none."""
+        package = package or self._accord.package or self._scenario.default_package
+        return rules.stake_utility(self._scenario.mediator.stances, self._mediator_weights, package)
+
+    def mediator_weights(self) -> dict[str, float]:
+        """The mediator's current weights on its own stakes (levers may move them)."""
+        return dict(self._mediator_weights)
+
+    def _mediator_end(self) -> dict[str, float]:
+        """The end event's mediator fields (none when it holds no stakes, as before they existed)."""
+        u = self.mediator_utility()
+        if u is None:
+            return {}
+        sq = self.mediator_utility(self._scenario.default_package)
+        assert sq is not None
+        return {"mediator_utility": round(u, 4), "mediator_status_quo": round(sq, 4)}
+
     def reservation(self, party_id: str) -> float:
         return self._parties[party_id].reservation
 
@@ -193,7 +214,8 @@ class SessionState:
         return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
-                            s.dynamics.consult_hours_fraction)
+                            s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
+                            mediator_weights=self.mediator_weights())
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sim.engine.rules import effective_trust, threshold
+from sim.engine.rules import effective_trust, stake_utility, threshold
 from sim.scenario.model import MEDIATOR, Quote, Scenario
 
 ASSUMED_RESERVATION = 50.0
@@ -124,6 +124,10 @@ class MediatorView:
     scenario: Scenario = field(repr=False, compare=False)
     step_cost: float = 0.5
     """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
+    renew_cost: float = 0.25
+    """Fraction of a round a renewal costs (``dynamics.renew_hours_fraction``)."""
+    mediator_weights: dict[str, float] = field(default_factory=dict)
+    """The mediator's own stakes' weights now: it knows its own interests (and so does the player)."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
 
@@ -131,6 +135,15 @@ class MediatorView:
     def step_ends_round(self) -> bool:
         """A consultation or lever now uses up the rest of the round (the clock moves on after)."""
         return self.budget <= self.step_cost + 1e-9
+
+    def mediator_utility(self, package: dict[str, str]) -> float | None:
+        """U_m of a full package by the mediator's own stakes (None: it holds none)."""
+        return stake_utility(self.scenario.mediator.stances, self.mediator_weights, package)
+
+    def lapsing(self, within: float) -> list[tuple[str, float]]:
+        """(issue, hours left) of options in force lapsing within ``within`` hours, soonest first."""
+        soon = [(i, at - self.hours) for i, at in self.expires.items() if at - self.hours <= within]
+        return sorted(soon, key=lambda x: x[1])
 
     def party(self, party_id: str) -> PartyView:
         return next(p for p in self.parties if p.id == party_id)

@@ -59,6 +59,36 @@ class TrustPair:
 
 
 @dataclass(frozen=True)
+class MediatorStake:
+    """What the package at the end is worth to the mediator by its own stances (bias made visible)."""
+
+    name: str
+    utility: float
+    status_quo: float
+    """U_m of the status quo: what its stakes get from no deal."""
+
+    @property
+    def gain(self) -> float:
+        return self.utility - self.status_quo
+
+
+def mediator_stake(session: Session) -> MediatorStake | None:
+    """The mediator's utility of the package at the end, beside the status quo's."""
+    s = session.scenario
+    u = session.mediator_utility(session.agreement or s.default_package)
+    sq = session.mediator_utility(s.default_package)
+    if u is None or sq is None:
+        return None
+    return MediatorStake(s.mediator.name, u, sq)
+
+
+def describe_mediator_stake(m: MediatorStake) -> str:
+    """The mediator's own stake in one sentence (shown beside the parties' results)."""
+    return (f"{m.name}'s own stake: {m.utility:.1f} by its stances ({m.gain:+.1f} against no deal). "
+            "A mediator with interests of its own may steer the talks towards them.")
+
+
+@dataclass(frozen=True)
 class Debrief:
     """Everything the debrief shows, computed once from a session."""
 
@@ -89,6 +119,8 @@ class Debrief:
     hints: tuple[Hinted, ...]
     trust: tuple[TrustPair, ...]
     events: tuple[Event, ...]
+    mediator: MediatorStake | None = None
+    """The mediator's own stake in the package at the end (None: it holds no stances)."""
 
     @property
     def end_reason(self) -> str | None:
@@ -168,6 +200,7 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         hints=tuple(e for e in session.events if isinstance(e, Hinted)),
         trust=trust_pairs(session),
         events=session.events,
+        mediator=mediator_stake(session),
     )
 
 

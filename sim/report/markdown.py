@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
-from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast
+from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
 from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
@@ -80,6 +80,8 @@ def _outcome(d: Debrief) -> list[str]:
     for p in d.parties:
         out.append(f"| {_md(p.name)} | {p.utility:.1f} | {p.reservation:.1f} | {p.surplus:+.1f} |")
     out.append("")
+    if d.mediator is not None:
+        out += [_md(describe_mediator_stake(d.mediator)), ""]
     return out
 
 

@@ -6,7 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sim.report.debrief import Debrief
+from sim.report.debrief import Debrief, describe_mediator_stake
 
 
 def summary(d: Debrief) -> list[RenderableType]:
@@ -30,4 +30,6 @@ def summary(d: Debrief) -> list[RenderableType]:
     ended = Text.assemble(("Ended: ", "bold"), f"{how}; best tier: ", (best, "bold"),
                           f"; in force at the end: {now}{days}; ",
                           f"{d.violations} violation(s), {d.disputes} dispute(s)")
+    if d.mediator is not None:
+        return [ended, table, Text(describe_mediator_stake(d.mediator))]
     return [ended, table]

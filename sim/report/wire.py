@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sim.engine import events as ev
+from sim.scenario import requires
 from sim.scenario.model import MEDIATOR, Scenario
 
 
@@ -64,6 +65,14 @@ def consult_details(s: Scenario, e: ev.Consulted) -> tuple[str, ...]:
     return tuple(out)
 
 
+def mediator_stake(s: Scenario, e: ev.Ended) -> str:
+    """The mediator's own stake in the outcome, when it holds one ('' otherwise)."""
+    if e.mediator_utility is None or e.mediator_status_quo is None:
+        return ""
+    return (f"; {s.mediator.name}'s own stake: {e.mediator_utility:.1f} "
+            f"({e.mediator_utility - e.mediator_status_quo:+.1f} vs no deal)")
+
+
 def walkout_reason(s: Scenario, e: ev.Walkout) -> str:
     """Why a party walked out, in words."""
     if e.cause == "red_lines":
@@ -94,7 +103,7 @@ def line(s: Scenario, e: ev.Event) -> str | None:
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
         case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d):
             best_t = next((o.title for o in s.outcomes if o.id == best), "none")
-            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)"
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)" + mediator_stake(s, e)
     return _news(s, e)
 
 
@@ -107,8 +116,11 @@ def _news(s: Scenario, e: ev.Event) -> str | None:
         case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
-        case ev.AgreementLapsed(issue=i, option=o):
-            return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed"
+        case ev.AgreementLapsed(issue=i, option=o, because=why):
+            took = f" with '{requires.label(s, why)}', which it requires" if why else ""
+            return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed{took}"
+        case ev.LapseWarning() | ev.Renewed():
+            return _renewal(s, e)
         case ev.Incident(text=text):
             return f"! {text}{_judgement(s, e)}"
         case ev.TrustChanged(truster=a, trustee=b, before=x, after=y):
@@ -121,14 +133,29 @@ def _news(s: Scenario, e: ev.Event) -> str | None:
     return None  # RoundStarted: shown as state only
 
 
+def _renewal(s: Scenario, e: ev.Event) -> str | None:
+    """Lines for lapse warnings and renewals."""
+    def day(h: float) -> str:
+        return f"{(s.clock.start + timedelta(hours=h)):%d %b %H:%M}"
+
+    match e:
+        case ev.LapseWarning(issue=i, option=o, at=at, dependents=deps):
+            took = (" — and with it " + ", ".join(f"{s.issue(d).title}" for d in deps)) if deps else ""
+            return (f"! LAPSING SOON: {s.issue(i).title}: '{s.issue(i).option(o).label}' lapses {day(at)} "
+                    f"unless renewed{took}")
+        case ev.Renewed(expires=ex):
+            return f"{s.mediator.name} renews: " + ", ".join(f"{s.issue(i).title} until {day(h)}" for i, h in ex.items())
+    return None
+
+
 def _judgement(s: Scenario, e: ev.Incident) -> str:
     """How an incident was judged against the agreement in force ('' when none covers it)."""
     if e.judgement == "violation":
-        return f" — ✗ VIOLATION: both sides read the agreement as covering {e.target}"
+        return f" — ✗ VIOLATION: both sides read the agreement as covering {s.tag_label(e.target)}"
     if e.judgement == "disputed":
         who = [name_of(s, p) for p, c in e.readings.items() if c]
         verb = "reads" if len(who) == 1 else "read"
-        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {e.target}; "
+        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {s.tag_label(e.target)}; "
                 f"{name_of(s, e.actor)} does not")
     if e.judgement == "monitored":
         return f" — monitors rule: {e.verdict}"

@@ -5,23 +5,29 @@ consultations revealed, red lines parties cited when rejecting) and the events i
 actions caused. It never reads engine truth. All policies are deterministic given the seed.
 
 - ``incremental``: consult each side once, then the narrowest deal first (the lowest tier),
-  widening one tier at a time once a deal holds; waits a round after a rejection.
+  widening one tier at a time once a deal holds; waits a round after a rejection. When a
+  rejection names an issue outside the tier's own (``Responded.gaps``), the next proposal also
+  moves that issue towards the party that named it.
 - ``maximal``: consults each side once, then the top tier first; steps down a tier after two
   rejections, and after a deal tries one tier higher every few rounds.
 - ``random``: a random legal action each turn (a baseline).
 - ``nash``: consults, then proposes the Nash bargaining package of what it knows
   (see :mod:`sim.analysis`), re-estimated every round.
+- ``pressure``: plays like ``maximal``, but when a party rejects a package that touches none
+  of its red lines, pulls a lever on that party (the one that lowers its walk-away point most,
+  while credibility lasts) before proposing again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.engine.events import Event, Responded
+from sim.engine.events import Event, Proposed, Responded
 from sim.engine.session import Session, stream
 from sim.engine.view import MediatorView
+from sim.scenario import requires
 from sim.scenario.actions import Action, consult, wait
-from sim.scenario.model import Scenario
+from sim.scenario.model import Lever, Scenario
 
 
 class Policy:
@@ -81,6 +87,36 @@ def tier_package(view: MediatorView, level: int) -> dict[str, str] | None:
     return pkg
 
 
+def widen(view: MediatorView, pkg: dict[str, str], named: dict[str, str], tried: dict[str, dict[str, float]],
+          keep: set[str]) -> dict[str, str]:
+    """``pkg`` with each issue a rejection named (issue -> the party that named it) moved off the
+    option the party complained of: first to options not yet tried, best believed first (never
+    one touching a known red line or one the mediator believes worth nothing to the party), then,
+    once all were tried, to the one whose reported gaps were smallest (ties keep ``pkg``'s own).
+    ``tried`` holds, per issue, the parties' total gap with each option proposed; issues in
+    ``keep`` (the tier's own) stay."""
+    out = dict(pkg)
+    for issue, party in named.items():
+        if issue in keep:
+            continue
+        belief = view.beliefs(party).get(issue)
+        values = belief[1] if belief is not None else {}
+        gaps = tried.get(issue, {})
+        options = [o for o in view.scenario.issue(issue).option_ids
+                   if not known_red(view, issue, o) and values.get(o, 50.0) > 0]
+        fresh = [o for o in options if o not in gaps]
+        if fresh:
+            out[issue] = max(fresh, key=lambda o: values.get(o, 50.0))
+        elif known := [o for o in options if o in gaps]:
+            out[issue] = min(known, key=lambda o: (gaps[o], o != pkg[issue]))
+    return out
+
+
+def tier_issues(scenario: Scenario, level: int) -> set[str]:
+    """Issues the conditions of tiers 1..level name."""
+    return {i for oc in scenario.outcomes[:level] for i in oc.when}
+
+
 class Incremental(Policy):
     name = "incremental"
 
@@ -88,6 +124,10 @@ class Incremental(Policy):
         super().__init__(scenario, seed)
         self.consulted: list[str] = []
         self.rejected = False
+        self.named: dict[str, str] = {}
+        """Issue -> the party whose rejection first named it as missing."""
+        self.tried: dict[str, dict[str, float]] = {}
+        """Issue -> option -> the parties' total gap on the issue with that option proposed."""
 
     def decide(self, view: MediatorView) -> Action:
         for p in view.parties:
@@ -100,13 +140,27 @@ class Incremental(Policy):
         top = len(view.scenario.outcomes)
         for level in range(view.tier + 1, top + 1):
             pkg = tier_package(view, level)
+            if pkg is not None:
+                pkg = widen(view, pkg, self.named, self.tried, tier_issues(view.scenario, level))
             if pkg is not None and pkg != view.agreement:
                 return Action(propose=pkg)
         return wait()
 
     def observe(self, events: list[Event]) -> None:
-        if any(isinstance(e, Responded) and not e.accept for e in events):
-            self.rejected = True
+        proposed = next((e.package for e in events if isinstance(e, Proposed)), None)
+        answers = [e for e in events if isinstance(e, Responded)]
+        if proposed is None or not answers:
+            return
+        self.rejected = any(not e.accept for e in answers)
+        for e in answers:
+            if not e.accept and not e.red_lines:
+                for issue, _ in e.gaps:
+                    self.named.setdefault(issue, e.party)
+        for issue in self.named:
+            # Every party's gap on the issue counts (one left out of a party's two largest as 0),
+            # so an option that pleases the party that named it but wrongs another is not kept.
+            total = sum(dict(e.gaps).get(issue, 0.0) for e in answers)
+            self.tried.setdefault(issue, {})[proposed[issue]] = total
 
 
 class Maximal(Policy):
@@ -205,11 +259,51 @@ class Nash(Policy):
         self.rejected = any(isinstance(e, Responded) and not e.accept for e in events)
 
 
+def pressure_lever(view: MediatorView, party: str) -> Lever | None:
+    """The unused lever on ``party`` that lowers its walk-away point most (then moves a weight),
+    that the mediator's credibility still affords; None when there is none."""
+    usable = {lv.id for lv in view.levers if lv.uses_left > 0 and lv.target == party and lv.cost < view.credibility}
+    best, best_key = None, None
+    for lv in view.scenario.mediator.levers:
+        if lv.id not in usable:
+            continue
+        drop = -lv.effects.reservation.get(party, 0.0)
+        key = (drop, bool(lv.effects.weights.get(party)))
+        if (drop > 0 or key[1]) and (best_key is None or key > best_key):
+            best, best_key = lv, key
+    return best
+
+
+class Pressure(Maximal):
+    """Maximal, pulling a lever on a party that rejected a package for want of value."""
+
+    name = "pressure"
+
+    def __init__(self, scenario: Scenario, seed: int):
+        super().__init__(scenario, seed)
+        self.unmoved: list[str] = []
+        """Parties that rejected the last proposal on value, not on a red line."""
+
+    def decide(self, view: MediatorView) -> Action:
+        while self.unmoved and len(self.consulted) >= len(view.parties):
+            lv = pressure_lever(view, self.unmoved.pop(0))
+            if lv is not None:
+                return Action(lever=lv.id)
+        return super().decide(view)
+
+    def observe(self, events: list[Event]) -> None:
+        super().observe(events)
+        answers = [e for e in events if isinstance(e, Responded)]
+        if answers:
+            self.unmoved = [e.party for e in answers if not e.accept and not e.red_lines]
+
+
 POLICIES: dict[str, Callable[[Scenario, int], Policy]] = {
     "incremental": Incremental,
     "maximal": Maximal,
     "random": RandomPolicy,
     "nash": Nash,
+    "pressure": Pressure,
 }
 
 
@@ -225,6 +319,10 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
         if session.ended:
             break
         action = pol.decide(session.view())
+        if action.propose is not None and requires.missing(scenario, scenario.complete(action.propose)):
+            # Policies choose issue by issue; a package missing a requirement is mended, not refused.
+            fixed = requires.repair(scenario, action.propose)
+            action = Action(propose={i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})
         pol.observe(session.act(action))
     return session
 

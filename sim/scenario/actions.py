@@ -10,6 +10,14 @@ A moves file is YAML::
       - lever: pause_intel
       - wait                            # or {wait: 3} for several rounds
       - hint                            # the Nash package of what the mediator knows (no time)
+      - renew: corridor                 # extend an option in force by its duration_days
+      - renew                           # ... or every option in force that lapses
+      - wait: {until_round: 12}         # wait until round 12 begins (0-based, shown as R13)
+      - {consult: ukraine, until_round: 14}   # repeat a move until round 14 begins
+
+``until_round: N`` repeats its move until the game reaches round N (0-based, as in
+``incidents.scheduled[].round``); a move whose round has already come is skipped. A hint
+takes no game time, so it can't repeat.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from sim.scenario.locator import Locator, describe
 from sim.scenario.marked_yaml import parse_yaml
 from sim.scenario.model import Scenario, Slug
 from sim.scenario.refs import Path, RefProblem, suggest
+from sim.scenario.requires import refusal
 from sim.scenario.text import read_bounded_text
 from sim.scenario.validate import validate_data
 
-KINDS = ("propose", "consult", "lever", "wait", "hint")
+KINDS = ("propose", "consult", "lever", "wait", "hint", "renew")
 
 MAX_MOVES = 10_000
 """Most moves a moves file may hold (a whole game is rarely more than a hundred)."""
@@ -46,6 +55,11 @@ class Action(BaseModel):
     wait: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
     hint: Literal[True] | None = None
     """Ask for a hint (the Nash package of what the mediator knows); takes no game time."""
+    renew: Slug | Literal[True] | None = None
+    """Extend the option in force on this issue (True: every option in force that lapses) by
+    its ``duration_days``; costs ``dynamics.renew_hours_fraction`` of a round."""
+    until_round: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+    """Repeat the move until the game reaches this round (0-based); scripts only."""
 
     @model_validator(mode="before")
     @classmethod
@@ -54,6 +68,11 @@ class Action(BaseModel):
             return {"wait": 1}
         if data == "hint":
             return {"hint": True}
+        if data == "renew":
+            return {"renew": True}
+        if isinstance(data, dict) and isinstance(data.get("wait"), dict) and set(data["wait"]) == {"until_round"}:
+            # `wait: {until_round: N}` reads better than `{wait: 1, until_round: N}`.
+            return {**{k: v for k, v in data.items() if k != "wait"}, "wait": 1, **data["wait"]}
         return data
 
     @model_validator(mode="after")
@@ -61,11 +80,18 @@ class Action(BaseModel):
         set_ = [k for k in KINDS if getattr(self, k) is not None]
         if len(set_) != 1:
             raise ValueError("each move is exactly one of: propose: {issue: option}, consult: PARTY, "
-                             "lever: LEVER, wait, hint")
+                             "lever: LEVER, wait, hint, renew or renew: ISSUE")
+        if self.hint and self.until_round is not None:
+            raise ValueError("a hint takes no game time, so it can't repeat until a round: "
+                             "remove until_round from it")
         return self
 
+    def once(self) -> Action:
+        """The move itself, without its ``until_round`` repetition (what the engine plays)."""
+        return self if self.until_round is None else self.model_copy(update={"until_round": None})
+
     @property
-    def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint"]:
+    def kind(self) -> Literal["propose", "consult", "lever", "wait", "hint", "renew"]:
         for k in KINDS:
             if getattr(self, k) is not None:
                 return k  # type: ignore[return-value]
@@ -73,13 +99,19 @@ class Action(BaseModel):
 
     def to_data(self) -> Any:
         """The compact YAML/JSON form (``'wait'`` for a one-round wait)."""
+        if self.until_round is not None:
+            return self.model_dump(exclude_none=True)
         if self.wait == 1:
             return "wait"
         if self.hint:
             return "hint"
+        if self.renew is True:
+            return "renew"
         return self.model_dump(exclude_none=True)
 
     def describe(self) -> str:
+        if self.until_round is not None:
+            return f"{self.once().describe()} until round {self.until_round + 1}"
         if self.propose is not None:
             return "propose " + ", ".join(f"{k}={v}" for k, v in self.propose.items()) if self.propose else "propose defaults"
         if self.consult is not None:
@@ -88,6 +120,8 @@ class Action(BaseModel):
             return f"lever {self.lever}"
         if self.hint:
             return "hint"
+        if self.renew is not None:
+            return "renew every lapsing option" if self.renew is True else f"renew {self.renew}"
         return "wait" if self.wait == 1 else f"wait {self.wait}"
 
 
@@ -111,6 +145,11 @@ def hint() -> Action:
     return Action(hint=True)
 
 
+def renew(issue: str | None = None) -> Action:
+    """Renew one issue's option in force, or (no issue) every option in force that lapses."""
+    return Action(renew=issue if issue is not None else True)
+
+
 class Moves(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -131,12 +170,22 @@ def check_action(s: Scenario, a: Action, path: Path) -> list[RefProblem]:
                 opts = s.issue(issue_id).option_ids
                 out.append(RefProblem((*path, "propose", issue_id),
                                       f"unknown option '{option_id}' in {issue_id}{suggest(option_id, opts)}"))
+        if not out:
+            why = refusal(s, s.complete(dict(a.propose)))
+            if why is not None:
+                out.append(RefProblem((*path, "propose"), why))
+    if isinstance(a.renew, str) and a.renew not in s.issue_ids:
+        out.append(RefProblem((*path, "renew"), f"unknown issue '{a.renew}'{suggest(a.renew, s.issue_ids)}"))
     if a.consult is not None and a.consult not in s.party_ids:
         out.append(RefProblem((*path, "consult"), f"unknown party '{a.consult}'{suggest(a.consult, s.party_ids)}"))
     if a.lever is not None:
         ids = [lv.id for lv in s.mediator.levers]
         if a.lever not in ids:
             out.append(RefProblem((*path, "lever"), f"unknown lever '{a.lever}'{suggest(a.lever, ids)}"))
+    last = s.clock.max_rounds - 1
+    if a.until_round is not None and a.until_round > last:
+        out.append(RefProblem((*path, "until_round"), f"round {a.until_round} is after the last round ({last}, "
+                                                      "rounds count from 0): lower it"))
     return out
 
 

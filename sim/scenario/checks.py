@@ -76,8 +76,8 @@ class _Refs:
 def cross_check(s: Scenario) -> list[RefProblem]:
     """Every id reference in the scenario, checked; problems come with suggestions."""
     r = _Refs(s)
-    for check in (check_ids, check_issues, check_levers, check_parties, check_incidents, check_outcomes,
-                  check_history, check_limits):
+    for check in (check_ids, check_issues, check_requires, check_levers, check_mediator,
+                  check_parties, check_incidents, check_outcomes, check_history, check_limits):
         check(r)
     return r.out
 
@@ -104,6 +104,10 @@ def check_ids(r: _Refs) -> None:
     for n, tag in enumerate(s.tags):
         if tag in r.tags[:n]:
             r.add(("tags", n), f"duplicate tag '{tag}'")
+    for tag in s.tag_labels:
+        if tag not in r.tags:
+            r.add(("tag_labels", tag), f"label for unknown tag '{tag}'{suggest(tag, r.tags)} "
+                                       "(label only tags listed under 'tags')", at_key=True)
 
 
 def check_issues(r: _Refs) -> None:
@@ -125,9 +129,12 @@ def check_effects(r: _Refs, path: Path, e: Effects) -> None:
     for key in e.trust:
         check_trust_key(r, (*path, "trust", key), key)
     for p, ws in e.weights.items():
-        r.party((*path, "weights", p), p, at_key=True)
+        r.party((*path, "weights", p), p, r.actors, at_key=True)
         for i in ws:
-            if r.issue((*path, "weights", p, i), i) is not None and p in r.parties and i not in r.s.party(p).stances:
+            if r.issue((*path, "weights", p, i), i) is None or p not in r.actors:
+                continue
+            held = r.s.mediator.stances if p == MEDIATOR else r.s.party(p).stances
+            if i not in held:
                 r.add((*path, "weights", p, i), f"{p} holds no stance on {i}, so its weight can't change: "
                                                 "add a stance or remove this", True)
 
@@ -144,6 +151,68 @@ def check_trust_key(r: _Refs, path: Path, key: str) -> None:
             r.party(path, end, r.actors, at_key=True)
         if a == b:
             r.add(path, f"trust key '{key}' names the same side twice", True)
+
+
+def check_requires(r: _Refs) -> None:
+    """``requires: [issue.option]`` on options: ids that exist, another issue, no default
+    option requiring anything (a lapse reverts to it), and no cycle."""
+    graph: dict[str, list[str]] = {}
+    for n, iss in enumerate(r.s.issues):
+        for k, o in enumerate(iss.options):
+            path = ("issues", n, "options", k, "requires")
+            if o.requires and o.id == iss.default_option:
+                r.add(path, f"'{o.id}' is {iss.id}'s default, what a lapse reverts to, so it can't require "
+                            "anything: move the requirement to the options that need it", True)
+            for c, ref in enumerate(o.requires):
+                i, sep, opt = ref.partition(".")
+                if not sep:
+                    r.add((*path, c), f"requires '{ref}' must look like 'issue.option'")
+                    continue
+                target = r.issue((*path, c), i, at_key=False)
+                if target is None:
+                    continue
+                if i == iss.id:
+                    r.add((*path, c), f"'{ref}' is an option of {iss.id} itself: a package holds one option "
+                                      "per issue, so require an option of another issue")
+                    continue
+                r.option((*path, c), target, opt)
+                if opt in target.option_ids:
+                    graph.setdefault(f"{iss.id}.{o.id}", []).append(ref)
+    cycle = _cycle(graph)
+    if cycle:
+        ci, _, co = cycle[0].partition(".")
+        n = r.issues.index(ci)
+        k = r.s.issue(ci).option_ids.index(co)
+        r.add(("issues", n, "options", k, "requires"),
+              f"requirements go round in a circle ({' → '.join([*cycle, cycle[0]])}): keep one direction; "
+              "an option that requires another already reverts when that one lapses", True)
+
+
+def _cycle(graph: dict[str, list[str]]) -> list[str]:
+    """One cycle of the requirement graph (empty when there is none), by depth-first search."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
 
 
 def check_levers(r: _Refs) -> None:
@@ -176,8 +245,21 @@ def check_parties(r: _Refs) -> None:
             check_stance(r, (*path, "stances", i), p.id, i)
 
 
+def check_mediator(r: _Refs) -> None:
+    """The mediator's own stakes: shaped like a party's, but public and without red lines."""
+    for i, st in r.s.mediator.stances.items():
+        path = ("mediator", "stances", i)
+        check_stance(r, path, MEDIATOR, i)
+        if st.red_lines:
+            r.add((*path, "red_lines"), "the mediator has no red lines (it chooses what it proposes): "
+                                        "remove red_lines, or give the option a value of 0", True)
+        if st.visibility == "private":
+            r.add((*path, "visibility"), "the mediator's own stakes are always shown to the player: "
+                                         "remove 'visibility: private'")
+
+
 def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
-    st = r.s.party(party_id).stances[i]
+    st = (r.s.mediator.stances if party_id == MEDIATOR else r.s.party(party_id).stances)[i]
     iss = r.issue(spath, i)
     if iss is None:
         return
@@ -190,7 +272,7 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
         r.add((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines")
     if set(st.red_lines) >= set(iss.option_ids):
         r.add((*spath, "red_lines"), f"every option of {i} is a red line: no package could ever be accepted")
-    if st.visibility == "public" and st.quote is None:
+    if st.visibility == "public" and st.quote is None and party_id != MEDIATOR:
         r.add(spath, "a public stance needs a 'quote' citing where the demand was stated "
                      "(or make it 'visibility: private')", True)
     r.source((*spath, "quote"), st.quote)

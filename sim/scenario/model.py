@@ -96,6 +96,10 @@ class Dynamics(Frozen):
     """A consultation costs this fraction of a round."""
     credibility_trust: Unit = 0.5
     """How much the mediator's credibility eases the distrust penalty (0 = not at all)."""
+    lapse_warning_hours: Annotated[float, Strict(), Field(gt=0, le=24 * 3650)] | None = added(None)
+    """Warn on the wire this many hours before an option in force lapses; no warning when omitted."""
+    renew_hours_fraction: Unit = added(0.25)
+    """A renewal costs this fraction of a round (a proposal costs the rest of the round)."""
 
 
 class Option(Frozen):
@@ -108,6 +112,9 @@ class Option(Frozen):
     """The option lapses this many days after the agreement starts, unless renewed."""
     monitoring: Flag = False
     """A monitoring mechanism: settles disputes by the agreement's own ``covers``."""
+    requires: tuple[Annotated[str, Field(max_length=130)], ...] = added(())
+    """``issue.option`` each of which must be in the same package: a package without them is
+    refused, and when one lapses this option reverts with it."""
 
 
 class Issue(Frozen):
@@ -141,6 +148,7 @@ class Effects(Frozen):
     trust: dict[str, UnitDelta] = {}
     """Keys ``a->b``: a's trust in b; a and b are party ids or ``mediator``."""
     weights: dict[Slug, dict[Slug, Delta]] = {}
+    """Party (or ``mediator``, for its own stakes) -> issue -> change of its weight."""
     credibility: UnitDelta = 0
 
 
@@ -156,13 +164,6 @@ class Lever(Frozen):
     quote: Quote | None = None
 
 
-class Mediator(Frozen):
-    name: Text
-    leader: str | None = None
-    credibility: Unit = 0.7
-    levers: tuple[Lever, ...] = ()
-
-
 class Stance(Frozen):
     weight: Annotated[float, Strict(), Field(gt=0, le=1000)]
     values: dict[Slug, Points]
@@ -176,6 +177,16 @@ class Stance(Frozen):
 
     def value(self, option_id: str) -> float:
         return self.values.get(option_id, 0.0)
+
+
+class Mediator(Frozen):
+    name: Text
+    leader: str | None = None
+    credibility: Unit = 0.7
+    levers: tuple[Lever, ...] = ()
+    stances: dict[Slug, Stance] = added({})
+    """The mediator's own stakes, shaped like a party's stances: its utility of a package is
+    shown beside the parties' (never hidden); no red lines, always public."""
 
 
 class Party(Frozen):
@@ -261,6 +272,12 @@ class Scenario(Frozen):
     sources: tuple[Source, ...] = ()
     clock: Clock
     tags: tuple[Slug, ...] = ()
+    tag_labels: dict[Slug, Text] = added({})
+    """Player-facing wording of tags, e.g. ``front_line: the front line``; a tag not listed is
+    shown as its id."""
+    history: str | None = added(None)
+    """Moves file of what really happened (relative to this file): ``mediate run SCENARIO
+    --script history`` plays it."""
     dynamics: Dynamics = Dynamics()
     issues: tuple[Issue, ...] = Field(min_length=1, max_length=200)
     mediator: Mediator
@@ -309,6 +326,10 @@ class Scenario(Frozen):
         """A full package: ``partial`` plus each left-out issue at its default, in issue order."""
         return {i.id: partial.get(i.id, i.default_option) for i in self.issues}
 
+    def tag_label(self, tag: str) -> str:
+        """How a tag reads in player-facing text (its label, else the id)."""
+        return self.tag_labels.get(tag, tag)
+
     def covers(self, party_id: str | None, issue_id: str, option_id: str) -> tuple[str, ...]:
         """Tags an option protects as ``party_id`` reads it (None: as the text itself says)."""
         if party_id is not None:
@@ -353,6 +374,9 @@ def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:
     for n, lev in enumerate(s.mediator.levers):
         if lev.quote:
             found.append((("mediator", "levers", n, "quote"), lev.quote))
+    for i, st in s.mediator.stances.items():
+        if st.quote:
+            found.append((("mediator", "stances", i, "quote"), st.quote))
     for n, p in enumerate(s.parties):
         for i, st in p.stances.items():
             for field in ("quote", "red_line_quote"):

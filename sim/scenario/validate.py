@@ -77,7 +77,7 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, bool]:
     msg = (msg.replace("a valid tuple", "a list").replace("Tuple", "List").replace("Dictionary", "Mapping")
            .replace("a valid dictionary", "a mapping").replace(" after validation", "").replace("Input should", "should")
            .replace("a valid number", "a number").replace("a valid integer", "a whole number")
-           .replace("be a valid boolean", "be true or false"))
+           .replace("be a valid boolean", "be true or false").replace("Value error, ", ""))
     if kind == "too_short":
         msg = f"needs at least {err.get('ctx', {}).get('min_length', 1)} item(s)"
     elif kind == "timezone_aware":

@@ -35,6 +35,10 @@ from sim.files import atomic_write_text
 from sim.report import debrief, markdown, wire
 from sim.report.debrief import Debrief
 from sim.runs import transcripts
+from sim.runs.scripts import history_moves
+from sim.scenario import loader
+from sim.scenario.actions import Action
+from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
@@ -102,6 +106,8 @@ def surplus_lines(d: Debrief) -> list[Content]:
         mark, style, word = (OK, SUCCESS, "better than walking away") if good else (NO, ERROR, "worse than walking away")
         out.append(Content.assemble(plain(p.name.ljust(width)), f"{p.utility:8.1f}{p.reservation:11.1f}",
                                     (f"{p.surplus:+9.1f} {mark}", f"{style} bold"), (f" {word}", MUTED)))
+    if d.mediator is not None:
+        out.append(plain(debrief.describe_mediator_stake(d.mediator)))
     return out
 
 
@@ -130,6 +136,33 @@ def history_blocks(d: Debrief) -> list[tuple[str, Content]]:
             out.append(("hist-quote", quote_content(s, h.quote)))
     if not out:
         out.append(("hist-entry", Content.styled("This scenario records no history to compare with.", MUTED)))
+    return out
+
+
+def move_text(s: Scenario, a: Action) -> str:
+    """A move of the history file in player-facing words (labels and names, not ids)."""
+    if a.propose is not None:
+        changed = [s.issue(i).option(o).label for i, o in s.complete(a.propose).items()
+                   if o != s.issue(i).default_option]
+        text = "propose: " + ("; ".join(changed) if changed else "the status quo")
+    elif a.consult is not None:
+        text = f"consult {s.party(a.consult).name}"
+    elif a.lever is not None:
+        text = "lever: " + next(lv.label for lv in s.mediator.levers if lv.id == a.lever)
+    elif a.hint:
+        text = "hint"
+    else:
+        text = "wait" if a.wait == 1 else f"wait {a.wait} rounds"
+    return text if a.until_round is None else f"{text}, until round {a.until_round + 1}"
+
+
+def historical_moves_lines(s: Scenario, moves: tuple[Action, ...] | None) -> list[Content]:
+    """The real mediator's moves as the scenario's history file records them (none: nothing)."""
+    if not moves:
+        return []
+    out = [Content.styled("\nThe mediator's moves in the record (replay them: mediate run SCENARIO --script history)",
+                          f"{MUTED} bold")]
+    out += [plain(f"{n}. {move_text(s, a)}") for n, a in enumerate(moves, 1)]
     return out
 
 
@@ -208,6 +241,8 @@ class DebriefScreen(Screen):
         self.scenario_ref = scenario_ref
         self.debrief: Debrief | None = None
         """Set once the worker has computed it; the export writes this same record."""
+        self.history_moves: tuple[Action, ...] | None = None
+        """The moves of the scenario's history file (read by the worker), if it has one."""
 
     def compose(self) -> ComposeResult:
         s = self.scenario
@@ -243,6 +278,10 @@ class DebriefScreen(Screen):
         so a big scenario never freezes the screen."""
         try:
             result = debrief.compute(self.session)
+            try:
+                self.history_moves = history_moves(self.scenario, loader.resolve(self.scenario_ref))
+            except MediateError:
+                self.history_moves = None  # the record is optional: the debrief stands without it
         except MediateError as exc:
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self.failed, str(exc))
@@ -272,7 +311,9 @@ class DebriefScreen(Screen):
         self.query_one("#timeline", NewsWire).add_events(
             [e for e in d.events if not isinstance(e, TrustChanged | Shifted)])
         self.query_one("#your-talks").mount(*[Static(line, classes="hist-entry") for line in your_talks_lines(d)])
-        self.query_one("#history").mount(*[Static(line, classes=cls) for cls, line in history_blocks(d)])
+        self.query_one("#history").mount(*[Static(line, classes=cls) for cls, line in history_blocks(d)],
+                                         *[Static(line, classes="hist-move")
+                                           for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
 
     def action_export(self) -> None:

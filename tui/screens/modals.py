@@ -87,6 +87,21 @@ def _prompt(title: str, *details: str, dim: bool = False) -> Group:
                          for n, d in enumerate(details) if d])
 
 
+def renew_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
+    """The options in force that lapse, soonest first, and 'all of them' (ids: issue, or '*')."""
+    options = [Option(_prompt("Renew every lapsing option", f"{len(view.expires)} option(s)"), id="*")]
+    for i, left in view.lapsing(float("inf")):
+        iss = s.issue(i)
+        assert view.agreement is not None
+        option = iss.option(view.agreement[i])
+        options.append(Option(_prompt(f"{iss.title}: {option.label}",
+                                      f"lapses in {max(0.0, left):.0f} h · renewal adds {option.duration_days:g} days"),
+                              id=i))
+    note = Content.styled(f"Takes {round_fraction(view.renew_cost)} of a round; the parties are not asked again.",
+                          MUTED)
+    return ChoiceModal("Renew", options, note)
+
+
 def consult_modal(view: MediatorView) -> ChoiceModal:
     options = []
     for pv in view.parties:

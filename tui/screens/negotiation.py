@@ -39,7 +39,7 @@ from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
-from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal
+from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal, renew_modal
 
 
 def last_answers(events: Sequence[Event]) -> dict[str, Responded]:
@@ -60,6 +60,7 @@ class NegotiationScreen(Screen):
         Binding("l", "lever", "Lever"),
         Binding("w", "wait", "Wait"),
         Binding("h", "hint", "Hint"),
+        Binding("n", "renew", "Renew", show=False, tooltip="Renew options in force before they lapse"),
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
         Binding("s", "save", "Save"),
@@ -70,7 +71,8 @@ class NegotiationScreen(Screen):
 ## The negotiation
 
 **p** proposes the package in the builder, **c** consults, **l** uses a lever, **w** waits,
-**h** hints. Each party's panel forecasts its answer. The game saves itself; **?** lists every key.
+**h** hints, **n** renews options about to lapse.
+Each party's panel forecasts its answer. The game saves itself; **?** lists every key.
 """
     KEY_HELP = {
         "propose": "Propose the package in the builder to every party (ends the round)",
@@ -81,6 +83,8 @@ class NegotiationScreen(Screen):
         "wait": "Let a round pass without acting",
         "hint": "Suggest the Nash package of what you know and load it into the builder (no time passes; "
                 "hints are listed in the debrief)",
+        "renew": "Renew options in force before they lapse: each runs its duration_days again (part of a "
+                 "round; the parties are not asked again). The header warns when one lapses soon",
         "reset": "Reset the builder to the agreement in force (or the status quo)",
         "zoom": "Zoom the focused panel to the whole screen (esc to restore)",
         "save": "Save now (the game also saves itself after every action)",
@@ -262,6 +266,17 @@ class NegotiationScreen(Screen):
             self.refresh_predictions()
             self.notify("The hint is in the builder: press p to propose it, or change it first.",
                         title="Hint", markup=False)
+
+    def action_renew(self) -> None:
+        if not self.view.expires:
+            self.notify("No option in force lapses: there is nothing to renew.", severity="warning", markup=False)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice:
+                self.act(actions.renew(None if choice == "*" else choice))
+
+        self.app.push_screen(renew_modal(self.scenario, self.view), chosen)
 
     def action_reset(self) -> None:
         self.builder.set_package(self._builder_default())

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from sim.engine.view import MediatorView
+from sim.scenario import requires
 from sim.scenario.model import Issue, Scenario
 
 from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
@@ -57,6 +58,24 @@ def stance_words(s: Scenario, view: MediatorView, party_id: str, issue_id: str, 
         parts.append(Content.assemble((f"{NO} never ", ERROR),
                                       plain("; ".join(iss.option(o).label for o in st.red_lines))))
     return Content.assemble(name, Content(" · ").join(parts))
+
+
+def package_line(s: Scenario, view: MediatorView, package: dict[str, str]) -> Content:
+    """The whole package: why it can't be proposed (a missing requirement), and what it is worth
+    to the mediator by its own stances (shown beside the parties', never hidden)."""
+    parts = []
+    gaps = requires.missing(s, package)
+    if gaps:  # short: the builder is narrow (proposing anyway gives the full reason)
+        have, need = gaps[0]
+        i, _, o = have.partition(".")
+        parts.append(Content.assemble((f"{NO} can't propose: ", f"{ERROR} bold"),
+                                      plain(f"{s.issue(i).option(o).label} needs {requires.label(s, need)}")))
+    u = view.mediator_utility(package)
+    if u is not None:
+        sq = view.mediator_utility(s.default_package)
+        gain = f" ({u - sq:+.0f} vs no deal)" if sq is not None else ""
+        parts.append(Content.assemble(plain(f"{s.mediator.name}'s own stake: "), (f"{u:.0f}", "bold"), gain))
+    return Content("   ").join(parts)
 
 
 class OptionPicker(Widget, can_focus=True):
@@ -204,6 +223,9 @@ class ProposalBuilder(Vertical):
             height: 3;
             border-top: solid $primary-lighten-1 30%;
         }
+        &.-package-line #issue-detail {
+            height: 5;
+        }
     }
     """
     ALLOW_MAXIMIZE = True
@@ -254,6 +276,10 @@ class ProposalBuilder(Vertical):
         self._rows = {i: self.query_one(f"#row-{i}", IssueRow) for i in self.scenario.issue_ids}
         self._marks = {i: row.query_one(".issue-marks", Static) for i, row in self._rows.items()}
         self._detail = self.query_one("#issue-detail", Static)
+        s = self.scenario
+        # A third detail line for the whole package: requirements it misses, the mediator's own stake.
+        self.set_class(bool(s.mediator.stances) or any(o.requires for i in s.issues for o in i.options),
+                       "-package-line")
 
     # ------------------------------------------------------------ package
 
@@ -316,5 +342,7 @@ class ProposalBuilder(Vertical):
         option = self.package()[i]
         iss = s.issue(i)
         lines = [Content.assemble((iss.title + " → ", "bold"), plain(iss.option(option).label))]
+        if self.has_class("-package-line"):  # before the stances, which may wrap in a narrow terminal
+            lines.append(package_line(s, view, s.complete(self.package())))
         lines.append(Content("   ").join(stance_words(s, view, p.id, i, option) for p in s.parties))
         set_content(self._detail, Content("\n").join(lines), layout=False)  # fixed height

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from sim.engine.view import MediatorView
 from sim.scenario.model import Scenario
 
-from .common import ACCENT, MUTED, OK, SUCCESS, meter, plain, round_fraction, set_content
+from .common import ACCENT, MUTED, OK, SUCCESS, WARN, WARNING, meter, plain, round_fraction, set_content
 
 
 def agreement_line(s: Scenario, view: MediatorView) -> Content:
@@ -23,11 +23,26 @@ def agreement_line(s: Scenario, view: MediatorView) -> Content:
     tier = (Content.assemble((f"{OK} {view.tier_title}", f"{SUCCESS} bold"),
                              f" (tier {view.tier} of {len(s.outcomes)})") if view.tier
             else Content.styled("agreement below every outcome tier", MUTED))
-    lapse = ""
+    lapse: Content | str = ""
     if view.expires:
         soonest = min(view.expires.values())
-        lapse = f" · lapses {(s.clock.start + timedelta(hours=soonest)):%d %b %H:%M} unless renewed"
-    return Content.assemble(("In force: ", "bold"), tier, (lapse, ACCENT), " — ", plain(terms or "status quo"))
+        lapse = Content.styled(f" · lapses {(s.clock.start + timedelta(hours=soonest)):%d %b %H:%M} unless renewed",
+                               ACCENT)
+        soon = lapse_warning(s, view)
+        if soon:
+            lapse = Content.styled(f" · {WARN} {soon}", f"{WARNING} bold")
+    return Content.assemble(("In force: ", "bold"), tier, lapse, " — ", plain(terms or "status quo"))
+
+
+def lapse_warning(s: Scenario, view: MediatorView) -> str:
+    """'Corridor lapses in 18 h (n renews)' for options lapsing within the scenario's warning
+    window (one round when it sets none); '' when nothing lapses soon."""
+    window = s.dynamics.lapse_warning_hours or s.clock.round_hours
+    soon = view.lapsing(window)
+    if not soon:
+        return ""
+    names = ", ".join(s.issue(i).title for i, _ in soon)
+    return f"{names} lapses in {max(0.0, soon[0][1]):.0f} h (n renews)"
 
 
 class StatusBar(Static):

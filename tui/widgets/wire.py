@@ -24,11 +24,11 @@ def event_style(e: ev.Event) -> str:
             return "success"
         case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed():
             return "error"
-        case ev.Incident() | ev.AgreementLapsed():
+        case ev.Incident() | ev.AgreementLapsed() | ev.LapseWarning():
             return "warning"
         case ev.TrustChanged() | ev.Shifted():
             return "muted"
-        case ev.Consulted() | ev.LeverUsed():
+        case ev.Consulted() | ev.LeverUsed() | ev.Renewed():
             return "accent"
         case ev.TierChanged() | ev.Ended():
             return "primary"
