@@ -58,7 +58,7 @@ def test_latin_hypercube_puts_one_point_in_every_stratum():
 def test_a_grid_sweep_rows_same_seeds_and_summary(tmp_path):
     out = tmp_path / "s.csv"
     r = invoke("batch", str(TEMPLATE), "--policy", "incremental", "--runs", "8", "--seed", "2",
-               "--sweep", "parties.north.reservation=30,95", "--sweep", "clock.max_rounds=4:6:2", "--csv", str(out))
+               "--sweep", "parties.north.reservation=30,95", "--sweep", "clock.max_rounds=6:8:2", "--csv", str(out))
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 4 * 8
@@ -66,20 +66,20 @@ def test_a_grid_sweep_rows_same_seeds_and_summary(tmp_path):
     cells: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         cells.setdefault((row["parties.north.reservation"], row["clock.max_rounds"]), []).append(row)
-    assert sorted(cells) == [("30", "4"), ("30", "6"), ("95", "4"), ("95", "6")]
+    assert sorted(cells) == [("30", "6"), ("30", "8"), ("95", "6"), ("95", "8")]
     seeds = {tuple(x["seed"] for x in v) for v in cells.values()}
     assert len(seeds) == 1, "common random numbers: every point plays the same seeds"
     assert len({x["id"] for x in rows}) == len(rows), "ids differ between points"
     # The what-if really changes the game: a north that wants 95 never settles, one that wants 30 does.
     assert all(x["best_tier"] == "" for k, v in cells.items() if k[0] == "95" for x in v)
     assert all(x["best_tier"] != "" for k, v in cells.items() if k[0] == "30" for x in v)
-    assert max(int(x["rounds"]) for x in cells[("95", "4")]) == 4 and max(int(x["rounds"]) for x in cells[("95", "6")]) == 6
+    assert max(int(x["rounds"]) for x in cells[("95", "6")]) == 6 and max(int(x["rounds"]) for x in cells[("95", "8")]) == 8
     assert "4 points × 8 runs" in r.output and "any tier [95%]" in r.output and "100.0% [67.6%–100.0%]" in r.output
     # A row replays with `run --set ... --seed`.
-    row = cells[("30", "6")][3]
+    row = cells[("30", "8")][3]
     j = tmp_path / "t.jsonl"
     invoke("run", str(TEMPLATE), "--policy", "incremental", "--seed", row["seed"], "--set", "parties.north.reservation=30",
-           "--set", "clock.max_rounds=6", "--json", str(j), "-q")
+           "--set", "clock.max_rounds=8", "--json", str(j), "-q")
     end = json.loads(j.read_text().splitlines()[-1])
     assert (end["best_tier"] or "") == row["best_tier"] and end["round"] + 1 == int(row["rounds"])
 
