@@ -137,6 +137,48 @@ class Incident(Event):
     """Party -> whether that party reads the agreement in force as covering the target."""
     verdict: str = ""
     """For 'monitored': 'violation' or 'not covered', by the agreement's own text."""
+    victims: tuple[str, ...] = added(())
+    """The parties hit, when the incident names several."""
+    blames: dict[str, str] = added(default_factory=dict)
+    """With disputed attribution: party -> whom it holds responsible ('' nobody, an accident)."""
+    denied: tuple[str, ...] = added(())
+    """Parties blamed that deny it (they read it as not their doing, or not deliberate)."""
+    pledges: tuple[str, ...] = added(())
+    """Pledges in force that some victim reads as covering the target."""
+
+
+@dataclass(frozen=True)
+class Provoked(Event):
+    """An incident made a random incident more (or less) likely for a while: the answer in kind."""
+
+    kind: ClassVar[str] = "provoked"
+    incident: str
+    """The random incident whose rate changed."""
+    by: str
+    """The incident that provoked it."""
+    factor: float
+    until: float
+    """Hour at which the provocation ends."""
+
+
+@dataclass(frozen=True)
+class PledgeMade(Event):
+    """A unilateral pledge took effect."""
+
+    kind: ClassVar[str] = "pledge"
+    pledge: str
+    party: str
+    covers: tuple[str, ...]
+    text: str
+    until: float | None
+    """Hour at which it lapses (None: it holds to the end)."""
+
+
+@dataclass(frozen=True)
+class PledgeLapsed(Event):
+    kind: ClassVar[str] = "pledge_lapse"
+    pledge: str
+    party: str
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class Session(IncidentsMixin, RenewalMixin):
         super().__init__(scenario, seed, branch, max_rounds)
         self._advisor = advisor
         s = scenario
+        self._start_pledges()  # first: a pledge from the first hour is news before the first decision
         self._env.process(self._rounds())
         if s.incidents.scheduled:
             self._env.process(self._scheduled())

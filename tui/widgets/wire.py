@@ -26,8 +26,10 @@ def event_style(e: ev.Event) -> str:
             return "error"
         case ev.Incident() | ev.AgreementLapsed() | ev.LapseWarning():
             return "warning"
-        case ev.TrustChanged() | ev.Shifted():
+        case ev.TrustChanged() | ev.Shifted() | ev.Provoked():
             return "muted"
+        case ev.PledgeMade() | ev.PledgeLapsed():
+            return "accent"
         case ev.Consulted() | ev.LeverUsed() | ev.Renewed():
             return "accent"
         case ev.TierChanged() | ev.Ended():
