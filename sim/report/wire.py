@@ -73,21 +73,46 @@ def mediator_stake(s: Scenario, e: ev.Ended) -> str:
             f"({e.mediator_utility - e.mediator_status_quo:+.1f} vs no deal)")
 
 
-def walkout_reason(s: Scenario, e: ev.Walkout) -> str:
-    """Why a party walked out, in words."""
+def walkout_reason(s: Scenario, e: ev.Walkout | ev.Suspended) -> str:
+    """Why a party walked out (or suspended), in words."""
     if e.cause == "red_lines":
         return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
     return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
 
 
-def line(s: Scenario, e: ev.Event) -> str | None:
-    """One plain-text news-wire line for an event (None for events shown only as state)."""
+class Known:
+    """The mediator's knowledge while the events are read in order: whose walk-away point and
+    which private stances a consultation has revealed. Lines rendered with it never show a
+    hidden number (``mediate run`` renders without it: the full record)."""
+
+    def __init__(self) -> None:
+        self.reservations: set[str] = set()
+        self.stances: set[tuple[str, str]] = set()
+
+    def see(self, e: ev.Event) -> None:
+        """Learn what an event reveals (call for every event, in order)."""
+        if isinstance(e, ev.Consulted):
+            if e.reservation is not None:
+                self.reservations.add(e.party)
+            self.stances.update((e.party, told.issue) for told in e.stances)
+
+
+def line(s: Scenario, e: ev.Event, known: Known | None = None) -> str | None:
+    """One plain-text news-wire line for an event (None for events shown only as state).
+
+    With ``known`` (the mediator's knowledge so far, which this call updates), hidden
+    walk-away points and private concerns are told only as the mediator can see them."""
+    if known is not None:
+        known.see(e)
+        if isinstance(e, ev.Shifted):
+            return _shift(s, e, known)
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case ev.Responded(party=pid, accept=ok, coerced=forced):
+        case ev.Responded(party=pid, accept=ok, coerced=forced, needed=need):
             mark = ("! accepts under pressure" if forced else "✓ accepts") if ok else "✗ rejects"
-            return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
+            note = "" if need else " (not needed for this package)"
+            return f"{name_of(s, pid)} {mark}{note} — " + "; ".join(response_reasons(s, e))
         case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
             return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
@@ -101,9 +126,17 @@ def line(s: Scenario, e: ev.Event) -> str | None:
             return f"Hint (Nash package of what you know): {package_text(s, p)}"
         case ev.Walkout(party=pid):
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
-        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d):
+        case ev.Suspended(party=pid, agreement_stands=stands):
+            fate = "the agreement in force stands among the rest" if stands else "the agreement in force falls"
+            return f"‖ SUSPENDED: {name_of(s, pid)} suspends its participation — {walkout_reason(s, e)}; " \
+                   f"talks go on without it ({fate})"
+        case ev.Rejoined(party=pid, cause=why, rounds=n):
+            how = "its trust recovered" if why == "trust" else "its time away is up"
+            return f"↩ REJOINED: {name_of(s, pid)} is back at the table after {n} round(s) ({how})"
+        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d, suspensions=n):
             best_t = next((o.title for o in s.outcomes if o.id == best), "none")
-            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)" + mediator_stake(s, e)
+            away = f"; {n} suspension(s)" if n else ""
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s){away}" + mediator_stake(s, e)
     return _news(s, e)
 
 
@@ -171,13 +204,24 @@ def _judgement(s: Scenario, e: ev.Incident) -> str:
     return ""
 
 
-def _shift(s: Scenario, e: ev.Shifted) -> str:
+def _shift(s: Scenario, e: ev.Shifted, known: Known | None = None) -> str:
     x, y = e.before, e.after
+    who = name_of(s, e.party)
     if e.what == "credibility":
         return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
     if e.what == "weight":
-        return f"  {name_of(s, e.party)} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
-    return f"  {name_of(s, e.party)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+        if known is not None and _private(s, e.party, e.issue) and (e.party, e.issue) not in known.stances:
+            return f"  {who}'s priorities shift"  # the issue itself is a concern not yet revealed
+        return f"  {who} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
+    if known is not None and e.party not in known.reservations:
+        # A lower walk-away point means the party settles for less: its position weakens.
+        return f"  {who}'s position {'strengthens' if y > x else 'weakens'}"
+    return f"  {who}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+
+
+def _private(s: Scenario, party: str, issue: str) -> bool:
+    stance = s.party(party).stances.get(issue) if party in s.party_ids else None
+    return stance is not None and stance.visibility == "private"
 
 
 def _attribution(s: Scenario, e: ev.Incident) -> str:

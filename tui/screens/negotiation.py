@@ -36,7 +36,7 @@ from sim.scenario.actions import Action
 from ..messages import OpenSession
 from ..widgets.common import ERROR, NO, WARN, plain
 from ..widgets.footer import KeysFooter
-from ..widgets.party import PartyPanel
+from ..widgets.party import PartyPanel, forecast_warning
 from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar, terms_content
 from ..widgets.wire import NewsWire
@@ -246,7 +246,8 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
     def action_propose(self) -> None:
         package = self.builder.changed_issues()
         preds = self.view.predict(self.scenario.complete(package))
-        walkers = [pv for pv in self.view.parties if pv.walks_out_over(preds[pv.id].red_lines)]
+        walkers = [pv for pv in self.view.parties
+                   if preds[pv.id].needed and pv.walks_out_over(preds[pv.id].red_lines)]
         if not walkers:
             self._propose(package)
             return
@@ -312,6 +313,11 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             self.builder.set_package(package)
             self._settled = self.builder.package()
             self.refresh_predictions()
+            # The hint is the Nash package of estimates: say who may still refuse it, and why.
+            for pv in self.view.parties:
+                warning = None if pv.walked_out else forecast_warning(self.scenario, pv, self.predictions[pv.id])
+                if warning is not None:
+                    self.note(f"Forecast for the hint: {warning}", "warning")
             self.notify("The hint is in the builder: press p to propose it, or change it first.",
                         title="Hint", markup=False)
 
