@@ -11,17 +11,16 @@ branched from.
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import ActionRefused, MediateError
 from sim.files import read_bytes_bounded
 from sim.runs import compare, transcripts
+from sim.runs.origins import Origin, origin_of, remember, save_path
 from sim.runs.plugins import PluginError, make_policy, resolve
 from sim.runs.scripts import ScriptRun
 from sim.scenario import requires, saves
@@ -34,19 +33,6 @@ class BranchError(MediateError):
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where a branch came from: the file, the rounds kept, and the actions replayed."""
-
-    source: str
-    at_round: int
-    """Rounds kept as played (the branch's own moves start in round ``at_round + 1``)."""
-    actions: int
-
-    def to_data(self) -> dict[str, Any]:
-        return {"source": self.source, "at_round": self.at_round, "actions": self.actions}
-
-
-@dataclass(frozen=True)
 class Original:
     """A game rebuilt from a save or transcript, with what a branch of it needs."""
 
@@ -54,21 +40,6 @@ class Original:
     scenario_ref: str
     overrides: tuple[str, ...]
     path: Path
-
-
-_ORIGINS: weakref.WeakKeyDictionary[Session, Origin] = weakref.WeakKeyDictionary()
-"""Branch sessions -> their origin, so any later save of the branch keeps recording it."""
-
-
-def origin_of(session: Session) -> Origin | None:
-    """Where ``session`` branched from (None for a game played from the start)."""
-    return _ORIGINS.get(session)
-
-
-def remember(session: Session, origin: Origin | None) -> None:
-    """Record that ``session`` is a branch (a resumed branch's save names its origin again)."""
-    if origin is not None:
-        _ORIGINS[session] = origin
 
 
 def _transcript_header(path: Path) -> transcripts.TranscriptHeader | None:
@@ -183,11 +154,11 @@ def jsonl(session: Session, overrides: Sequence[str] = ()) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n" + rest
 
 
-def save_path(session: Session) -> Path:
-    """Where the TUI saves a branch: beside the original's save, never over it."""
-    origin = origin_of(session)
-    base = saves.default_save_path(session.scenario, session.seed)
-    if origin is None:
-        return base
-    return base.with_name(f"{base.stem}-branch-r{origin.at_round}{base.suffix}")
+def game_name(session: Session, scenario_ref: str) -> str:
+    """What a branch of a game played in the TUI names as its source: the game's save, if any."""
+    path = save_path(session)
+    return str(path) if path.is_file() else f"{scenario_ref} (seed {session.seed})"
 
+
+__all__ = ["BranchError", "Origin", "Original", "check_round", "game_name", "jsonl", "open_original", "origin_of",
+           "play_on_moves", "play_on_policy", "remember", "save_path", "start"]
