@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -46,7 +46,6 @@ from sim.scenario.model import Scenario
 
 from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
-from ..widgets.footer import KeysFooter
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -296,7 +295,7 @@ the timeline and play on from there as a new game (the rounds before it replayed
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled(COMPUTING, MUTED), id="questions")
-        yield KeysFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#debrief-tabs Tabs").focus()
