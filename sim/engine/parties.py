@@ -10,7 +10,7 @@ orchestrates time and events; an agent never emits events or writes text.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -31,6 +31,8 @@ class Response:
     threshold: float
     red_lines: tuple[str, ...]
     gaps: tuple[tuple[str, float], ...]
+    coerced: bool = False
+    """Accepted only under pressure (see :mod:`sim.engine.coercion`)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class PartyAgent:
         self.party = p
         self._noise = noise
         self.reservation = float(p.reservation)
+        self.lever_push = 0.0
+        """The net shift levers have made to the reservation (clamped shifts, as applied)."""
         self.weights = {i: float(st.weight) for i, st in p.stances.items()}
         self.trust = {o: float(p.trust.get(o, 0.5)) for o in [*s.party_ids, MEDIATOR] if o != p.id}
         self.red_line_count = 0
@@ -72,24 +76,29 @@ class PartyAgent:
         return rules.utility(self.party, self.weights, package)
 
     def threshold(self, s: Scenario, credibility: float, counterparts: list[str], round_: int,
-                  noisy: bool = True) -> float:
+                  noisy: bool = True, reservation: float | None = None) -> float:
         """τ_p in ``round_`` given the counterparts still at the table; ``noisy`` draws the
-        party's noise from its own stream (only for real responses)."""
+        party's noise from its own stream (only for real responses); ``reservation`` replaces
+        the current one (what τ would be had levers not moved it)."""
         p = self.party
         teff = rules.effective_trust(s, self.trust, credibility, counterparts)
-        tau = rules.threshold(self.reservation, rules.aspiration(p, self.weights),
+        r = self.reservation if reservation is None else reservation
+        tau = rules.threshold(r, rules.aspiration(p, self.weights),
                               min(round_, s.clock.max_rounds - 1), s.clock.max_rounds,
                               p.concession, p.distrust_penalty, teff)
         if noisy and p.noise > 0:
             tau = min(100.0, max(0.0, tau + self._noise.uniform(-p.noise, p.noise)))
         return tau
 
-    def respond(self, package: dict[str, str], tau: float, round_: int) -> Response:
+    def respond(self, package: dict[str, str], tau: float, round_: int,
+                coerced: Callable[[float], bool] | None = None) -> Response:
         """Answer a package against threshold ``tau``; remember what it said (the red lines it
-        cited become known, each red-line proposal counts against its patience)."""
+        cited become known, each red-line proposal counts against its patience). ``coerced(u)``
+        tells whether an acceptance worth ``u`` clears only under pressure."""
         hit = tuple(rules.red_lines_hit(self.party, package))
         u = self.utility(package)
         ok = not hit and u >= tau - EPS
+        forced = ok and coerced is not None and coerced(u)
         gaps = tuple((i, round(g, 4)) for i, g in rules.largest_gaps(self.party, self.weights, package))
         self.last_response = (package, round(u, 4), round(tau, 4), round_)
         for ref in hit:
@@ -98,7 +107,7 @@ class PartyAgent:
                 self.cited[i].append(o)
         if hit:
             self.red_line_count += 1
-        return Response(ok, round(u, 4), round(tau, 4), hit, gaps)
+        return Response(ok, round(u, 4), round(tau, 4), hit, gaps, forced)
 
     @property
     def out_of_patience(self) -> bool:
@@ -136,9 +145,12 @@ class PartyAgent:
         self.trust[other] = after
         return before, after
 
-    def shift_reservation(self, delta: float) -> tuple[float, float]:
+    def shift_reservation(self, delta: float, lever: bool = False) -> tuple[float, float]:
+        """Move the reservation by ``delta``, clamped to 0–100; ``lever``: a lever moved it."""
         before = self.reservation
         self.reservation = min(100.0, max(0.0, before + delta))
+        if lever:
+            self.lever_push += self.reservation - before
         return before, self.reservation
 
     def shift_weight(self, issue: str, delta: float) -> tuple[float, float] | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from sim.engine import events as ev
+from sim.engine.coercion import CoercionMixin
 from sim.engine.incidents import IncidentsMixin
 from sim.engine.renewal import RenewalMixin
 from sim.engine.state import EPS, stream
@@ -42,7 +43,7 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
-class Session(IncidentsMixin, RenewalMixin):
+class Session(IncidentsMixin, RenewalMixin, CoercionMixin):
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
@@ -56,6 +57,7 @@ class Session(IncidentsMixin, RenewalMixin):
         super().__init__(scenario, seed, branch, max_rounds)
         self._advisor = advisor
         s = scenario
+        self._start_pledges()  # first: a pledge from the first hour is news before the first decision
         self._env.process(self._rounds())
         if s.incidents.scheduled:
             self._env.process(self._scheduled())
@@ -106,7 +108,8 @@ class Session(IncidentsMixin, RenewalMixin):
         if self._ended:
             raise ActionRefused("the negotiation is over")
         first = len(self._events)
-        self._agree(self._scenario.complete(dict(package)))
+        full = self._scenario.complete(dict(package))
+        self._agree(full, self._forced_coerced(full))
         return self._events[first:]
 
     # ------------------------------------------------------------ stepping
@@ -174,11 +177,15 @@ class Session(IncidentsMixin, RenewalMixin):
         self._emit(ev.Proposed, package=package, changed=changed)
         accepts = []
         walkouts = []
+        coerced = []
         for pid in s.party_ids:
-            r = self._parties[pid].respond(package, self._threshold(pid), self._round)
+            tau = self._threshold(pid)
+            r = self._parties[pid].respond(package, tau, self._round, self._coercion_test(pid, tau))
             self._emit(ev.Responded, party=pid, accept=r.accept, utility=r.utility, threshold=r.threshold,
-                       red_lines=r.red_lines, gaps=r.gaps)
+                       red_lines=r.red_lines, gaps=r.gaps, coerced=r.coerced and self.marks_coercion)
             accepts.append(r.accept)
+            if r.coerced:
+                coerced.append(pid)
             if self._parties[pid].out_of_patience:
                 walkouts.append(pid)
         if walkouts:
@@ -186,12 +193,14 @@ class Session(IncidentsMixin, RenewalMixin):
             self._walkout(a.id, cause="red_lines", count=a.red_line_count, patience=a.party.red_line_patience)
             return
         if all(accepts):
-            self._agree(package)
+            self._agree(package, tuple(coerced))
 
-    def _agree(self, package: dict[str, str]) -> None:
-        self._accord.put(package, self._env.now)
+    def _agree(self, package: dict[str, str], coerced: tuple[str, ...] = ()) -> None:
+        serial = self._accord.put(package, self._env.now)
         self._schedule_lapses()
-        self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires))
+        self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires),
+                   coerced=coerced if self.marks_coercion else ())
+        self._hold_coerced(serial, coerced)
         self._update_tier()
 
     def _update_tier(self) -> None:

@@ -18,7 +18,7 @@ from sim.engine import rules
 from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
-from sim.engine.view import LeverView, MediatorView, PartyView
+from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
@@ -82,6 +82,8 @@ class SessionState:
         self._end_reason: str | None = None
         self._pending: simpy.Event | None = None
         self._waits_left = 0
+        self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
+        """Random incident -> provoking incident -> (factor, until hour)."""
 
     # ------------------------------------------------------------ read-only state
 
@@ -215,7 +217,11 @@ class SessionState:
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
                             s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
-                            mediator_weights=self.mediator_weights())
+                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views())
+
+    def _pledge_views(self) -> tuple[PledgeView, ...]:
+        return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])
+                     for pl in self._scenario.pledges if rules.pledge_in_force(pl, self._H, self._env.now, EPS))
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

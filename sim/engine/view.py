@@ -44,6 +44,19 @@ class KnownStance:
 
 
 @dataclass(frozen=True)
+class PledgeView:
+    """A unilateral pledge in force (its text is public)."""
+
+    id: str
+    party: str
+    covers: tuple[str, ...]
+    """Tags it protects by its own text."""
+    text: str
+    until: float | None
+    """Hour it lapses (None: it holds to the end)."""
+
+
+@dataclass(frozen=True)
 class PartyView:
     id: str
     name: str
@@ -128,6 +141,8 @@ class MediatorView:
     """Fraction of a round a renewal costs (``dynamics.renew_hours_fraction``)."""
     mediator_weights: dict[str, float] = field(default_factory=dict)
     """The mediator's own stakes' weights now: it knows its own interests (and so does the player)."""
+    pledges: tuple[PledgeView, ...] = ()
+    """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
 

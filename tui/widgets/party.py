@@ -98,6 +98,9 @@ def answer_content(s: Scenario, e: Responded) -> Content:
     when = s.clock.start + timedelta(hours=e.t)
     head = Content.styled(f"Answer {when:%d %b}: ", "bold")
     first = response_reasons(s, e)[0]
+    if e.accept and e.coerced:
+        return Content.assemble(head, ("! accepted under pressure (coerced)", f"{WARNING} bold"),
+                                plain(f" — {first}" if first else ""))
     if e.accept:
         return Content.assemble(head, (f"{OK} accepted", f"{SUCCESS} bold"), plain(f" — {first}" if first else ""))
     return Content.assemble(head, (f"{NO} rejected", f"{ERROR} bold"), plain(f" — {first}" if first else ""))

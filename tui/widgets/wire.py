@@ -20,14 +20,18 @@ from .common import rich_palette, round_when
 def event_style(e: ev.Event) -> str:
     """The palette key an event's line is drawn in (the line itself carries ✓ ✗ ! marks)."""
     match e:
+        case ev.Responded(accept=True, coerced=True) | ev.AgreementReached(coerced=(_, *_)):
+            return "warning"
         case ev.Responded(accept=True) | ev.AgreementReached():
             return "success"
-        case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed():
+        case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed() | ev.AgreementDenounced():
             return "error"
         case ev.Incident() | ev.AgreementLapsed() | ev.LapseWarning():
             return "warning"
-        case ev.TrustChanged() | ev.Shifted():
+        case ev.TrustChanged() | ev.Shifted() | ev.Provoked():
             return "muted"
+        case ev.PledgeMade() | ev.PledgeLapsed():
+            return "accent"
         case ev.Consulted() | ev.LeverUsed() | ev.Renewed():
             return "accent"
         case ev.TierChanged() | ev.Ended():
