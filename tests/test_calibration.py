@@ -12,17 +12,24 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
+from sim.analysis.forecast import durability
 from sim.engine import events as ev
 from sim.engine.session import Session
 from sim.runs import policies, scripts
 from sim.runs.batch import run_seed
 from sim.scenario import actions, loader
-from sim.scenario.actions import consult, propose
+from sim.scenario.actions import consult, lever, propose
 from tests.conftest import FLAGSHIP, HISTORY, ROOT
 
 N = 300
 SEEDS = [run_seed(0, i) for i in range(N)]
 SKILLED = ROOT / "docs" / "flagship-skilled.moves.yaml"
+
+# The documented strategy's offer (docs/flagship-skilled.moves.yaml): the Black Sea, paid for
+# with what Moscow asked for that Kyiv can live with.
+OFFER = {"truce_scope": "energy_infra", "black_sea": "maritime", "prisoners": "swap_175",
+         "army_size": "no_mobilisation", "language": "protect", "elections": "presidential",
+         "sanctions": "ease"}
 
 PAUSE, SECOND, FULL = 1, 2, 3  # tier levels: energy pause, infrastructure and sea, full ceasefire
 
@@ -140,3 +147,41 @@ def test_the_documented_strategy_beats_every_built_in_policy(runs):
     for g in games:
         for pkg in (dict(e.package) for e in g.events if isinstance(e, ev.AgreementReached)):
             assert all(pkg[i] not in refused for i, refused in NEVER.items())
+
+
+# ---------------------------------------------------------------- coercion
+
+
+def offer_path(seed: int, on_kyiv: bool) -> tuple[Session, list]:
+    """The documented strategy's opening and offer, made each round until both sides take it;
+    ``on_kyiv`` forces it on Kyiv first: the aid cutoff and "you don't have the cards" twice."""
+    acts = [propose(truce_scope="full_30_days"), propose(truce_scope="energy_infra")]
+    if on_kyiv:
+        acts += [lever("pause_intel"), lever("cards_pressure"), lever("cards_pressure")]
+    acts += [lever("restore_relations"), lever("vouch_for_putin"), lever("hockey")]
+    session = Session(flagship(), seed, acts)
+    while not session.ended and session.best_tier < SECOND:
+        acts.append(propose(**OFFER))
+        session.act(acts[-1])
+    return session, acts
+
+
+def test_a_coerced_path_to_the_second_tier_is_marked_and_forecast_fragile():
+    s = flagship()
+    coerced = []
+    for seed in SEEDS[:12]:
+        session, acts = offer_path(seed, on_kyiv=True)
+        assert session.best_tier >= SECOND, seed
+        last = [e for e in session.events if isinstance(e, ev.AgreementReached)][-1]
+        if last.coerced:
+            assert last.coerced == ("ukraine",) and session.coerced == ("ukraine",)
+            coerced.append((seed, acts))
+    assert len(coerced) >= 4, "pressure on Kyiv buys the deal early, under pressure"
+    seed, acts = coerced[0]
+    forced = durability(s, seed, acts, days=(7,), runs=60)
+    assert forced is not None and forced.coerced == ("ukraine",) and forced.breaks["denounce"] > 0
+    patient, patient_acts = offer_path(seed, on_kyiv=False)
+    assert patient.best_tier >= SECOND and not patient.coerced
+    held = durability(s, seed, patient_acts, days=(7,), runs=60)
+    assert held is not None and held.coerced == ()
+    assert forced.held[0] < 0.8 < held.held[0], "a deal forced on Kyiv is forecast to break within a week"
