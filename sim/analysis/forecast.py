@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.analysis.stats import wilson
-from sim.engine.events import AgreementCollapsed, AgreementDenounced, AgreementLapsed, Walkout
+from sim.engine.events import AgreementCollapsed, AgreementDenounced, AgreementLapsed, Suspended, Walkout
 from sim.engine.session import Session
 from sim.scenario.actions import Action, wait
 from sim.scenario.model import Scenario
@@ -80,6 +80,10 @@ def durability(scenario: Scenario, seed: int, actions: Sequence[Action] = (), pa
             if isinstance(e, AgreementLapsed | AgreementCollapsed | AgreementDenounced | Walkout):
                 t_break = e.t
                 breaks[e.kind] += 1
+                break
+            if isinstance(e, Suspended) and not e.agreement_stands:  # the key only once it happens
+                t_break = e.t
+                breaks["suspension"] = breaks.get("suspension", 0) + 1
                 break
         for n, d in enumerate(days):
             if t_break > t0 + d * 24:

@@ -73,6 +73,9 @@ class Responded(Event):
     """An acceptance that clears only because levers pushed the party's walk-away below where it
     started, or that leaves it below the status quo (marked only while
     ``dynamics.coerced_denounce_per_day`` is set; see :mod:`sim.engine.coercion`)."""
+    needed: bool = added(True)
+    """False when the package touches no issue the party holds (consent per issue): its answer
+    is on record but its no doesn't block."""
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,35 @@ class Walkout(Event):
 
 
 @dataclass(frozen=True)
+class Suspended(Event):
+    """A party suspended its participation instead of walking out: the talks go on without it."""
+
+    kind: ClassVar[str] = "suspend"
+    party: str
+    cause: str
+    """'red_lines' or 'low_trust', as for :class:`Walkout`."""
+    agreement_stands: bool
+    """Whether the agreement in force (if any) stays in force among the rest."""
+    count: int = 0
+    patience: int = 0
+    counterpart: str = ""
+    limit: float = 0.0
+    rounds: int = 0
+
+
+@dataclass(frozen=True)
+class Rejoined(Event):
+    """A suspended party came back to the table."""
+
+    kind: ClassVar[str] = "rejoin"
+    party: str
+    cause: str
+    """'trust' (its trust recovered to ``rejoin_trust``) or 'time' (``rejoin_after`` rounds passed)."""
+    rounds: int
+    """Rounds it was away."""
+
+
+@dataclass(frozen=True)
 class TierChanged(Event):
     kind: ClassVar[str] = "tier"
     tier: str | None
@@ -306,6 +338,10 @@ class Ended(Event):
     disputes: int
     surplus: dict[str, float]
     """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
+    suspensions: int = added(0)
+    """How many times a party suspended its participation."""
+    suspended: tuple[str, ...] = added(())
+    """Parties still suspended at the end."""
     mediator_utility: float | None = added(None)
     """U_m(agreement at the end) by the mediator's own stakes (None: it holds none)."""
     mediator_status_quo: float | None = added(None)

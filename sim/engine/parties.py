@@ -60,6 +60,13 @@ class PartyAgent:
         self.revealed: list[str] = []
         self.reservation_known = False
         self.walked_out = False
+        self.suspended = False
+        self.suspensions = 0
+        """How many times it suspended its participation (``suspends``)."""
+        self.away = 0
+        """Round ends passed since it last suspended."""
+        self.suspended_for = ""
+        """Why it last suspended: 'red_lines' or 'low_trust'."""
         # Red lines the party has cited in its responses (issue -> options): known to the mediator.
         self.cited: dict[str, list[str]] = {}
         # (package, utility, threshold, round) of its latest response: said in the open.
@@ -91,10 +98,11 @@ class PartyAgent:
         return tau
 
     def respond(self, package: dict[str, str], tau: float, round_: int,
-                coerced: Callable[[float], bool] | None = None) -> Response:
+                coerced: Callable[[float], bool] | None = None, needed: bool = True) -> Response:
         """Answer a package against threshold ``tau``; remember what it said (the red lines it
-        cited become known, each red-line proposal counts against its patience). ``coerced(u)``
-        tells whether an acceptance worth ``u`` clears only under pressure."""
+        cited become known). A red-line proposal counts against its patience only when its
+        acceptance is ``needed``: it is not asked to sign a package it has no say over.
+        ``coerced(u)`` tells whether an acceptance worth ``u`` clears only under pressure."""
         hit = tuple(rules.red_lines_hit(self.party, package))
         u = self.utility(package)
         ok = not hit and u >= tau - EPS
@@ -105,9 +113,27 @@ class PartyAgent:
             i, o = ref.split(".", 1)
             if o not in self.cited.setdefault(i, []):
                 self.cited[i].append(o)
-        if hit:
+        if hit and needed:
             self.red_line_count += 1
         return Response(ok, round(u, 4), round(tau, 4), hit, gaps, forced)
+
+    @property
+    def present(self) -> bool:
+        """At the table: neither walked out nor suspended."""
+        return not (self.walked_out or self.suspended)
+
+    def suspend(self, cause: str) -> None:
+        self.suspended = True
+        self.suspended_for = cause
+        self.suspensions += 1
+        self.away = 0
+
+    def rejoin(self) -> None:
+        """Back at the table with a clean slate: the red-line count and the low-trust rounds
+        that made it leave start again (else it would leave again at once)."""
+        self.suspended = False
+        self.red_line_count = 0
+        self.low_rounds = dict.fromkeys(self.low_rounds, 0)
 
     @property
     def out_of_patience(self) -> bool:
@@ -201,6 +227,6 @@ class PartyAgent:
 
 
 def counterparts(agents: Mapping[str, PartyAgent], party_id: str, order: Sequence[str]) -> list[str]:
-    """The parties still at the table other than ``party_id``: walked-out parties no longer
-    weigh on its trust."""
-    return [o for o in order if o != party_id and not agents[o].walked_out]
+    """The parties still at the table other than ``party_id``: walked-out and suspended parties
+    no longer weigh on its trust."""
+    return [o for o in order if o != party_id and agents[o].present]

@@ -144,6 +144,11 @@ class SessionState:
         """Ids of the parties that walked out, in scenario order."""
         return tuple(p for p, a in self._parties.items() if a.walked_out)
 
+    @property
+    def suspended(self) -> tuple[str, ...]:
+        """Ids of the parties suspended now, in scenario order."""
+        return tuple(p for p, a in self._parties.items() if a.suspended)
+
     def weights(self, party_id: str) -> dict[str, float]:
         """A party's current issue weights (levers and incidents move them; engine truth)."""
         return dict(self._parties[party_id].weights)
@@ -208,7 +213,8 @@ class SessionState:
             known, hidden = a.known()
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
                                      round(a.reservation, 4) if a.reservation_known else None, hidden,
-                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response))
+                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response,
+                                     suspended=a.suspended, consent=p.consent))
         levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
         tier = self._accord.tier

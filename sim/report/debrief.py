@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
-from sim.engine.events import Ended, Event, Hinted, TrustChanged, Walkout
+from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
 
@@ -189,6 +189,9 @@ class Debrief:
     events: tuple[Event, ...]
     mediator: MediatorStake | None = None
     """The mediator's own stake in the package at the end (None: it holds no stances)."""
+    suspensions: tuple[Suspended, ...] = ()
+    """Each time a party suspended its participation (the talks went on without it)."""
+    rejoins: tuple[Rejoined, ...] = ()
 
     @property
     def end_reason(self) -> str | None:
@@ -212,6 +215,10 @@ class Debrief:
 
     def title_of(self, level: int) -> str | None:
         return self.scenario.outcomes[level - 1].title if level else None
+
+    def returned(self, e: Suspended) -> Rejoined | None:
+        """The return that ended suspension ``e`` (None: still away at the end)."""
+        return next((r for r in self.rejoins if r.party == e.party and r.t >= e.t), None)
 
     @property
     def coerced(self) -> tuple[str, ...]:
@@ -314,6 +321,8 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         trust=trust_pairs(session),
         events=session.events,
         mediator=mediator_stake(session),
+        suspensions=tuple(e for e in session.events if isinstance(e, Suspended)),
+        rejoins=tuple(e for e in session.events if isinstance(e, Rejoined)),
     )
 
 

@@ -70,6 +70,10 @@ def _outcome(d: Debrief) -> list[str]:
     out.append(f"- Violations: {d.violations} · disputes: {d.disputes}")
     for w in d.walkouts:
         out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(walkout_reason(s, w))}")
+    for e in d.suspensions:
+        back = d.returned(e)
+        after = f"rejoined after {back.rounds} round(s)" if back else "still suspended at the end"
+        out.append(f"- Suspension: {_md(name_of(s, e.party))} — {_md(walkout_reason(s, e))}; {after}")
     out.append("")
     out.append("## Agreement and surplus")
     if d.agreement:

@@ -38,7 +38,8 @@ def summary(d: Debrief) -> list[RenderableType]:
         days = f" ({d.end.days_in_force:.1f} days)"
     ended = Text.assemble(("Ended: ", "bold"), f"{how}; best tier: ", (best, "bold"),
                           f"; in force at the end: {now}{days}; ",
-                          f"{d.violations} violation(s), {d.disputes} dispute(s)")
+                          f"{d.violations} violation(s), {d.disputes} dispute(s)",
+                          f"; {len(d.suspensions)} suspension(s)" if d.suspensions else "")
     if d.mediator is not None:
         return [ended, table, Text(describe_mediator_stake(d.mediator))]
     return [ended, table]

@@ -73,8 +73,8 @@ def mediator_stake(s: Scenario, e: ev.Ended) -> str:
             f"({e.mediator_utility - e.mediator_status_quo:+.1f} vs no deal)")
 
 
-def walkout_reason(s: Scenario, e: ev.Walkout) -> str:
-    """Why a party walked out, in words."""
+def walkout_reason(s: Scenario, e: ev.Walkout | ev.Suspended) -> str:
+    """Why a party walked out (or suspended), in words."""
     if e.cause == "red_lines":
         return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
     return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
@@ -85,9 +85,10 @@ def line(s: Scenario, e: ev.Event) -> str | None:
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case ev.Responded(party=pid, accept=ok, coerced=forced):
+        case ev.Responded(party=pid, accept=ok, coerced=forced, needed=need):
             mark = ("! accepts under pressure" if forced else "✓ accepts") if ok else "✗ rejects"
-            return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
+            note = "" if need else " (not needed for this package)"
+            return f"{name_of(s, pid)} {mark}{note} — " + "; ".join(response_reasons(s, e))
         case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
             return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
@@ -101,9 +102,17 @@ def line(s: Scenario, e: ev.Event) -> str | None:
             return f"Hint (Nash package of what you know): {package_text(s, p)}"
         case ev.Walkout(party=pid):
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
-        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d):
+        case ev.Suspended(party=pid, agreement_stands=stands):
+            fate = "the agreement in force stands among the rest" if stands else "the agreement in force falls"
+            return f"‖ SUSPENDED: {name_of(s, pid)} suspends its participation — {walkout_reason(s, e)}; " \
+                   f"talks go on without it ({fate})"
+        case ev.Rejoined(party=pid, cause=why, rounds=n):
+            how = "its trust recovered" if why == "trust" else "its time away is up"
+            return f"↩ REJOINED: {name_of(s, pid)} is back at the table after {n} round(s) ({how})"
+        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d, suspensions=n):
             best_t = next((o.title for o in s.outcomes if o.id == best), "none")
-            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)" + mediator_stake(s, e)
+            away = f"; {n} suspension(s)" if n else ""
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s){away}" + mediator_stake(s, e)
     return _news(s, e)
 
 

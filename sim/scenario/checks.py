@@ -78,7 +78,8 @@ def cross_check(s: Scenario) -> list[RefProblem]:
     """Every id reference in the scenario, checked; problems come with suggestions."""
     r = _Refs(s)
     for check in (check_ids, check_issues, check_requires, check_levers, check_mediator,
-                  check_parties, check_incidents, check_pledges, check_outcomes, check_history, check_limits):
+                  check_parties, check_consent, check_incidents, check_pledges, check_outcomes, check_history,
+                  check_limits):
         check(r)
     return r.out
 
@@ -278,6 +279,26 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
                      "(or make it 'visibility: private')", True)
     r.source((*spath, "quote"), st.quote)
     r.source((*spath, "red_line_quote"), st.red_line_quote)
+
+
+def check_consent(r: _Refs) -> None:
+    """Consent lists name real issues and parties, and every issue needs someone's consent."""
+    s = r.s
+    for n, p in enumerate(s.parties):
+        for c, i in enumerate(p.consent or ()):
+            r.issue(("parties", n, "consent", c), i, at_key=False)
+    for n, iss in enumerate(s.issues):
+        for c, pid in enumerate(iss.consent or ()):
+            r.party(("issues", n, "consent", c), pid)
+            if pid in r.parties and (own := s.party(pid).consent) is not None and iss.id not in own:
+                r.add(("issues", n, "consent", c), f"{pid} is listed here, but its own 'consent' leaves out "
+                                                   f"{iss.id}: add {iss.id} to it or remove {pid} from this list")
+        known = [p for p in s.parties if p.id in r.parties]
+        if not any((p.consent is None or iss.id in p.consent) and (iss.consent is None or p.id in iss.consent)
+                   for p in known):
+            r.add(("issues", n, "consent") if iss.consent is not None else ("issues", n, "id"),
+                  f"no party's consent is needed for {iss.id}, so a package moving only it would need no one's "
+                  "acceptance: list a party in the issue's 'consent', or add the issue to a party's 'consent'")
 
 
 def check_incidents(r: _Refs) -> None:

@@ -36,3 +36,25 @@ def added(default: Any = None, **kw: Any) -> Any:
 class Frozen(BaseModel):
     # Attribute docstrings become JSON Schema descriptions: editors show them on hover.
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
+
+
+def added_at_default(value: Any) -> Any:
+    """The nested ``exclude`` spec of every added field that holds its default (None: none)."""
+    if isinstance(value, BaseModel):
+        spec: dict[Any, Any] = {}
+        for name, info in type(value).model_fields.items():
+            v = getattr(value, name)
+            if info.json_schema_extra == ADDED and v == info.default:
+                spec[name] = True
+            else:
+                inner = added_at_default(v)
+                if inner:
+                    spec[name] = inner
+        return spec or None
+    if isinstance(value, (tuple, list)):
+        items = {n: inner for n, v in enumerate(value) if (inner := added_at_default(v))}
+        return items or None
+    if isinstance(value, dict):
+        items = {k: inner for k, v in value.items() if (inner := added_at_default(v))}
+        return items or None
+    return None

@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
+from pydantic import AwareDatetime, ConfigDict, Field, Strict
 
-from sim.scenario.fields import ADDED, Delta, Flag, Frozen, Points, Slug, Text, Unit, UnitDelta, added
+from sim.scenario.fields import ADDED, Delta, Flag, Frozen, Points, Slug, Text, Unit, UnitDelta, added, added_at_default
 from sim.scenario.incident_kinds import Attribution, IncidentKind, Provocation
+from sim.scenario.participation import Suspension
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 __all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "iter_quotes", "scenario_hash",
            "Slug", "Scenario", "Issue", "Option", "Party", "Stance", "Quote", "Source", "Clock", "Dynamics",
-           "Effects", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
-           "HistoryEntry", "Debrief", "Pledge", "Provocation", "Attribution", "added", "ADDED"]
+           "Effects", "Suspension", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents",
+           "Outcome", "HistoryEntry", "Debrief", "Pledge", "Provocation", "Attribution", "added", "ADDED"]
 
 class Quote(Frozen):
     """A verbatim quote from one of the scenario's sources."""
@@ -103,6 +104,8 @@ class Issue(Frozen):
     default: Slug | None = None
     """Option taken when a proposal leaves the issue out; the first option if omitted."""
     options: tuple[Option, ...] = Field(min_length=1, max_length=64)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Parties whose acceptance a package that moves this issue needs; every party when omitted."""
 
     @cached_property
     def default_option(self) -> str:
@@ -188,6 +191,10 @@ class Party(Frozen):
     reads: dict[str, tuple[Slug, ...]] = {}
     """``issue.option`` -> tags: how this party reads an option's coverage (replaces covers)."""
     stances: dict[Slug, Stance] = Field(min_length=1)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Issues it must agree to (every issue when omitted): a package moving none of them doesn't need it."""
+    suspends: Suspension | None = added(None)
+    """Suspends its participation instead of walking out, and may rejoin; walks out when omitted."""
 
 
 class ScheduledIncident(IncidentKind):
@@ -343,32 +350,10 @@ class Scenario(Frozen):
         return self.issue(issue_id).option(option_id).covers
 
 
-def _added_at_default(value: Any) -> Any:
-    """The nested ``exclude`` spec of every added field that holds its default (None: none)."""
-    if isinstance(value, BaseModel):
-        spec: dict[Any, Any] = {}
-        for name, info in type(value).model_fields.items():
-            v = getattr(value, name)
-            if info.json_schema_extra == ADDED and v == info.default:
-                spec[name] = True
-            else:
-                inner = _added_at_default(v)
-                if inner:
-                    spec[name] = inner
-        return spec or None
-    if isinstance(value, (tuple, list)):
-        items = {n: inner for n, v in enumerate(value) if (inner := _added_at_default(v))}
-        return items or None
-    if isinstance(value, dict):
-        items = {k: inner for k, v in value.items() if (inner := _added_at_default(v))}
-        return items or None
-    return None
-
-
 def scenario_hash(s: Scenario) -> str:
     """Content hash of a scenario's validated model (saves refuse a changed scenario). Fields
     added after schema 1's first edition count only once they differ from their default."""
-    dump = s.model_dump_json(by_alias=True, exclude=_added_at_default(s))
+    dump = s.model_dump_json(by_alias=True, exclude=added_at_default(s))
     return hashlib.sha256(dump.encode()).hexdigest()[:16]
 
 

@@ -25,7 +25,9 @@ from sim.engine.events import (
     AgreementLapsed,
     AgreementReached,
     Ended,
+    Rejoined,
     Shifted,
+    Suspended,
     TierChanged,
     TrustChanged,
     Walkout,
@@ -41,7 +43,7 @@ from sim.scenario import loader
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
-from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
+from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -88,6 +90,11 @@ def outcome_lines(d: Debrief) -> list[Content]:
     out.append(Content.assemble(("Ended: ", "bold"), plain(END_WORDS.get(reason, reason))))
     for e in d.walkouts:
         out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {wire.walkout_reason(s, e)}")))
+    for sus in d.suspensions:
+        back = d.returned(sus)
+        after = f"rejoined after {back.rounds} round(s)" if back else "still suspended at the end"
+        out.append(Content.assemble((f"  {WARN} suspended: ", WARNING),
+                                    plain(f"{s.party(sus.party).name}: {wire.walkout_reason(s, sus)}; {after}")))
     vs, ds = d.violations, d.disputes
     out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",
@@ -130,7 +137,7 @@ def your_talks_lines(d: Debrief) -> list[Content]:
     out: list[Content] = []
     for e in d.events:
         if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | AgreementDenounced
-                      | TierChanged | Walkout | Ended):
+                      | TierChanged | Walkout | Ended | Suspended | Rejoined):
             line = wire.line(s, e)
             if line:
                 when = round_when(s, e.round)
