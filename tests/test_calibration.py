@@ -30,8 +30,9 @@ SKILLED = ROOT / "docs" / "flagship-skilled.moves.yaml"
 OFFER = {"truce_scope": "energy_infra", "black_sea": "maritime", "prisoners": "swap_175",
          "army_size": "no_mobilisation", "language": "protect", "elections": "presidential",
          "intel_sharing": "defensive"}
-# The same offer with Kyiv's NATO hopes given up: below Kyiv's status quo, so only pressure gets it.
-FORCED = {**OFFER, "nato": "renounce"}
+# The same offer with Kyiv's NATO hopes given up and its power plants to US ownership (the
+# mediator's own stake): below Kyiv's status quo, so a deal Kyiv signs under pressure.
+FORCED = {**OFFER, "nato": "renounce", "power_plants": "us_ownership"}
 
 PAUSE, SECOND, FULL = 1, 2, 3  # tier levels: energy pause, infrastructure and sea, full ceasefire
 
@@ -156,7 +157,7 @@ def test_the_documented_strategy_beats_every_built_in_policy(runs):
 
 def offer_path(seed: int, on_kyiv: bool) -> tuple[Session, list]:
     """The documented strategy's opening, then an offer each round until both sides take it:
-    the strategy's own, or (``on_kyiv``) the one without NATO forced on Kyiv with the aid
+    the strategy's own, or (``on_kyiv``) the worse one forced on Kyiv with the aid
     cutoff and "you don't have the cards" twice."""
     acts = [propose(truce_scope="full_30_days"), propose(truce_scope="energy_infra")]
     if on_kyiv:

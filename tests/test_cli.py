@@ -209,8 +209,7 @@ def test_bundled_history_script_by_name(tmp_path, monkeypatch):
     r = invoke("run", "energy-truce-2025-03", "--script", "history", "-q", "--json", str(j))
     assert r.exit_code == 0, r.output
     head = json.loads(j.read_text().splitlines()[0])
-    assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days", "military_aid": "continue",
-                                              "intel_sharing": "continue"}}
+    assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days"}}
 
 
 CORPUS = SHARED / "corpora" / "yaml-test-suite"
