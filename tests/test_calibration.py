@@ -6,6 +6,7 @@ in two processes, once for the whole module; each assertion reads those shared r
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -56,8 +57,7 @@ def summarise(job: tuple[str, int]) -> dict:
             "agreements": [dict(e.package) for e in session.events if isinstance(e, ev.AgreementReached)]}
 
 
-@pytest.fixture(scope="module")
-def runs() -> dict[str, list[dict]]:
+def play_all() -> dict[str, list[dict]]:
     jobs = [(p, seed) for p in policies.POLICIES for seed in SEEDS]
     with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
         done = list(pool.map(summarise, jobs, chunksize=25))
@@ -65,6 +65,23 @@ def runs() -> dict[str, list[dict]]:
     for r in done:
         out[r["policy"]].append(r)
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, worker_id) -> dict[str, list[dict]]:
+    """The games, played once per test session: under pytest-xdist the first worker to get
+    here plays them and leaves them in the session's shared temporary folder for the other."""
+    if worker_id == "master":
+        return play_all()
+    import fcntl  # POSIX only, like the xdist workers that need it here
+
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "flagship-calibration.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cache = shared / "flagship-calibration.json"
+        if not cache.is_file():
+            cache.write_text(json.dumps(play_all()), encoding="utf-8")
+        return json.loads(cache.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- the opening, any seed
