@@ -96,7 +96,7 @@ async def test_computing_first_then_the_worker_result_renders(tmp_path, gate, fo
         assert "7 violation(s) · 5 dispute(s)" in outcome and "33 mediator action(s)" in outcome
         surplus = text_of(screen, "#surplus")
         assert "+20.7" in surplus and "+27.6" in surplus
-        assert f"matches it on 15 of {len(s.issues)}" in text_of(screen, "#nash")
+        assert f"matches it on 12 of {len(s.issues)}" in text_of(screen, "#nash")
         assert describe_forecast(d.forecast) in text_of(screen, "#forecast")
         questions = text_of(screen, "#questions")
         assert all(norm(q) in questions for q in s.debrief.questions)
