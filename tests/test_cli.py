@@ -209,8 +209,7 @@ def test_bundled_history_script_by_name(tmp_path, monkeypatch):
     r = invoke("run", "energy-truce-2025-03", "--script", "history", "-q", "--json", str(j))
     assert r.exit_code == 0, r.output
     head = json.loads(j.read_text().splitlines()[0])
-    assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days", "military_aid": "continue",
-                                              "intel_sharing": "continue"}}
+    assert head["actions"][0] == {"propose": {"truce_scope": "full_30_days"}}
 
 
 CORPUS = SHARED / "corpora" / "yaml-test-suite"
@@ -228,7 +227,9 @@ def test_yaml_test_suite_corpus_exits_1_with_located_messages_and_no_traceback()
 
 
 def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
+    from sim.analysis.scenario_domains import nash_distance
     from sim.engine.session import Session
+    from sim.runs import scripts
     from sim.scenario.actions import load_moves
 
     a, b = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"
@@ -244,7 +245,9 @@ def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
     assert r.exit_code == 1 and "eve.jsonl:1:1" in r.stderr, "a bad file is named, the rest still compared"
     rows = list(csv.DictReader(out.open()))
     assert [x["name"] for x in rows] == ["alice", "bob", "carol"]
-    assert rows[0]["best_tier"] == "energy_pause" and rows[0]["issues_off_nash"] == "0"
+    history = scripts.play_moves(s, 0, moves.moves).session
+    assert rows[0]["best_tier"] == "energy_pause"
+    assert rows[0]["issues_off_nash"] == str(len(nash_distance(history)["issues_differ"])), "replayed, then measured"
     assert rows[2]["ended"] == "in progress" and rows[2]["seed"] == "9"
     tampered = tmp_path / "mallory.jsonl"
     lines = a.read_text().splitlines()

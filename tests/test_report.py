@@ -47,17 +47,17 @@ def test_fields_of_the_history_game():
     session = history_session()
     d = history_debrief()
     s = session.scenario
-    assert (d.seed, d.actions, d.rounds_played) == (0, 30, 30)
+    assert (d.seed, d.actions, d.rounds_played) == (0, 33, 30)
     assert d.title_of(d.best_tier) == "Strikes on energy paused" and d.tier == d.best_tier == 1
     assert d.end is not None and d.end_reason == "deadline"
     assert round(d.held_days[0], 1) == 29.0 and all(h == 0 for h in d.held_days[1:])
-    assert (d.violations, d.disputes, d.walkouts) == (2, 4, ())
+    assert (d.violations, d.disputes, d.walkouts) == (7, 5, ())
     assert d.agreement == session.agreement and d.package == session.agreement
-    assert len(d.changed_issues) == 3
+    assert len(d.changed_issues) == 2
     assert [(p.name, round(p.utility, 1), round(p.reservation, 1), round(p.surplus, 1)) for p in d.parties] == [
-        ("Russia", 79.7, 59.0, 20.7), ("Ukraine", 80.4, 53.0, 27.4)]
-    assert d.nash is not None and d.nash.exact and d.nash.issues_differ == ()
-    assert dict(d.nash.nash) == dict(session.agreement)
+        ("Russia", 80.7, 60.0, 20.7), ("Ukraine", 81.6, 54.0, 27.6), ("Europe (EU)", 67.0, 55.0, 12.0)]
+    assert d.nash is not None and d.nash.exact and d.nash.issues_differ == ("prisoners", "air_defence", "europe")
+    assert all(d.nash.nash[i] == session.agreement[i] for i in s.issue_ids if i not in d.nash.issues_differ)
     assert d.forecast is not None and d.forecast.runs == 200 and d.forecast.breaks["lapse"] == 200
     assert d.hints == () and not any(isinstance(e, Hinted) for e in session.events)
     assert [(t.truster, t.trustee, t.start, t.series[-1]) for t in d.trust][0] == ("russia", "ukraine", 0.1, 0.0)
@@ -140,7 +140,7 @@ def test_the_cli_report_and_summary_come_from_the_same_record(tmp_path, monkeypa
     assert len(calls) == 1, "the run's summary never forecasts"
     assert out.read_text(encoding="utf-8") == markdown.render(history_debrief())
     assert "Ended: deadline in round 30; best tier: Strikes on energy paused" in r.output
-    assert "+20.7" in r.output and "+27.4" in r.output
+    assert "+20.7" in r.output and "+27.6" in r.output
 
 
 def test_an_approximate_nash_package_says_so(monkeypatch):
@@ -172,5 +172,5 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
             assert float(line[f"surplus_{p}"]) == round(session.surplus()[p], 4) == session.events[-1].surplus[p]
     row = Result("x", history_session()).row()
     assert list(row) == ["name", *rows.COMPARE, *rows.surplus_columns(s)]
-    assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id and row["issues_off_nash"] == 0
+    assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id and row["issues_off_nash"] == len(history_debrief().nash.issues_differ) == 3
     assert row["surplus_russia"] == round(history_debrief().parties[0].surplus, 2)

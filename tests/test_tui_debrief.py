@@ -93,10 +93,10 @@ async def test_computing_first_then_the_worker_result_renders(tmp_path, gate, fo
         assert not screen.query("#computing")
         outcome = text_of(screen, "#outcome")
         assert "Highest tier reached: Strikes on energy paused" in outcome and "held 29.0 days" in outcome
-        assert "2 violation(s) · 4 dispute(s)" in outcome and "30 mediator action(s)" in outcome
+        assert "7 violation(s) · 5 dispute(s)" in outcome and "33 mediator action(s)" in outcome
         surplus = text_of(screen, "#surplus")
-        assert "+20.7" in surplus and "+27.4" in surplus
-        assert f"matches it on 15 of {len(s.issues)}" in text_of(screen, "#nash")
+        assert "+20.7" in surplus and "+27.6" in surplus
+        assert f"matches it on 12 of {len(s.issues)}" in text_of(screen, "#nash")
         assert describe_forecast(d.forecast) in text_of(screen, "#forecast")
         questions = text_of(screen, "#questions")
         assert all(norm(q) in questions for q in s.debrief.questions)

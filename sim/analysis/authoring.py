@@ -129,6 +129,8 @@ def with_levers(s: Scenario, levers: tuple[str, ...]) -> Scenario:
         for pid, d in lv.effects.reservation.items():
             parties[pid]["reservation"] = min(100.0, max(0.0, parties[pid]["reservation"] + d * lv.uses))
         for pid, ws in lv.effects.weights.items():
+            if pid not in parties:  # the mediator's own weights play no part in any acceptance
+                continue
             for issue, d in ws.items():
                 st = parties[pid]["stances"].get(issue)
                 if st is not None:

@@ -262,16 +262,18 @@ class Nash(Policy):
 
 
 def pressure_lever(view: MediatorView, party: str) -> Lever | None:
-    """The unused lever on ``party`` that lowers its walk-away point most (then moves a weight),
-    that the mediator's credibility still affords; None when there is none."""
+    """The unused lever on ``party`` that lowers its walk-away point most, else moves a weight,
+    else raises its trust (a trusted guarantor lowers what it needs), that the mediator's
+    credibility still affords; None when there is none."""
     usable = {lv.id for lv in view.levers if lv.uses_left > 0 and lv.target == party and lv.cost < view.credibility}
     best, best_key = None, None
     for lv in view.scenario.mediator.levers:
         if lv.id not in usable:
             continue
         drop = -lv.effects.reservation.get(party, 0.0)
-        key = (drop, bool(lv.effects.weights.get(party)))
-        if (drop > 0 or key[1]) and (best_key is None or key > best_key):
+        gain = sum(d for k, d in lv.effects.trust.items() if k.partition("->")[0].strip() == party)
+        key = (drop, bool(lv.effects.weights.get(party)), gain)
+        if (drop > 0 or key[1] or gain > 0) and (best_key is None or key > best_key):
             best, best_key = lv, key
     return best
 
