@@ -84,6 +84,8 @@ class SessionState:
         self._waits_left = 0
         self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
         """Random incident -> provoking incident -> (factor, until hour)."""
+        self._view_carry: dict = {}
+        """What the views of this game compute once and share (see ``MediatorView._carry``)."""
 
     # ------------------------------------------------------------ read-only state
 
@@ -223,7 +225,8 @@ class SessionState:
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
                             s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
-                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views())
+                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views(),
+                            _carry=self._view_carry)
 
     def _pledge_views(self) -> tuple[PledgeView, ...]:
         return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])
