@@ -100,6 +100,14 @@ class MediatorView:
         soon = [(i, at - self.hours) for i, at in self.expires.items() if at - self.hours <= within]
         return sorted(soon, key=lambda x: x[1])
 
+    def red_lines(self) -> frozenset[tuple[str, str]]:
+        """(issue, option) of every red line the mediator knows of, any party's."""
+        hit = self._memo.get("red")
+        if hit is None:
+            hit = self._memo["red"] = frozenset((i, o) for p in self.parties for i, st in p.stances.items()
+                                                for o in st.red_lines)
+        return hit
+
     def party(self, party_id: str) -> PartyView:
         by_id = self._memo.get("party")
         if by_id is None:
