@@ -141,7 +141,10 @@ class MediatorView:
                    + CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
             return u, tau, math.sqrt(var + 1.0)
         said_pkg, said_u, said_tau, said_round = last
-        u0, tau0, _ = self._model_estimate(party_id, said_pkg, said_round)
+        said = self._memo.get(("said", party_id))
+        if said is None:
+            said = self._memo[("said", party_id)] = self._model_estimate(party_id, said_pkg, said_round)
+        u0, tau0, _ = said
         drift = tau - tau0
         u = min(100.0, max(0.0, u + said_u - u0))
         tau = min(100.0, max(0.0, said_tau + drift))
