@@ -13,8 +13,8 @@ is still unknown; the view's own scenario is the public copy of :mod:`sim.engine
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,8 +75,9 @@ class MediatorView:
     """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
-    """Cache of what depends only on the snapshot (shares, trust, aspiration) by (kind, key)."""
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Cache of what depends only on the snapshot (shares, trust, aspiration) by (kind, key);
+    never copied by ``dataclasses.replace``, which makes another snapshot."""
     _carry: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache shared by the views of one game: beliefs and shares carry over to the next view
     while every party's known stances are the very same objects (the agents rebuild them only
@@ -194,6 +195,7 @@ class MediatorView:
         """``compute(party_id)``, or what an earlier view of the same game computed when the
         parties' known stances are identical and ``extra`` is equal."""
         sig = tuple(p.stances for p in self.parties)
+        extra = (extra, tuple(p.hidden for p in self.parties))
         old = self._carry.get((kind, party_id))
         if (old is not None and old[1] == extra and len(old[0]) == len(sig)
                 and all(a is b for a, b in zip(old[0], sig, strict=True))):
