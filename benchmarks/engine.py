@@ -35,6 +35,44 @@ def runs_per_second(scenario, policy: str, runs: int) -> tuple[float, float]:
     return runs / (time.perf_counter() - started), events / runs
 
 
+def simpy_floor(scenario, runs: int) -> float:
+    """Runs/s of a bare simpy loop with the flagship's rounds and Poisson incidents and no
+    negotiation: the floor the engine's own cost is measured against."""
+    import random
+
+    import simpy
+
+    hours = float(scenario.clock.round_hours)
+    rounds = scenario.clock.max_rounds
+    rates = [inc.rate_per_day / 24 for inc in scenario.incidents.random if inc.rate_per_day > 0]
+    scheduled = [inc.round * hours + inc.hour for inc in scenario.incidents.scheduled]
+
+    def clock(env: simpy.Environment, log: list):
+        for r in range(rounds):
+            log.append(("round", r, env.now))
+            yield env.timeout(hours)
+
+    def poisson(env: simpy.Environment, rng: random.Random, rate: float, log: list):
+        while True:
+            yield env.timeout(rng.expovariate(rate))
+            log.append(("incident", env.now))
+
+    def at(env: simpy.Environment, when: float, log: list):
+        yield env.timeout(when)
+        log.append(("incident", env.now))
+
+    started = time.perf_counter()
+    for seed in range(runs):
+        env, log = simpy.Environment(), []
+        env.process(clock(env, log))
+        for n, rate in enumerate(rates):
+            env.process(poisson(env, random.Random(seed * 1000 + n), rate, log))
+        for when in scheduled:
+            env.process(at(env, when, log))
+        env.run(until=rounds * hours)
+    return runs / (time.perf_counter() - started)
+
+
 def batch_rate(scenario, policy: str, runs: int, workers: int) -> float:
     started = time.perf_counter()
     run_batch(scenario, policy, runs, 0, workers, lambda _row: None)
@@ -95,6 +133,10 @@ def main() -> None:
         print(f"{'full flagship runs/s/core, ' + name:<44} {rate:>10,.0f}/s   ({events:.0f} events/run)")
         if name == "incremental":
             one_run = 1 / rate
+    floor = simpy_floor(scenario, args.runs * 10)
+    print(f"{'bare simpy floor (rounds + Poisson incidents)':<44} {floor:>10,.0f}/s")
+    assert one_run is not None
+    print(f"{'engine / floor, incremental':<44} {1 / one_run / floor:>11.1%}")
     for workers in (1, 2):
         rate = batch_rate(scenario, "incremental", args.batch_runs, workers)
         print(f"{f'batch {args.batch_runs} runs, incremental, {workers} worker(s)':<44} {rate:>10,.0f}/s")

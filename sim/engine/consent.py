@@ -29,10 +29,25 @@ def touched(s: Scenario, package: Mapping[str, str]) -> tuple[str, ...]:
 
 def needed(s: Scenario, package: Mapping[str, str]) -> tuple[str, ...]:
     """The parties whose acceptance ``package`` needs, in scenario order."""
+    if not _restricted(s):
+        return s.party_ids  # every party holds every issue: the package needs everyone
     moved = touched(s, package)
     if not moved:
         return s.party_ids
     return tuple(p for p in s.party_ids if any(holds(s, p, i) for i in moved))
+
+
+_RESTRICTED: dict[int, tuple[Scenario, bool]] = {}
+
+
+def _restricted(s: Scenario) -> bool:
+    """:func:`uses_consent`, remembered per scenario (asked for every trial package)."""
+    hit = _RESTRICTED.get(id(s))
+    if hit is None or hit[0] is not s:
+        if len(_RESTRICTED) >= 16:
+            _RESTRICTED.pop(next(iter(_RESTRICTED)))
+        hit = _RESTRICTED[id(s)] = (s, uses_consent(s))
+    return hit[1]
 
 
 def uses_consent(s: Scenario) -> bool:

@@ -72,6 +72,10 @@ class PartyAgent:
         # (package, utility, threshold, round) of its latest response: said in the open.
         self.last_response: tuple[dict[str, str], float, float, int] | None = None
         self._known_cache: tuple[tuple, Mapping[str, KnownStance], int] | None = None
+        self._table = rules.value_table(p)
+        self._demands = {i: st.demand for i, st in p.stances.items()}
+        self._aspiration: tuple[tuple[float, ...], float] | None = None
+        """(weights, A_p at those weights): the aspiration moves only when the weights do."""
 
     @property
     def id(self) -> str:
@@ -80,7 +84,14 @@ class PartyAgent:
     # ------------------------------------------------------------ behaviour
 
     def utility(self, package: Mapping[str, str]) -> float:
-        return rules.utility(self.party, self.weights, package)
+        return rules.table_utility(self._table, self.weights, package)
+
+    def aspiration(self) -> float:
+        """A_p at the current weights (:func:`rules.aspiration`)."""
+        key = tuple(self.weights.values())
+        if self._aspiration is None or self._aspiration[0] != key:
+            self._aspiration = (key, rules.table_utility(self._table, self.weights, self._demands))
+        return self._aspiration[1]
 
     def threshold(self, s: Scenario, credibility: float, counterparts: list[str], round_: int,
                   noisy: bool = True, reservation: float | None = None) -> float:
@@ -90,7 +101,7 @@ class PartyAgent:
         p = self.party
         teff = rules.effective_trust(s, self.trust, credibility, counterparts)
         r = self.reservation if reservation is None else reservation
-        tau = rules.threshold(r, rules.aspiration(p, self.weights),
+        tau = rules.threshold(r, self.aspiration(),
                               min(round_, s.clock.max_rounds - 1), s.clock.max_rounds,
                               p.concession, p.distrust_penalty, teff)
         if noisy and p.noise > 0:
@@ -107,7 +118,7 @@ class PartyAgent:
         u = self.utility(package)
         ok = not hit and u >= tau - EPS
         forced = ok and coerced is not None and coerced(u)
-        gaps = tuple((i, round(g, 4)) for i, g in rules.largest_gaps(self.party, self.weights, package))
+        gaps = tuple((i, round(g, 4)) for i, g in rules.table_gaps(self._table, self.weights, package))
         self.last_response = (package, round(u, 4), round(tau, 4), round_)
         for ref in hit:
             i, o = ref.split(".", 1)

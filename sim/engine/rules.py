@@ -24,6 +24,36 @@ def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, st
     return sum(weights[i] * st.value(package[i]) for i, st in party.stances.items()) / total
 
 
+ValueTable = tuple[tuple[str, Mapping[str, float], float], ...]
+"""(issue, value per option, value of the demand) per stance, in stance order."""
+
+
+def value_table(party: Party) -> ValueTable:
+    """A party's option values precompiled for :func:`table_utility` and :func:`table_gaps`."""
+    return tuple((i, st.values, st.value(st.demand)) for i, st in party.stances.items())
+
+
+def table_utility(table: ValueTable, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
+    """:func:`utility` from a :func:`value_table` (the same sum in the same order)."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum([weights[i] * vals.get(package[i], 0.0) for i, vals, _ in table]) / total
+
+
+def table_gaps(table: ValueTable, weights: Mapping[str, float], package: Mapping[str, str], n: int = 2
+               ) -> list[tuple[str, float]]:
+    """:func:`largest_gaps` from a :func:`value_table`."""
+    total = sum(weights.values()) or 1.0
+    gaps = []
+    for i, vals, demand in table:
+        gap = weights[i] * (demand - vals.get(package[i], 0.0)) / total
+        if gap > 1e-9:
+            gaps.append((i, gap))
+    gaps.sort(key=lambda g: (-g[1], g[0]))
+    return gaps[:n]
+
+
 def stake_utility(stances: Mapping[str, Stance], weights: Mapping[str, float],
                   package: Mapping[str, str]) -> float | None:
     """U_m(x): the same weighted mean over the mediator's own stances (None: it holds none)."""

@@ -20,7 +20,7 @@ from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
 from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
 from sim.scenario.actions import Action
-from sim.scenario.model import Scenario
+from sim.scenario.model import Party, Scenario
 
 EPS = 1e-9
 T = TypeVar("T")
@@ -84,6 +84,9 @@ class SessionState:
         self._waits_left = 0
         self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
         """Random incident -> provoking incident -> (factor, until hour)."""
+        self._view_carry: dict = {}
+        self._party_views: dict[str, tuple[tuple, PartyView]] = {}
+        """What the views of this game compute once and share (see ``MediatorView._carry``)."""
 
     # ------------------------------------------------------------ read-only state
 
@@ -207,14 +210,7 @@ class SessionState:
     def view(self) -> MediatorView:
         """What the mediator can know now."""
         s = self._scenario
-        parties = []
-        for p in s.parties:
-            a = self._parties[p.id]
-            known, hidden = a.known()
-            parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
-                                     round(a.reservation, 4) if a.reservation_known else None, hidden,
-                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response,
-                                     suspended=a.suspended, consent=p.consent))
+        parties = [self._party_view(p) for p in s.parties]
         levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
         tier = self._accord.tier
@@ -223,7 +219,25 @@ class SessionState:
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
                             s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
-                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views())
+                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views(),
+                            _carry=self._view_carry)
+
+    def _party_view(self, p: Party) -> PartyView:
+        """What the mediator knows of one party now: the previous view's own object while none
+        of it changed (so what a view computes from it carries over, see ``MediatorView``)."""
+        a = self._parties[p.id]
+        known, hidden = a.known()
+        key = (tuple(a.trust.values()), known, hidden, a.reservation if a.reservation_known else None,
+               a.walked_out, a.red_line_count, a.last_response, a.suspended)
+        old = self._party_views.get(p.id)
+        if old is not None and old[0] == key:
+            return old[1]
+        pv = PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
+                       round(a.reservation, 4) if a.reservation_known else None, hidden,
+                       a.walked_out, a.red_line_count, p.red_line_patience, a.last_response,
+                       suspended=a.suspended, consent=p.consent)
+        self._party_views[p.id] = (key, pv)
+        return pv
 
     def _pledge_views(self) -> tuple[PledgeView, ...]:
         return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sim.engine.consent import needed
 from sim.engine.known import KnownStance, LeverView, PartyView, PledgeView, Prediction
@@ -74,6 +75,13 @@ class MediatorView:
     """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Cache of what depends only on the snapshot (shares, trust, aspiration) by (kind, key);
+    never copied by ``dataclasses.replace``, which makes another snapshot."""
+    _carry: dict = field(default_factory=dict, repr=False, compare=False)
+    """Cache shared by the views of one game: beliefs and shares carry over to the next view
+    while every party's known stances are the very same objects (the agents rebuild them only
+    when what the mediator knows changes)."""
 
     def __post_init__(self) -> None:
         # Whatever built the view passes the engine's scenario: keep only its public part.
@@ -93,8 +101,19 @@ class MediatorView:
         soon = [(i, at - self.hours) for i, at in self.expires.items() if at - self.hours <= within]
         return sorted(soon, key=lambda x: x[1])
 
+    def red_lines(self) -> frozenset[tuple[str, str]]:
+        """(issue, option) of every red line the mediator knows of, any party's."""
+        hit = self._memo.get("red")
+        if hit is None:
+            hit = self._memo["red"] = frozenset((i, o) for p in self.parties for i, st in p.stances.items()
+                                                for o in st.red_lines)
+        return hit
+
     def party(self, party_id: str) -> PartyView:
-        return next(p for p in self.parties if p.id == party_id)
+        by_id = self._memo.get("party")
+        if by_id is None:
+            by_id = self._memo["party"] = {p.id: p for p in self.parties}
+        return by_id[party_id]
 
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
         """Estimated (utility, threshold) of a full package for a party, from known information
@@ -123,7 +142,10 @@ class MediatorView:
                    + CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
             return u, tau, math.sqrt(var + 1.0)
         said_pkg, said_u, said_tau, said_round = last
-        u0, tau0, _ = self._model_estimate(party_id, said_pkg, said_round)
+        said = self._memo.get(("said", party_id))
+        if said is None:
+            said = self._memo[("said", party_id)] = self._model_estimate(party_id, said_pkg, said_round)
+        u0, tau0, _ = said
         drift = tau - tau0
         u = min(100.0, max(0.0, u + said_u - u0))
         tau = min(100.0, max(0.0, said_tau + drift))
@@ -165,8 +187,24 @@ class MediatorView:
         likely the other's cost).
         """
         cached = self._beliefs.get(party_id)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._beliefs[party_id] = self._carried("beliefs", party_id, None, self._beliefs_now)
+        return cached
+
+    def _carried(self, kind: str, party_id: str, extra: object, compute: Callable[[str], Any]) -> Any:
+        """``compute(party_id)``, or what an earlier view of the same game computed when the
+        parties' known stances are identical and ``extra`` is equal."""
+        sig = tuple(p.stances for p in self.parties)
+        extra = (extra, tuple(p.hidden for p in self.parties))
+        old = self._carry.get((kind, party_id))
+        if (old is not None and old[1] == extra and len(old[0]) == len(sig)
+                and all(a is b for a, b in zip(old[0], sig, strict=True))):
+            return old[2]
+        out = compute(party_id)
+        self._carry[(kind, party_id)] = (sig, extra, out)
+        return out
+
+    def _beliefs_now(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         pv = self.party(party_id)
         s = self.scenario
         revealed_w = [st.weight for st in pv.stances.values() if st.revealed and st.weight is not None]
@@ -195,13 +233,19 @@ class MediatorView:
                 out[i] = (w, {o: 0.0 if o in lines or o in rivals else ASSUMED_DEFAULT_VALUE
                               if o == iss.default_option else ASSUMED_CHANGE_VALUE for o in iss.option_ids},
                           ASSUMED_DEFAULT_VALUE)
-        self._beliefs[party_id] = out
         return out
 
     def _shares(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         """:meth:`beliefs` with each weight as a share of the whole: a revealed stance's share is
         known exactly (the consultation said it), the rest is spread over the others in
         proportion to their assumed weights."""
+        key = ("shares", party_id)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._memo[key] = self._carried("shares", party_id, None, self._shares_now)
+        return cached
+
+    def _shares_now(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         beliefs = self.beliefs(party_id)
         stances = self.party(party_id).stances
         known = {i: st.share for i, st in stances.items() if st.revealed and st.share is not None and i in beliefs}
@@ -216,28 +260,53 @@ class MediatorView:
 
     def _model_estimate(self, party_id: str, package: dict[str, str], round_: int) -> tuple[float, float, float]:
         """The model's (utility, threshold in ``round_`` with today's trust, aspiration − walk-away)."""
-        pv = self.party(party_id)
-        num = den = asp_num = 0.0
-        for i, (w, vals, best) in self._shares(party_id).items():
+        shares, aspiration, den, r = self._aspiration(party_id)
+        num = 0.0
+        for i, w, vals in shares:
             num += w * vals[package[i]]
-            asp_num += w * best
-            den += w
         u = num / den if den else 50.0
-        aspiration = asp_num / den if den else 100.0
-        s = self.scenario
-        party = s.party(party_id)
-        teff = self._trust_eff(party_id)
-        r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
-        tau = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
-                        party.distrust_penalty, teff)
+        key = ("tau", party_id, round_)
+        tau = self._memo.get(key)
+        if tau is None:
+            s = self.scenario
+            party = s.party(party_id)
+            tau = self._memo[key] = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1),
+                                              s.clock.max_rounds, 1.0, party.distrust_penalty,
+                                              self._trust_eff(party_id))
         return u, tau, max(0.0, aspiration - r)
 
+    def _aspiration(self, party_id: str) -> tuple[tuple[tuple[str, float, dict[str, float]], ...], float, float, float]:
+        """(issue, share, values) per issue, the model's aspiration, the shares' sum and the
+        walk-away point: what every estimate for the party shares within one snapshot."""
+        key = ("asp", party_id)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._carried("asp", party_id, self.party(party_id).reservation,
+                                                  self._aspiration_now)
+        return hit
+
+    def _aspiration_now(self, party_id: str) -> tuple:
+        den = asp_num = 0.0
+        shares = []
+        for i, (w, vals, best) in self._shares(party_id).items():
+            shares.append((i, w, vals))
+            asp_num += w * best
+            den += w
+        pv = self.party(party_id)
+        r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
+        return (tuple(shares), asp_num / den if den else 100.0, den, r)
+
     def _trust_eff(self, party_id: str) -> float:
+        key = ("teff", party_id)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
         pv = self.party(party_id)
         others = [p.id for p in self.parties if p.id != party_id and p.present]
         trust = {**pv.trust}
         trust.setdefault(MEDIATOR, 0.5)
-        return effective_trust(self.scenario, trust, self.credibility, others)
+        out = self._memo[key] = effective_trust(self.scenario, trust, self.credibility, others)
+        return out
 
     def distrust_points(self, party_id: str) -> float:
         """Threshold points the party's distrust adds now (trust and the penalty are public)."""

@@ -45,7 +45,7 @@ class Policy:
 
 
 def known_red(view: MediatorView, issue: str, option: str) -> bool:
-    return any(issue in p.stances and option in p.stances[issue].red_lines for p in view.parties)
+    return (issue, option) in view.red_lines()
 
 
 def base_package(view: MediatorView) -> dict[str, str]:
