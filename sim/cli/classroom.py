@@ -13,28 +13,51 @@ from sim.scenario.loader import LoadError
 from sim.text import printable
 
 
+def game_label(row: dict) -> str:
+    """A game as a class reads it: when it began (and whether it is still on), else its file name."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(row["started_at"]).astimezone().strftime("%d %b %H:%M")
+    except (TypeError, ValueError):
+        when = printable(row["name"])
+    return when + (" (playing)" if row["ended"] == "in progress" else "")
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--scenario", help="The scenario the games were played on, when it is not the bundled one.")
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @friendly
 def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None) -> None:
-    """Set a class's results side by side: FILES are transcripts (.jsonl) or saves.
+    """Set a class's results side by side: FILES are transcripts (.jsonl), saves, or class folders.
 
-    Each game is replayed from its seed and actions, so the table shows what happened.
+    Each game is replayed from its seed and actions, so the table shows what happened. A folder
+    (``mediate serve --class-dir``'s, or a data folder) gives every game in it: exported transcripts, and
+    the saves of games not exported yet (still being played); run it again for the latest.
     """
     import csv
     import io
 
-    from sim.runs.compare import load
+    from sim.runs.compare import class_files, load
 
     check_outputs(csv_out)
     results, problems = [], []
-    for f in files:
+    expanded = [g for f in files for g in (class_files(f) if f.is_dir() else [f])]
+    if not expanded:
+        fail("no games found: give transcripts (.jsonl), saves, or a class folder holding them")
+    for f in expanded:
         try:
             results.append(load(f, scenario))
         except LoadError as exc:
             problems += exc.problems
+    seen: set[tuple] = set()
+    for r in list(results):
+        # A game exported and still saved is one game: its transcript (listed first) stands for it.
+        key = (r.player, r.started_at, r.session.scenario.id, r.session.seed)
+        if r.started_at and key in seen:
+            results.remove(r)
+        seen.add(key)
     if results:
         rows = [r.row() for r in results]
         s = results[0].session.scenario
@@ -44,15 +67,18 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
 
         table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
                       box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("game", justify="left", no_wrap=True)
+        # Only the player and game columns may wrap: a number or a header is never cut to "…".
+        table.add_column("player", justify="left", overflow="fold", min_width=6)
+        table.add_column("game", justify="left", overflow="fold", min_width=8)
         for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
-            table.add_column(col, justify="right", no_wrap=True)
+            table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
         parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
         for p in parties:
-            table.add_column(Text(f"±{p.name}"), justify="right", no_wrap=True)
+            table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
         for r in rows:
             off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
-            table.add_row(Text(printable(r["name"])), str(r["seed"]), str(level.get(r["best_tier"], 0)),
+            table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r)), str(r["seed"]),
+                          str(level.get(r["best_tier"], 0)),
                           f"{r['days_at_best_tier']:.1f}", str(r["violations"]), str(r["disputes"]), off,
                           str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
         out.print(table)

@@ -35,8 +35,9 @@ from sim.files import atomic_write_text
 from sim.report import debrief, markdown, wire
 from sim.report.debrief import Debrief
 from sim.runs import transcripts
+from sim.runs.saved import Game
 from sim.runs.scripts import history_moves
-from sim.scenario import loader
+from sim.scenario import loader, saves
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
@@ -44,6 +45,7 @@ from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quot
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
+from .modals import ConfirmModal
 
 END_WORDS = {
     "deadline": "the deadline passed",
@@ -52,12 +54,19 @@ END_WORDS = {
 }
 
 
-def export_name(session: Session) -> str:
-    return f"mediate-{session.scenario.id}-seed{session.seed}-debrief.md"
+def _stem(session: Session, game: Game | None) -> str:
+    if game is None or not (game.player or game.started_at):
+        return f"mediate-{session.scenario.id}-seed{session.seed}"
+    return "mediate-" + saves.game_stem(session.scenario.id, session.seed, game.player, game.started_at)
 
 
-def transcript_name(session: Session) -> str:
-    return f"mediate-{session.scenario.id}-seed{session.seed}.jsonl"
+def export_name(session: Session, game: Game | None = None) -> str:
+    """The Markdown export's file name: the player and start time keep two games of one seed apart."""
+    return f"{_stem(session, game)}-debrief.md"
+
+
+def transcript_name(session: Session, game: Game | None = None) -> str:
+    return f"{_stem(session, game)}.jsonl"
 
 
 def outcome_lines(d: Debrief) -> list[Content]:
@@ -227,16 +236,19 @@ class DebriefScreen(Screen):
 **e** exports it (Markdown and transcript), **n** starts a new game; **← →** change tab.
 """
     KEY_HELP = {
-        "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
-                  "folder",
+        "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the exports "
+                  "folder (`play --out DIR`; in a browser, also download them)",
         "new_game": "Back to the scenario picker",
         "quit": "Quit",
     }
     """Action -> what its key does, for the app's help screen."""
 
-    def __init__(self, session: Session, scenario_ref: str) -> None:
+    def __init__(self, session: Session, scenario_ref: str, game: Game | None = None, *, review: bool = False) -> None:
         super().__init__(id="debrief")
         self.session = session
+        self.game = game or Game()
+        self.review = review
+        """Opened from a file (``play --review``): nothing is written, the file is shown as it is."""
         self.scenario = session.scenario
         self.scenario_ref = scenario_ref
         self.debrief: Debrief | None = None
@@ -246,7 +258,9 @@ class DebriefScreen(Screen):
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        yield Static(Content.assemble(("Debrief · ", "bold"), plain(s.title)), id="debrief-title")
+        who = (f" · {self.game.player}" if self.game.player else "") + (" · review (read-only)" if self.review else "")
+        yield Static(Content.assemble(("Debrief · ", "bold"), plain(s.title), Content.styled(who, MUTED)),
+                     id="debrief-title")
         with TabbedContent(id="debrief-tabs"):
             with TabPane("Outcome", id="tab-outcome"):
                 with VerticalScroll(classes="tab-scroll", id="outcome-scroll"):
@@ -316,29 +330,58 @@ class DebriefScreen(Screen):
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
 
+    def export_paths(self) -> tuple[Path, Path]:
+        folder = saves.exports_dir().resolve()
+        return folder / export_name(self.session, self.game), folder / transcript_name(self.session, self.game)
+
     def action_export(self) -> None:
+        if self.review:
+            self.notify("This is a review of a file: nothing is exported.", markup=False)
+            return
         if self.debrief is None:
             self.notify("The debrief is still being computed: export again in a moment.", title="Not ready",
                         markup=False)
             return
-        self.export(self.debrief)
+        d = self.debrief
+        existing = [p for p in self.export_paths() if p.exists()]
+        if not existing:
+            self.export(d)
+            return
+        body = Content("\n").join([plain(f"{p.name} already exists in {p.parent}.") for p in existing])
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.export(d)
+
+        self.app.push_screen(ConfirmModal("Replace the exported files?", body, yes="Replace", no="Keep"), decided)
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, d: Debrief) -> None:
         """The Markdown debrief to read, and the transcript a teacher can `mediate compare`."""
-        path = (Path.cwd() / export_name(self.session)).resolve()
-        jsonl = path.with_name(transcript_name(self.session))
+        path, jsonl = self.export_paths()
+        report = markdown.render(d)
+        record = transcripts.jsonl(self.session, player=self.game.player, started_at=self.game.started_at)
         target = path
         try:
-            atomic_write_text(path, markdown.render(d))
+            if path.parent == (saves.data_dir() / "exports").resolve():
+                path.parent.mkdir(parents=True, exist_ok=True)  # mediate's own folder; one the user names must exist
+            atomic_write_text(path, report)
             target = jsonl
-            atomic_write_text(jsonl, transcripts.jsonl(self.session))
+            atomic_write_text(jsonl, record)
         except (MediateError, OSError) as exc:
             self.app.call_from_thread(self.notify, f"Could not write {target}: {exc}", title="Export failed",
                                       severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Wrote {path} and {jsonl.name} (for `mediate compare`)",
-                                  title="Exported", markup=False)
+        self.app.call_from_thread(self.delivered, path, jsonl, report, record)
+
+    def delivered(self, path: Path, jsonl: Path, report: str, record: str) -> None:
+        """Say where the files are; in a browser (``mediate serve``) also hand them to it as downloads."""
+        if self.app.is_web:
+            import io
+
+            self.app.deliver_text(io.StringIO(report), save_filename=path.name, mime_type="text/markdown")
+            self.app.deliver_text(io.StringIO(record), save_filename=jsonl.name, mime_type="application/jsonl")
+        self.notify(f"Wrote {path} and {jsonl.name} (for `mediate compare`)", title="Exported", markup=False)
 
     def action_new_game(self) -> None:
         self.app.pop_screen()
