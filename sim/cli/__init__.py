@@ -12,8 +12,9 @@ from sim.cli.classroom import compare
 from sim.cli.group import main
 from sim.cli.play import play
 from sim.cli.runs import batch, run_cmd
+from sim.cli.serve import serve
 
-for _command in (list_cmd, validate, schema, new, play, run_cmd, batch, analyze, compare):
+for _command in (list_cmd, validate, schema, new, play, run_cmd, batch, analyze, compare, serve):
     main.add_command(_command)
 
 __all__ = ["main"]
