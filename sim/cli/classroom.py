@@ -21,7 +21,7 @@ def game_label(row: dict) -> str:
         when = dt.datetime.fromisoformat(row["started_at"]).astimezone().strftime("%d %b %H:%M")
     except (TypeError, ValueError):
         when = printable(row["name"])
-    return when + (" (playing)" if row["ended"] == "in progress" else "")
+    return when + (" playing" if row["ended"] == "in progress" else "")
 
 
 @click.command()
@@ -66,10 +66,10 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         from rich import box
 
         table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
-                      box=box.SIMPLE_HEAD, pad_edge=False)
+                      box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
         # Only the player and game columns may wrap: a number or a header is never cut to "…".
         table.add_column("player", justify="left", overflow="fold", min_width=6)
-        table.add_column("game", justify="left", overflow="fold", min_width=8)
+        table.add_column("game", justify="left", min_width=8)
         for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
             table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
         parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
@@ -81,8 +81,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
                           str(level.get(r["best_tier"], 0)),
                           f"{r['days_at_best_tier']:.1f}", str(r["violations"]), str(r["disputes"]), off,
                           str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
-        out.print(table)
-        out.print(Text("tier: highest outcome tier reached (" + "; ".join(f"{n} {t}" for n, t in
+        out.print(table, soft_wrap=False)  # fit the terminal: only the player and game columns wrap
+        out.print(Text("game: when it began (playing: not over yet) · tier: highest outcome tier reached (" + "; ".join(f"{n} {t}" for n, t in
                                                                          enumerate(titles.values(), 1)) +
                        ") · days: how long it held · ≠Nash: issues where the final deal differs from the "
                        "full-information Nash package · ±: surplus over the walk-away point", style="dim"))

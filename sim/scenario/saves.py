@@ -104,7 +104,7 @@ def slug(name: str) -> str:
 
 def clean_player(name: str) -> str:
     """A player's name as kept: printable, single-spaced, at most MAX_PLAYER characters."""
-    return " ".join(printable(name).split())[:MAX_PLAYER]
+    return printable(" ".join(name.split()))[:MAX_PLAYER]
 
 
 def now_iso() -> str:
