@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from sim.scenario import saves
-
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,7 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.common import atomic_write, check_outputs, fail, friendly, out, wrote
+from sim.runs.compare import Result
 from sim.scenario.loader import LoadError
+from sim.scenario.model import Scenario
 from sim.text import printable
 
 
@@ -22,6 +24,40 @@ def game_label(row: dict) -> str:
     except (TypeError, ValueError):
         when = printable(row["name"])
     return when + (" playing" if row["ended"] == "in progress" else "")
+
+
+def one_per_game(results: list[Result]) -> list[Result]:
+    """A game exported and still saved is one game: its transcript (listed first) stands for it."""
+    seen: set[tuple] = set()
+    kept = []
+    for res in results:
+        key = (res.player, res.started_at, res.session.scenario.id, res.session.seed)
+        if not (res.started_at and key in seen):
+            kept.append(res)
+        seen.add(key)
+    return kept
+
+
+def class_table(rows: list[dict], s: Scenario) -> Table:
+    """The results as a table that fits 80 columns: only the player and game columns wrap."""
+    from rich import box
+
+    level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
+    table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("player", justify="left", overflow="fold", min_width=6)
+    table.add_column("game", justify="left", min_width=8)
+    for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))  # a header is never cut to "…"
+    parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
+    for p in parties:
+        table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
+    for r in rows:
+        off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
+        table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r)), str(r["seed"]),
+                      str(level.get(r["best_tier"], 0)), f"{r['days_at_best_tier']:.1f}", str(r["violations"]),
+                      str(r["disputes"]), off, str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
+    return table
 
 
 @click.command()
@@ -51,40 +87,15 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
             results.append(load(f, scenario))
         except LoadError as exc:
             problems += exc.problems
-    seen: set[tuple] = set()
-    for r in list(results):
-        # A game exported and still saved is one game: its transcript (listed first) stands for it.
-        key = (r.player, r.started_at, r.session.scenario.id, r.session.seed)
-        if r.started_at and key in seen:
-            results.remove(r)
-        seen.add(key)
+    results = one_per_game(results)
     if results:
         rows = [r.row() for r in results]
         s = results[0].session.scenario
         titles = {o.id: o.title for o in s.outcomes}
-        level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
-        from rich import box
-
-        table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
-                      box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        # Only the player and game columns may wrap: a number or a header is never cut to "…".
-        table.add_column("player", justify="left", overflow="fold", min_width=6)
-        table.add_column("game", justify="left", min_width=8)
-        for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
-            table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-        parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
-        for p in parties:
-            table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
-        for r in rows:
-            off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
-            table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r)), str(r["seed"]),
-                          str(level.get(r["best_tier"], 0)),
-                          f"{r['days_at_best_tier']:.1f}", str(r["violations"]), str(r["disputes"]), off,
-                          str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
-        out.print(table, soft_wrap=False)  # fit the terminal: only the player and game columns wrap
-        out.print(Text("game: when it began (playing: not over yet) · tier: highest outcome tier reached (" + "; ".join(f"{n} {t}" for n, t in
-                                                                         enumerate(titles.values(), 1)) +
-                       ") · days: how long it held · ≠Nash: issues where the final deal differs from the "
+        out.print(class_table(rows, s), soft_wrap=False)  # fit the terminal (the shared console soft-wraps)
+        tiers = "; ".join(f"{n} {t}" for n, t in enumerate(titles.values(), 1))
+        out.print(Text(f"game: when it began (playing: not over yet) · tier: highest outcome tier reached ({tiers}) · "
+                       "days: how long it held · ≠Nash: issues where the final deal differs from the "
                        "full-information Nash package · ±: surplus over the walk-away point", style="dim"))
         counts: dict[str, int] = {}
         for r in rows:
@@ -99,4 +110,3 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
             wrote(csv_out)
     if problems:
         fail(problems)
-
