@@ -19,6 +19,11 @@ from sim.runs import saved
 from sim.scenario import actions, loader
 from tests.pilot import flagship_ref
 from tui.app import MediateApp
+from tui.screens.briefing import BriefingScreen
+from tui.screens.help import HelpScreen
+from tui.screens.modals import MediateModal
+from tui.screens.negotiation import NegotiationScreen
+from tui.screens.picker import PickerScreen
 
 SIZE = (80, 24)
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +56,31 @@ def played_session() -> Session:
     return session
 
 
+async def _until(pilot, screen: type, tries: int = 400) -> None:
+    """Wait until ``screen`` is the active screen: under load, keys pressed before a screen
+    has mounted would land on the one before it."""
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, screen):
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{screen.__name__} never opened (on {type(pilot.app.screen).__name__})")
+
+
+def _steps(*steps: tuple[str | type, ...]):
+    """A run_before that presses keys and waits for screens, in order (str: a key, type: a screen)."""
+
+    async def run(pilot) -> None:
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                await _until(pilot, step)
+        await pilot.pause()
+
+    return run
+
+
 async def _quiet(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()  # the debrief's durability forecast
@@ -64,19 +94,22 @@ def test_picker(snap_compare):
 
 
 def test_briefing(snap_compare):
-    assert snap_compare(new_app(), press=["enter"], terminal_size=SIZE)
+    assert snap_compare(new_app(), run_before=_steps(PickerScreen, "enter", BriefingScreen), terminal_size=SIZE)
 
 
 def test_negotiation_after_a_proposal(snap_compare):
-    assert snap_compare(new_app(), press=["enter", "enter", "enter", "down", "enter", "p"], terminal_size=SIZE)
+    assert snap_compare(new_app(), terminal_size=SIZE, run_before=_steps(
+        PickerScreen, "enter", BriefingScreen, "enter", NegotiationScreen, "enter", "down", "enter", "p"))
 
 
 def test_help(snap_compare):
-    assert snap_compare(new_app(), press=["enter", "enter", "question_mark"], terminal_size=SIZE)
+    assert snap_compare(new_app(), terminal_size=SIZE, run_before=_steps(
+        PickerScreen, "enter", BriefingScreen, "enter", NegotiationScreen, "question_mark", HelpScreen))
 
 
 def test_consult_modal(snap_compare):
-    assert snap_compare(new_app(), press=["enter", "enter", "c"], terminal_size=SIZE)
+    assert snap_compare(new_app(), terminal_size=SIZE, run_before=_steps(
+        PickerScreen, "enter", BriefingScreen, "enter", NegotiationScreen, "c", MediateModal))
 
 
 def test_debrief(snap_compare):
