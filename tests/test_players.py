@@ -199,3 +199,21 @@ async def test_review_opens_an_exported_transcript_read_only(tmp_path):
         assert not saves.exports_dir().exists(), "a review writes nothing"
     r = invoke("play", "--review", str(tmp_path / "missing.jsonl"))
     assert r.exit_code == 1 and "missing.jsonl:1:1" in r.stderr
+
+
+@pilot_test
+async def test_in_a_browser_the_export_is_also_downloaded(tmp_path, monkeypatch):
+    app, session, game = ended_app(tmp_path)
+    delivered: list[tuple[str, str]] = []
+    monkeypatch.setattr(MediateApp, "is_web", property(lambda _self: True))
+    monkeypatch.setattr(MediateApp, "deliver_text",
+                        lambda _self, f, **kw: delivered.append((kw["save_filename"], f.read())))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    names = [n for n, _ in delivered]
+    assert names == [export_name(session, game), transcript_name(session, game)]
+    assert delivered[1][1] == (saves.exports_dir() / transcript_name(session, game)).read_text(encoding="utf-8")

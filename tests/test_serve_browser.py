@@ -166,7 +166,7 @@ async def classroom(url: str, profile: Path) -> tuple[str, str]:
             line = chrome.stderr.readline()
             found = re.search(r"DevTools listening on (ws://\S+)", line)
             endpoint = found.group(1) if found else ""
-        async with websockets.connect(endpoint, max_size=None) as ws:
+        async with websockets.connect(endpoint, max_size=None, ping_interval=None) as ws:  # no pings: busy is not gone
             b = Browser(ws)
             alice, bruno = await b.page(), await b.page()
             await asyncio.gather(visit(b, alice, url, "Alice"), visit(b, bruno, url, "Bruno"))
