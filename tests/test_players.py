@@ -149,14 +149,16 @@ def test_compare_reads_a_class_folder_and_tells_players_apart_at_80_columns(tmp_
             (cls / "ana" / "exports").mkdir(parents=True)
             (cls / "ana" / "exports" / transcript_name(session, game)).write_text(
                 transcripts.jsonl(session, player=name, started_at=game.started_at), encoding="utf-8")
+    # A transcript from before players (or `mediate run`), under the debrief's old default name.
+    (cls / f"mediate-{s.id}-seed{base.seed}.jsonl").write_text(transcripts.jsonl(base), encoding="utf-8")
     out = tmp_path / "class.csv"
     # A real process at 80 columns: the console takes its width from the terminal it starts in.
     r = subprocess.run([sys.executable, "-m", "sim.cli", "compare", str(cls), "--csv", str(out)], capture_output=True,
                        text=True, env={**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}, timeout=120)
     assert r.returncode == 0, r.stderr
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert len(rows) == 3 and rows[0].startswith("name,player,started_at,")
-    assert [row.split(",")[1] for row in rows[1:]] == ["Ana", "Ben"]
+    assert len(rows) == 4 and rows[0].startswith("name,player,started_at,")
+    assert [row.split(",")[1] for row in rows[1:]] == ["Ana", "", "Ben"]
     table = r.stdout.splitlines()
     header = next(line for line in table if "player" in line)
     assert "…" not in header and all(col in header for col in ("seed", "tier", "days", "hints"))
@@ -164,6 +166,7 @@ def test_compare_reads_a_class_folder_and_tells_players_apart_at_80_columns(tmp_
     assert all(len(line.rstrip()) <= 80 for line in table[:8])
     starts = [line.split()[0] for line in table if line.strip()]
     assert "Ana" in starts and "Ben" in starts
+    assert f"seed{base.seed}" in " ".join(table), "an unnamed game is shown by the part of its file name that differs"
     ben = table.index(next(line for line in table if line.split()[:1] == ["Ben"]))
     assert "playing" in " ".join(table[ben:ben + 3]), "Ben's game is still on: it came from his save"
 

@@ -15,14 +15,16 @@ from sim.scenario.model import Scenario
 from sim.text import printable
 
 
-def game_label(row: dict) -> str:
-    """A game as a class reads it: when it began (and whether it is still on), else its file name."""
+def game_label(row: dict, scenario_id: str = "") -> str:
+    """A game as a class reads it: when it began (and whether it is still on), else its file name
+    without the part every export of the scenario shares."""
     import datetime as dt
 
     try:
         when = dt.datetime.fromisoformat(row["started_at"]).astimezone().strftime("%d %b %H:%M")
     except (TypeError, ValueError):
-        when = printable(row["name"])
+        name = str(row["name"])
+        when = printable(name.removeprefix(f"mediate-{scenario_id}-").removeprefix(f"{scenario_id}-") or name)
     return when + (" playing" if row["ended"] == "in progress" else "")
 
 
@@ -46,7 +48,7 @@ def class_table(rows: list[dict], s: Scenario) -> Table:
     table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("player", justify="left", overflow="fold", min_width=6)
-    table.add_column("game", justify="left", min_width=8)
+    table.add_column("game", justify="left", overflow="fold", min_width=8)  # a long file name folds, never "…"
     for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
         table.add_column(col, justify="right", no_wrap=True, min_width=len(col))  # a header is never cut to "…"
     parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
@@ -54,7 +56,7 @@ def class_table(rows: list[dict], s: Scenario) -> Table:
         table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
     for r in rows:
         off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
-        table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r)), str(r["seed"]),
+        table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r, s.id)), str(r["seed"]),
                       str(level.get(r["best_tier"], 0)), f"{r['days_at_best_tier']:.1f}", str(r["violations"]),
                       str(r["disputes"]), off, str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
     return table
