@@ -114,13 +114,16 @@ def test_three_renderers_agree_on_the_numbers():
     summary = console.file.getvalue()
     tui = "\n".join(str(c) for c in screen.surplus_lines(d))
     for p in d.parties:
-        want = [f"{p.utility:.1f}", f"{p.reservation:.1f}", f"{p.surplus:+.1f}"]
-        md_row = next(line for line in report.splitlines() if line.startswith(f"| {p.name} | {want[0]}"))
-        assert numbers(md_row) == want
+        # utility, no deal, walk-away at the start and at the end, and the surplus against each
+        full = [f"{p.utility:.1f}", f"{p.status_quo:.1f}", f"{p.start_reservation:.1f}", f"{p.reservation:.1f}",
+                f"{p.surplus_status_quo:+.1f}", f"{p.surplus_start:+.1f}", f"{p.surplus:+.1f}"]
+        short = full if p.moved else [full[0], full[1], full[3], full[4], full[6]]
+        md_row = next(line for line in report.splitlines() if line.startswith(f"| {p.name} | {full[0]}"))
+        assert numbers(md_row) == full
         cli_row = next(line for line in summary.splitlines() if p.name in line)
-        assert numbers(cli_row) == want
+        assert numbers(cli_row) == short
         tui_row = next(line for line in tui.splitlines() if line.startswith(p.name))
-        assert numbers(tui_row) == want
+        assert numbers(tui_row) == short
     assert describe_forecast(d.forecast) in report
     assert describe_forecast(d.forecast) in str(screen.forecast_text(d))
     assert f"{d.violations} violation(s), {d.disputes} dispute(s)" in summary

@@ -19,14 +19,21 @@ the package is the best one a bounded search found, flagged ``exact: False``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import combinations
+
 import numpy as np
 
 from sim.analysis.budget import NASH_WORK, Budget
 from sim.analysis.domain import Domain
 from sim.analysis.points import Solution, nash_point
+from sim.engine.consent import holds
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
 from sim.scenario import requires
 from sim.scenario.model import Scenario
+
+MAX_GROUPS = 8
+"""Most consent groups the hint tries (see :func:`consent_groups`)."""
 
 
 def domain_from_scenario(s: Scenario, session=None) -> Domain:
@@ -52,15 +59,24 @@ def domain_from_scenario(s: Scenario, session=None) -> Domain:
                   np.array(res, dtype=float))
 
 
-def domain_from_view(view: MediatorView) -> Domain:
-    """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`)."""
+def domain_from_view(view: MediatorView, parties: Sequence[str] | None = None,
+                     fixed: Sequence[str] = ()) -> Domain:
+    """The domain as the mediator can estimate it (:meth:`MediatorView.beliefs`).
+
+    ``parties``: the parties to count (default: those not suspended that hold some issue);
+    ``fixed``: issues held at their default (see :func:`consent_groups`). A counted party's red
+    lines count on every issue: once a package needs it, any red line makes it say no.
+    """
     s = view.scenario
-    m = len(view.parties)
+    if parties is None:
+        parties = [pv.id for pv in view.parties if not pv.suspended and any(holds(s, pv.id, i) for i in s.issue_ids)]
+    counted = [view.party(p) for p in parties] or list(view.parties)  # a domain needs a party
+    m = len(counted)
     contrib = [np.zeros((m, len(i.options))) for i in s.issues]
     red = [np.zeros((m, len(i.options)), dtype=bool) for i in s.issues]
     index = {i: n for n, i in enumerate(s.issue_ids)}
     res = []
-    for p, pv in enumerate(view.parties):
+    for p, pv in enumerate(counted):
         beliefs = view.beliefs(pv.id)
         total = sum(w for w, _, _ in beliefs.values()) or 1.0
         for issue_id, (w, vals, _) in beliefs.items():
@@ -69,8 +85,37 @@ def domain_from_view(view: MediatorView) -> Domain:
             for o in st.red_lines:
                 red[index[issue_id]][p, s.issue(issue_id).option_ids.index(o)] = True
         res.append(pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION)
-    return Domain(s.issue_ids, tuple(i.option_ids for i in s.issues), s.party_ids, tuple(contrib), tuple(red),
+    options = [i.option_ids for i in s.issues]
+    for i in fixed:  # held at the default: one option left
+        n, keep = index[i], s.issue(i).option_ids.index(s.issue(i).default_option)
+        options[n] = (s.issue(i).default_option,)
+        contrib[n], red[n] = contrib[n][:, [keep]], red[n][:, [keep]]
+    return Domain(s.issue_ids, tuple(options), tuple(pv.id for pv in counted), tuple(contrib), tuple(red),
                   np.array(res, dtype=float))
+
+
+def consent_groups(view: MediatorView) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The ways a deal can be struck under consent per issue, most inclusive first: (parties
+    whose acceptance it needs, issues it must leave at their default). Each group is a set of
+    parties at the table that is exactly the union of the holders of the issues it may move.
+    Without consent rules or suspensions there is one group: every party, every issue free.
+    At most :data:`MAX_GROUPS` groups (the largest), so the hint stays bounded."""
+    s = view.scenario
+    present = [pv.id for pv in view.parties if not pv.suspended]  # as before: a walkout ends the game
+    holders = {i: frozenset(p for p in s.party_ids if holds(s, p, i)) for i in s.issue_ids}
+    found: dict[frozenset[str], tuple[str, ...]] = {}
+    for size in range(len(present), 0, -1):
+        for group in map(frozenset, combinations(present, size)):
+            free = [i for i in s.issue_ids if holders[i] <= group]
+            if free and frozenset().union(*(holders[i] for i in free)) == group:
+                found.setdefault(group, tuple(i for i in s.issue_ids if i not in free))
+            if len(found) >= MAX_GROUPS:
+                break
+        if len(found) >= MAX_GROUPS:
+            break
+    if not found:
+        return [(tuple(present), ())]
+    return [(tuple(p for p in s.party_ids if p in g), fixed) for g, fixed in found.items()]
 
 
 def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
@@ -103,13 +148,21 @@ def tier_conditions(s: Scenario, rep: dict[str, dict[str, str]] | None = None) -
 
 
 def known_nash_package(view: MediatorView) -> dict[str, str] | None:
-    """The Nash bargaining package of what the mediator knows (None if it sees no deal)."""
-    dom, _ = collapse_ties(domain_from_view(view))
-    sol = nash_point(dom, budget=Budget(NASH_WORK))
-    if sol is None:
-        return None
-    # The search is additive and doesn't see `requires`: make the package one that can be proposed.
-    return requires.repair(view.scenario, dom.describe_package(sol.package))
+    """The Nash bargaining package of what the mediator knows (None if it sees no deal).
+
+    Under consent per issue the Nash product counts the parties whose acceptance the package
+    needs: it is sought first among packages every party with a say could be asked to sign,
+    then, when none clears everyone's estimated walk-away, among packages needing fewer
+    parties (:func:`consent_groups`). A party counted in a group also weighs on packages of
+    that group that happen not to need it: the hint prefers a deal all of them can live with.
+    """
+    for parties, fixed in consent_groups(view):
+        dom, _ = collapse_ties(domain_from_view(view, parties, fixed))
+        sol = nash_point(dom, budget=Budget(NASH_WORK))
+        if sol is not None:
+            # The search is additive and doesn't see `requires`: make the package one that can be proposed.
+            return requires.repair(view.scenario, dom.describe_package(sol.package))
+    return None
 
 
 def _full_nash(session) -> tuple[Domain, Solution | None]:

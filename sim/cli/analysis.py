@@ -67,7 +67,7 @@ def agreement_forecast(s: Scenario, spec: str, runs: int) -> dict:
     return {"package": {k: v for k, v in d.package.items() if v != s.issue(k).default_option}, "runs": d.runs,
             "in_force": {str(n): {"share": p, "low": lo, "high": hi}
                          for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)},
-            "ended_by": d.breaks,
+            "ended_by": d.breaks, "coerced": list(d.coerced), "coerced_denounce_per_day": d.denounce_per_day,
             "red_lines": [{"party": p, "issue": i, "option": o} for p, i, o in red_lines_crossed(s, package)]}
 
 
@@ -115,6 +115,9 @@ def render_analysis(s: Scenario, r: dict) -> None:
         why = ", ".join(f"{k} in {v} runs" for k, v in f["ended_by"].items() if v)
         out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
+        if f["coerced"]:
+            from sim.report.debrief import coercion_sentence
+            out.print(Text(coercion_sentence(s, f["coerced"], f["coerced_denounce_per_day"]), style="yellow"))
         for x in f["red_lines"]:
             label = s.issue(x["issue"]).option(x["option"]).label
             out.print(Text(f"! warning: this package crosses {names[x['party']]}'s red line on {x['issue']} "

@@ -49,7 +49,7 @@ class EffectsMixin(SessionState):
 
     def _apply(self, e: Effects, cause: str) -> None:
         for pid, d in e.reservation.items():
-            before, after = self._parties[pid].shift_reservation(d)
+            before, after = self._parties[pid].shift_reservation(d, lever=cause.startswith("lever:"))
             self._emit(ev.Shifted, what="reservation", party=pid, issue="", before=round(before, 4),
                        after=round(after, 4), cause=cause)
         for key, d in e.trust.items():

@@ -69,6 +69,13 @@ class Responded(Event):
     gaps: tuple[tuple[str, float], ...] = ()
     """(issue, weighted points) of the two issues where the package falls furthest below the
     party's demands, largest first."""
+    coerced: bool = added(False)
+    """An acceptance that clears only because levers pushed the party's walk-away below where it
+    started, or that leaves it below the status quo (marked only while
+    ``dynamics.coerced_denounce_per_day`` is set; see :mod:`sim.engine.coercion`)."""
+    needed: bool = added(True)
+    """False when the package touches no issue the party holds (consent per issue): its answer
+    is on record but its no doesn't block."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class AgreementReached(Event):
     package: dict[str, str]
     expires: dict[str, float] = field(default_factory=dict)
     """Issue -> hour at which its option lapses (options with ``duration_days``)."""
+    coerced: tuple[str, ...] = added(())
+    """Parties whose acceptance was coerced (see :attr:`Responded.coerced`)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,16 @@ class AgreementCollapsed(Event):
 
 
 @dataclass(frozen=True)
+class AgreementDenounced(Event):
+    """A party coerced into the agreement in force denounced it: the agreement ends."""
+
+    kind: ClassVar[str] = "denounce"
+    party: str
+    cause: str
+    """'coerced' (the party accepted only under pressure; ``dynamics.coerced_denounce_per_day``)."""
+
+
+@dataclass(frozen=True)
 class Incident(Event):
     kind: ClassVar[str] = "incident"
     incident: str
@@ -137,6 +156,48 @@ class Incident(Event):
     """Party -> whether that party reads the agreement in force as covering the target."""
     verdict: str = ""
     """For 'monitored': 'violation' or 'not covered', by the agreement's own text."""
+    victims: tuple[str, ...] = added(())
+    """The parties hit, when the incident names several."""
+    blames: dict[str, str] = added(default_factory=dict)
+    """With disputed attribution: party -> whom it holds responsible ('' nobody, an accident)."""
+    denied: tuple[str, ...] = added(())
+    """Parties blamed that deny it (they read it as not their doing, or not deliberate)."""
+    pledges: tuple[str, ...] = added(())
+    """Pledges in force that some victim reads as covering the target."""
+
+
+@dataclass(frozen=True)
+class Provoked(Event):
+    """An incident made a random incident more (or less) likely for a while: the answer in kind."""
+
+    kind: ClassVar[str] = "provoked"
+    incident: str
+    """The random incident whose rate changed."""
+    by: str
+    """The incident that provoked it."""
+    factor: float
+    until: float
+    """Hour at which the provocation ends."""
+
+
+@dataclass(frozen=True)
+class PledgeMade(Event):
+    """A unilateral pledge took effect."""
+
+    kind: ClassVar[str] = "pledge"
+    pledge: str
+    party: str
+    covers: tuple[str, ...]
+    text: str
+    until: float | None
+    """Hour at which it lapses (None: it holds to the end)."""
+
+
+@dataclass(frozen=True)
+class PledgeLapsed(Event):
+    kind: ClassVar[str] = "pledge_lapse"
+    pledge: str
+    party: str
 
 
 @dataclass(frozen=True)
@@ -227,6 +288,35 @@ class Walkout(Event):
 
 
 @dataclass(frozen=True)
+class Suspended(Event):
+    """A party suspended its participation instead of walking out: the talks go on without it."""
+
+    kind: ClassVar[str] = "suspend"
+    party: str
+    cause: str
+    """'red_lines' or 'low_trust', as for :class:`Walkout`."""
+    agreement_stands: bool
+    """Whether the agreement in force (if any) stays in force among the rest."""
+    count: int = 0
+    patience: int = 0
+    counterpart: str = ""
+    limit: float = 0.0
+    rounds: int = 0
+
+
+@dataclass(frozen=True)
+class Rejoined(Event):
+    """A suspended party came back to the table."""
+
+    kind: ClassVar[str] = "rejoin"
+    party: str
+    cause: str
+    """'trust' (its trust recovered to ``rejoin_trust``) or 'time' (``rejoin_after`` rounds passed)."""
+    rounds: int
+    """Rounds it was away."""
+
+
+@dataclass(frozen=True)
 class TierChanged(Event):
     kind: ClassVar[str] = "tier"
     tier: str | None
@@ -248,6 +338,10 @@ class Ended(Event):
     disputes: int
     surplus: dict[str, float]
     """Party -> U_p(agreement at the end) − R_p (the default package if none)."""
+    suspensions: int = added(0)
+    """How many times a party suspended its participation."""
+    suspended: tuple[str, ...] = added(())
+    """Parties still suspended at the end."""
     mediator_utility: float | None = added(None)
     """U_m(agreement at the end) by the mediator's own stakes (None: it holds none)."""
     mediator_status_quo: float | None = added(None)

@@ -1,9 +1,11 @@
 """Incidents: the scheduled and random processes, how each incident is judged, and what it does.
 
 A mixin of :class:`~sim.engine.session.Session`: random incidents arrive as Poisson processes
-(thinned by the rate of the moment), scheduled ones at their hour; each is judged by every
-victim's reading of the agreement in force (:func:`~sim.engine.rules.judge`), moves trust,
-applies its effects, and may make a victim withdraw from the agreement.
+(thinned by the rate of the moment), scheduled ones at their hour; each happens only while its
+``while:``/``unless:`` options allow. Each victim judges it by its own reading of who did it
+and of the agreement and pledges in force (:func:`~sim.engine.rules.judge`); it moves trust,
+applies its effects, may provoke answers in kind, and may make a victim withdraw from the
+agreement.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 from sim.engine import events as ev
 from sim.engine import rules as neg
 from sim.engine.effects import EffectsMixin
+from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
+from sim.scenario.incident_checks import provoked_bound
+from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
 
+AnyIncident = ScheduledIncident | RandomIncident
 
-class IncidentsMixin(EffectsMixin):
+
+class IncidentsMixin(PledgesMixin, EffectsMixin):
     """The incident processes and mechanisms of a session."""
 
     def _update_tier(self) -> None:
@@ -26,15 +33,16 @@ class IncidentsMixin(EffectsMixin):
             at = inc.round * self._H + inc.hour
             if at > self._env.now:
                 yield self._env.timeout(at - self._env.now)
-            self._incident(inc, scheduled=True)
+            if self._allowed(inc):
+                self._incident(inc, scheduled=True)
 
     def _random(self, inc: RandomIncident):
         """Poisson arrivals by thinning: candidates at the maximum rate, each kept with
         probability rate(t)/max_rate. Candidates and draws come from the incident's own
-        stream whatever the mediator does."""
+        stream whatever the mediator does. The maximum bounds every provocation at once."""
         rng = stream(self._seed, f"incident/{inc.id}")
         dyn = self._scenario.dynamics
-        max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain)
+        max_rate = inc.rate_per_day / 24 * (1 + dyn.distrust_rate_gain) * provoked_bound(self._scenario, inc.id)
         branch = self._branch
         while True:
             at = self._env.now + rng.expovariate(max_rate)
@@ -50,56 +58,136 @@ class IncidentsMixin(EffectsMixin):
 
     def _rate(self, inc: RandomIncident) -> float:
         """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
-        covered, ×(1 + gain·(1 − the actor's mean trust in its victims))."""
+        covered (by the agreement or its own pledge), ×Π factor of the provocations running,
+        ×(1 + gain·(1 − the actor's mean trust in its victims)); 0 outside ``while``/``unless``."""
+        if not self._allowed(inc):
+            return 0.0
         dyn = self._scenario.dynamics
         rate = inc.rate_per_day / 24
-        if inc.target in self.covered(inc.actor):
+        if inc.actor is not None and inc.target is not None and inc.target in self._covered_for(inc.actor, inc.actor):
             rate *= dyn.covered_rate_factor
+        for factor, until in self._provoked.get(inc.id, {}).values():
+            if self._env.now < until - EPS:
+                rate *= factor
+        if inc.actor is None:
+            return rate
         actor = self._parties[inc.actor]
         victims = self._victims(inc)
         trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
         return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
 
-    def _incident(self, inc: ScheduledIncident | RandomIncident, scheduled: bool) -> None:
+    def _allowed(self, inc: AnyIncident) -> bool:
+        """Whether every ``while`` option is in force and no ``unless`` option is."""
+        package = self._accord.package
+
+        def holds(ref: str) -> bool:
+            if ref == AGREEMENT:
+                return package is not None
+            i, _, o = ref.partition(".")
+            return package is not None and package.get(i) == o
+
+        return all(holds(r) for r in inc.while_) and not any(holds(r) for r in inc.unless)
+
+    def _covered_for(self, actor: str | None, reader: str) -> set[str]:
+        """What ``reader`` reads as protected from ``actor``: the agreement, and actor's pledges."""
+        tags = self.covered(reader)
+        return tags | self.pledged(actor, reader) if actor is not None and self._scenario.pledges else tags
+
+    def _blamed(self, inc: AnyIncident, party: str) -> str | None:
+        """Whom ``party`` holds responsible for a deliberate act (None: nobody, an accident)."""
+        att = inc.attribution.get(party)
+        if att is None:
+            return inc.actor
+        if not att.deliberate or att.blames == NOBODY:
+            return None
+        return att.blames or inc.actor
+
+    def _judge(self, inc: AnyIncident, victim: str, accused: str) -> tuple[str, str]:
+        """One victim's judgement of ``accused``; a denial turns a violation into a dispute."""
+        s = self._scenario
+        pledged = None
+        if self._scenario.pledges and self.pledges_in_force(accused):
+            def pledged(reader: str | None) -> set[str]:
+                return self.pledged(accused, reader)
+        judgement, vd = neg.judge(s, accused, victim, inc.target, self._accord.package, self.covered, pledged)
+        if judgement == "violation" and self._blamed(inc, accused) != accused:
+            judgement = "disputed"
+        return judgement, vd
+
+    def _incident(self, inc: AnyIncident, scheduled: bool) -> None:
         if self._ended:
             return
         s = self._scenario
         worst, verdict = "none", ""
         damage: list[tuple[str, str, float]] = []
-        judged: list[str] = []
+        judged: list[tuple[str, str]] = []
+        denied: list[str] = []
         for v in self._victims(inc):
-            judgement, vd = neg.judge(s, inc.actor, v, inc.target, self._accord.package, self.covered)
+            accused = self._blamed(inc, v)
+            if accused is None or accused == v:
+                continue  # read as an accident: no one loses trust
+            if self._blamed(inc, accused) != accused and accused not in denied:
+                denied.append(accused)
+            judgement, vd = self._judge(inc, v, accused)
             if judgement == "disputed" or neg.breaks_agreement(judgement, vd):
-                judged.append(v)
+                judged.append((v, accused))
             if neg.SEVERITY[judgement] > neg.SEVERITY[worst]:
                 worst, verdict = judgement, vd
-            damage += neg.incident_damage(s.dynamics, judgement, vd, inc.actor, v)
+            damage += neg.incident_damage(s.dynamics, judgement, vd, accused, v)
         if neg.breaks_agreement(worst, verdict):
             self._violations += 1
         elif worst == "disputed":
             self._disputes += 1
-        readings = {p: inc.target in self.covered(p) for p in s.party_ids}
-        self._emit(ev.Incident, incident=inc.id, actor=inc.actor, target=inc.target, text=inc.text,
-                   scheduled=scheduled, judgement=worst, readings=readings, verdict=verdict)
+        self._emit(ev.Incident, incident=inc.id, actor=inc.actor or "", target=inc.target or "", text=inc.text,
+                   scheduled=scheduled, judgement=worst, verdict=verdict, **self._described(inc, denied))
         for a, b, d in damage:
             self._trust(a, b, d, f"incident:{inc.id}")
         self._apply(inc.effects, f"incident:{inc.id}")
+        self._provoke(inc)
         if worst != "none" and self._accord.package is not None:
             self._maybe_denounce(inc, judged)
 
-    def _victims(self, inc: ScheduledIncident | RandomIncident) -> list[str]:
-        """The parties an incident hits: the named victim, else every party but the actor."""
-        return [inc.victim] if inc.victim else [v for v in self._scenario.party_ids if v != inc.actor]
+    def _described(self, inc: AnyIncident, denied: list[str]) -> dict:
+        """The Incident event's readings and, when used, its victims, attribution and pledges."""
+        s = self._scenario
+        readings = {p: inc.target is not None and inc.target in self._covered_for(inc.actor, p) for p in s.party_ids}
+        out: dict = {"readings": readings}
+        if inc.victims:
+            out["victims"] = tuple(inc.victims)
+        if inc.attribution:
+            out["blames"] = {p: self._blamed(inc, p) or "" for p in s.party_ids if p == inc.actor
+                             or p in self._victims(inc) or p in inc.attribution}
+            out["denied"] = tuple(denied)
+        if s.pledges and inc.target is not None:
+            accused = sorted({a for v in self._victims(inc) if (a := self._blamed(inc, v)) is not None})
+            out["pledges"] = tuple(pl.id for a in accused for pl in self.pledges_in_force(a)
+                                   if any(inc.target in self.pledged(a, v) for v in self._victims(inc)))
+        return out
 
-    def _maybe_denounce(self, inc: ScheduledIncident | RandomIncident, victims: list[str]) -> None:
+    def _provoke(self, inc: AnyIncident) -> None:
+        for pr in inc.provokes:
+            until = round(self._env.now + pr.days * 24, 6)
+            self._provoked.setdefault(pr.incident, {})[inc.id] = (pr.factor, until)
+            self._emit(ev.Provoked, incident=pr.incident, by=inc.id, factor=pr.factor, until=until)
+
+    def _victims(self, inc: AnyIncident) -> list[str]:
+        """The parties an incident hits: those named, else every party but the actor (none
+        without an actor)."""
+        if inc.victims:
+            return list(inc.victims)
+        if inc.victim:
+            return [inc.victim]
+        return [v for v in self._scenario.party_ids if v != inc.actor] if inc.actor is not None else []
+
+    def _maybe_denounce(self, inc: AnyIncident, judged: list[tuple[str, str]]) -> None:
         """A victim that reads the incident as breaking the agreement, and whose trust in the
-        actor has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
-        for v in victims:
+        party it blames has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
+        for v, accused in judged:
             a = self._parties[v]
             limit = a.party.denounce_trust
-            if limit is not None and a.trust[inc.actor] < limit - EPS:
+            if limit is not None and a.trust[accused] < limit - EPS:
                 self._accord.withdraw()
-                self._emit(ev.AgreementCollapsed, party=v, against=inc.actor, trust=round(a.trust[inc.actor], 4),
+                self._emit(ev.AgreementCollapsed, party=v, against=accused, trust=round(a.trust[accused], 4),
                            incident=inc.id)
                 self._update_tier()
                 return

@@ -10,7 +10,7 @@ orchestrates time and events; an agent never emits events or writes text.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -31,6 +31,8 @@ class Response:
     threshold: float
     red_lines: tuple[str, ...]
     gaps: tuple[tuple[str, float], ...]
+    coerced: bool = False
+    """Accepted only under pressure (see :mod:`sim.engine.coercion`)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class PartyAgent:
         self.party = p
         self._noise = noise
         self.reservation = float(p.reservation)
+        self.lever_push = 0.0
+        """The net shift levers have made to the reservation (clamped shifts, as applied)."""
         self.weights = {i: float(st.weight) for i, st in p.stances.items()}
         self.trust = {o: float(p.trust.get(o, 0.5)) for o in [*s.party_ids, MEDIATOR] if o != p.id}
         self.red_line_count = 0
@@ -56,6 +60,13 @@ class PartyAgent:
         self.revealed: list[str] = []
         self.reservation_known = False
         self.walked_out = False
+        self.suspended = False
+        self.suspensions = 0
+        """How many times it suspended its participation (``suspends``)."""
+        self.away = 0
+        """Round ends passed since it last suspended."""
+        self.suspended_for = ""
+        """Why it last suspended: 'red_lines' or 'low_trust'."""
         # Red lines the party has cited in its responses (issue -> options): known to the mediator.
         self.cited: dict[str, list[str]] = {}
         # (package, utility, threshold, round) of its latest response: said in the open.
@@ -72,33 +83,57 @@ class PartyAgent:
         return rules.utility(self.party, self.weights, package)
 
     def threshold(self, s: Scenario, credibility: float, counterparts: list[str], round_: int,
-                  noisy: bool = True) -> float:
+                  noisy: bool = True, reservation: float | None = None) -> float:
         """τ_p in ``round_`` given the counterparts still at the table; ``noisy`` draws the
-        party's noise from its own stream (only for real responses)."""
+        party's noise from its own stream (only for real responses); ``reservation`` replaces
+        the current one (what τ would be had levers not moved it)."""
         p = self.party
         teff = rules.effective_trust(s, self.trust, credibility, counterparts)
-        tau = rules.threshold(self.reservation, rules.aspiration(p, self.weights),
+        r = self.reservation if reservation is None else reservation
+        tau = rules.threshold(r, rules.aspiration(p, self.weights),
                               min(round_, s.clock.max_rounds - 1), s.clock.max_rounds,
                               p.concession, p.distrust_penalty, teff)
         if noisy and p.noise > 0:
             tau = min(100.0, max(0.0, tau + self._noise.uniform(-p.noise, p.noise)))
         return tau
 
-    def respond(self, package: dict[str, str], tau: float, round_: int) -> Response:
+    def respond(self, package: dict[str, str], tau: float, round_: int,
+                coerced: Callable[[float], bool] | None = None, needed: bool = True) -> Response:
         """Answer a package against threshold ``tau``; remember what it said (the red lines it
-        cited become known, each red-line proposal counts against its patience)."""
+        cited become known). A red-line proposal counts against its patience only when its
+        acceptance is ``needed``: it is not asked to sign a package it has no say over.
+        ``coerced(u)`` tells whether an acceptance worth ``u`` clears only under pressure."""
         hit = tuple(rules.red_lines_hit(self.party, package))
         u = self.utility(package)
         ok = not hit and u >= tau - EPS
+        forced = ok and coerced is not None and coerced(u)
         gaps = tuple((i, round(g, 4)) for i, g in rules.largest_gaps(self.party, self.weights, package))
         self.last_response = (package, round(u, 4), round(tau, 4), round_)
         for ref in hit:
             i, o = ref.split(".", 1)
             if o not in self.cited.setdefault(i, []):
                 self.cited[i].append(o)
-        if hit:
+        if hit and needed:
             self.red_line_count += 1
-        return Response(ok, round(u, 4), round(tau, 4), hit, gaps)
+        return Response(ok, round(u, 4), round(tau, 4), hit, gaps, forced)
+
+    @property
+    def present(self) -> bool:
+        """At the table: neither walked out nor suspended."""
+        return not (self.walked_out or self.suspended)
+
+    def suspend(self, cause: str) -> None:
+        self.suspended = True
+        self.suspended_for = cause
+        self.suspensions += 1
+        self.away = 0
+
+    def rejoin(self) -> None:
+        """Back at the table with a clean slate: the red-line count and the low-trust rounds
+        that made it leave start again (else it would leave again at once)."""
+        self.suspended = False
+        self.red_line_count = 0
+        self.low_rounds = dict.fromkeys(self.low_rounds, 0)
 
     @property
     def out_of_patience(self) -> bool:
@@ -136,9 +171,12 @@ class PartyAgent:
         self.trust[other] = after
         return before, after
 
-    def shift_reservation(self, delta: float) -> tuple[float, float]:
+    def shift_reservation(self, delta: float, lever: bool = False) -> tuple[float, float]:
+        """Move the reservation by ``delta``, clamped to 0–100; ``lever``: a lever moved it."""
         before = self.reservation
         self.reservation = min(100.0, max(0.0, before + delta))
+        if lever:
+            self.lever_push += self.reservation - before
         return before, self.reservation
 
     def shift_weight(self, issue: str, delta: float) -> tuple[float, float] | None:
@@ -189,6 +227,6 @@ class PartyAgent:
 
 
 def counterparts(agents: Mapping[str, PartyAgent], party_id: str, order: Sequence[str]) -> list[str]:
-    """The parties still at the table other than ``party_id``: walked-out parties no longer
-    weigh on its trust."""
-    return [o for o in order if o != party_id and not agents[o].walked_out]
+    """The parties still at the table other than ``party_id``: walked-out and suspended parties
+    no longer weigh on its trust."""
+    return [o for o in order if o != party_id and agents[o].present]

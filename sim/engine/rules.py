@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sim.scenario.model import MEDIATOR, Dynamics, Party, Scenario, Stance
+from sim.scenario.model import MEDIATOR, Dynamics, Party, Pledge, Scenario, Stance
 
 
 def utility(party: Party, weights: Mapping[str, float], package: Mapping[str, str]) -> float:
@@ -87,18 +87,22 @@ def monitored(s: Scenario, agreement: Mapping[str, str] | None) -> bool:
     return agreement is not None and any(s.issue(i).option(o).monitoring for i, o in agreement.items())
 
 
-def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[str, str] | None,
-          covered: Callable[[str | None], set[str]] | None = None) -> tuple[str, str]:
+def judge(s: Scenario, actor: str, victim: str, target: str | None, agreement: Mapping[str, str] | None,
+          covered: Callable[[str | None], set[str]] | None = None,
+          pledged: Callable[[str | None], set[str]] | None = None) -> tuple[str, str]:
     """How an incident by ``actor`` on ``target`` is judged while ``agreement`` is in force.
 
     Covered for both by their own readings → 'violation'; for the victim only → 'disputed',
     unless a monitoring option is in force, which settles it by the agreement's own text
     ('monitored', with verdict 'violation' or 'not covered'). Not covered for the victim → 'none'.
-    ``covered(reader)`` may supply cached coverage sets for the same agreement.
+    ``covered(reader)`` may supply cached coverage sets for the same agreement; ``pledged(reader)``
+    the tags the actor's pledges in force protect as ``reader`` reads them, which count as
+    covered too (reader None: by the pledges' own text).
     """
-    if not agreement:
+    if target is None or (not agreement and pledged is None):
         return "none", ""
-    cov = covered or (lambda reader: in_force_covers(s, reader, agreement))
+    base = covered or (lambda reader: in_force_covers(s, reader, agreement))
+    cov = base if pledged is None else (lambda reader: base(reader) | pledged(reader))
     if target not in cov(victim):
         return "none", ""
     if target in cov(actor):
@@ -107,6 +111,18 @@ def judge(s: Scenario, actor: str, victim: str, target: str, agreement: Mapping[
         verdict = "violation" if target in cov(None) else "not covered"
         return "monitored", verdict
     return "disputed", ""
+
+
+def pledge_span(pl: Pledge, round_hours: float) -> tuple[float, float | None]:
+    """(start, end) hours of a pledge; end None: it holds to the end of the game."""
+    start = pl.round * round_hours + pl.hour
+    return start, (start + pl.days * 24 if pl.days is not None else None)
+
+
+def pledge_in_force(pl: Pledge, round_hours: float, now: float, eps: float = 1e-9) -> bool:
+    """start ≤ now < end: a function of the clock alone."""
+    start, end = pledge_span(pl, round_hours)
+    return start <= now + eps and (end is None or now < end - eps)
 
 
 def tier_of(s: Scenario, agreement: Mapping[str, str] | None) -> int:

@@ -23,9 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from sim.engine import events as ev
+from sim.engine.coercion import CoercionMixin
+from sim.engine.consent import needed
 from sim.engine.incidents import IncidentsMixin
 from sim.engine.renewal import RenewalMixin
 from sim.engine.state import EPS, stream
+from sim.engine.suspension import SuspensionMixin
 from sim.engine.view import MediatorView
 from sim.errors import ActionRefused, ReplayError
 from sim.scenario.actions import Action, check_action
@@ -42,7 +45,7 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
-class Session(IncidentsMixin, RenewalMixin):
+class Session(IncidentsMixin, RenewalMixin, CoercionMixin, SuspensionMixin):
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, actions: Iterable[Action] = (), *,
@@ -56,6 +59,7 @@ class Session(IncidentsMixin, RenewalMixin):
         super().__init__(scenario, seed, branch, max_rounds)
         self._advisor = advisor
         s = scenario
+        self._start_pledges()  # first: a pledge from the first hour is news before the first decision
         self._env.process(self._rounds())
         if s.incidents.scheduled:
             self._env.process(self._scheduled())
@@ -106,7 +110,8 @@ class Session(IncidentsMixin, RenewalMixin):
         if self._ended:
             raise ActionRefused("the negotiation is over")
         first = len(self._events)
-        self._agree(self._scenario.complete(dict(package)))
+        full = self._scenario.complete(dict(package))
+        self._agree(full, self._forced_coerced(full))
         return self._events[first:]
 
     # ------------------------------------------------------------ stepping
@@ -172,26 +177,38 @@ class Session(IncidentsMixin, RenewalMixin):
         package = s.complete(partial)
         changed = tuple(i for i in s.issue_ids if package[i] != s.issue(i).default_option)
         self._emit(ev.Proposed, package=package, changed=changed)
-        accepts = []
-        walkouts = []
+        needs = needed(s, package)
+        accepts = [self._parties[p].present for p in needs]  # an absent party can't consent
+        leaving = []
+        coerced = []
         for pid in s.party_ids:
-            r = self._parties[pid].respond(package, self._threshold(pid), self._round)
+            a = self._parties[pid]
+            if not a.present:
+                continue
+            need = pid in needs
+            tau = self._threshold(pid)
+            r = a.respond(package, tau, self._round, self._coercion_test(pid, tau), need)
             self._emit(ev.Responded, party=pid, accept=r.accept, utility=r.utility, threshold=r.threshold,
-                       red_lines=r.red_lines, gaps=r.gaps)
-            accepts.append(r.accept)
-            if self._parties[pid].out_of_patience:
-                walkouts.append(pid)
-        if walkouts:
-            a = self._parties[walkouts[0]]
-            self._walkout(a.id, cause="red_lines", count=a.red_line_count, patience=a.party.red_line_patience)
+                       red_lines=r.red_lines, gaps=r.gaps, coerced=r.coerced and self.marks_coercion, needed=need)
+            if need:
+                accepts.append(r.accept)
+                if r.coerced:
+                    coerced.append(pid)
+            if a.out_of_patience:
+                leaving.append(pid)
+        if leaving:
+            a = self._parties[leaving[0]]
+            self._leave(a.id, cause="red_lines", count=a.red_line_count, patience=a.party.red_line_patience)
             return
         if all(accepts):
-            self._agree(package)
+            self._agree(package, tuple(coerced))
 
-    def _agree(self, package: dict[str, str]) -> None:
-        self._accord.put(package, self._env.now)
+    def _agree(self, package: dict[str, str], coerced: tuple[str, ...] = ()) -> None:
+        serial = self._accord.put(package, self._env.now)
         self._schedule_lapses()
-        self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires))
+        self._emit(ev.AgreementReached, package=dict(package), expires=dict(self._accord.expires),
+                   coerced=coerced if self.marks_coercion else ())
+        self._hold_coerced(serial, coerced)
         self._update_tier()
 
     def _update_tier(self) -> None:
@@ -204,22 +221,21 @@ class Session(IncidentsMixin, RenewalMixin):
 
     def _end_of_round(self) -> None:
         s = self._scenario
+        self._rejoins()
         for pid in s.party_ids:
             a = self._parties[pid]
+            if a.suspended:
+                continue
             o = a.low_trust_counterpart(LOW_TRUST_ROUNDS)
             if o is not None:
-                self._walkout(pid, cause="low_trust", counterpart=o, limit=a.party.walkout_trust,
-                              rounds=LOW_TRUST_ROUNDS)
-                return
+                self._leave(pid, cause="low_trust", counterpart=o, limit=a.party.walkout_trust,
+                            rounds=LOW_TRUST_ROUNDS)
+                if self._ended:
+                    return
         acc = self._accord
         if (not self._forecasting and acc.tier == len(s.outcomes)
                 and self._env.now - acc.tier_since >= s.clock.settle_rounds * self._H - EPS):
             self._end("settled")
-
-    def _walkout(self, pid: str, **cause) -> None:
-        self._parties[pid].walked_out = True
-        self._emit(ev.Walkout, party=pid, **cause)
-        self._end("walkout")
 
     def _end(self, reason: str) -> None:
         if self._ended:
@@ -235,4 +251,6 @@ class Session(IncidentsMixin, RenewalMixin):
         self._emit(ev.Ended, reason=reason, tier=s.outcomes[acc.tier - 1].id if acc.tier else None,
                    best_tier=s.outcomes[acc.best_tier - 1].id if acc.best_tier else None,
                    days_in_force=round(days, 4), violations=self._violations, disputes=self._disputes,
-                   surplus=surplus, **self._mediator_end())
+                   surplus=surplus, suspensions=sum(a.suspensions for a in self._parties.values()),
+                   suspended=tuple(p for p, a in self._parties.items() if a.suspended),
+                   **self._mediator_end())

@@ -18,7 +18,7 @@ from sim.engine import rules
 from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
-from sim.engine.view import LeverView, MediatorView, PartyView
+from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
@@ -82,6 +82,8 @@ class SessionState:
         self._end_reason: str | None = None
         self._pending: simpy.Event | None = None
         self._waits_left = 0
+        self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
+        """Random incident -> provoking incident -> (factor, until hour)."""
 
     # ------------------------------------------------------------ read-only state
 
@@ -141,6 +143,11 @@ class SessionState:
     def walkouts(self) -> tuple[str, ...]:
         """Ids of the parties that walked out, in scenario order."""
         return tuple(p for p, a in self._parties.items() if a.walked_out)
+
+    @property
+    def suspended(self) -> tuple[str, ...]:
+        """Ids of the parties suspended now, in scenario order."""
+        return tuple(p for p, a in self._parties.items() if a.suspended)
 
     def weights(self, party_id: str) -> dict[str, float]:
         """A party's current issue weights (levers and incidents move them; engine truth)."""
@@ -206,7 +213,8 @@ class SessionState:
             known, hidden = a.known()
             parties.append(PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
                                      round(a.reservation, 4) if a.reservation_known else None, hidden,
-                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response))
+                                     a.walked_out, a.red_line_count, p.red_line_patience, a.last_response,
+                                     suspended=a.suspended, consent=p.consent))
         levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
                        for lv in s.mediator.levers)
         tier = self._accord.tier
@@ -215,7 +223,11 @@ class SessionState:
                             round(self._credibility, 4), self.agreement, self.expires, tier, title,
                             tuple(parties), levers, self._ended, self._end_reason, len(self._actions), s,
                             s.dynamics.consult_hours_fraction, renew_cost=s.dynamics.renew_hours_fraction,
-                            mediator_weights=self.mediator_weights())
+                            mediator_weights=self.mediator_weights(), pledges=self._pledge_views())
+
+    def _pledge_views(self) -> tuple[PledgeView, ...]:
+        return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])
+                     for pl in self._scenario.pledges if rules.pledge_in_force(pl, self._H, self._env.now, EPS))
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sim.engine.consent import needed
 from sim.engine.rules import effective_trust, stake_utility, threshold
 from sim.scenario.model import MEDIATOR, Quote, Scenario
 
@@ -44,6 +45,19 @@ class KnownStance:
 
 
 @dataclass(frozen=True)
+class PledgeView:
+    """A unilateral pledge in force (its text is public)."""
+
+    id: str
+    party: str
+    covers: tuple[str, ...]
+    """Tags it protects by its own text."""
+    text: str
+    until: float | None
+    """Hour it lapses (None: it holds to the end)."""
+
+
+@dataclass(frozen=True)
 class PartyView:
     id: str
     name: str
@@ -60,6 +74,15 @@ class PartyView:
     red_line_patience: int
     last_response: tuple[dict[str, str], float, float, int] | None = None
     """(package, utility, threshold, round) the party stated when it last responded."""
+    suspended: bool = False
+    """It suspended its participation: it answers no proposal until it rejoins."""
+    consent: tuple[str, ...] | None = None
+    """The issues it must agree to (None: every issue); see :mod:`sim.engine.consent`."""
+
+    @property
+    def present(self) -> bool:
+        """At the table: neither walked out nor suspended."""
+        return not (self.walked_out or self.suspended)
 
     @property
     def private_unknown(self) -> int:
@@ -76,7 +99,7 @@ class PartyView:
     @property
     def at_risk(self) -> bool:
         """The next proposal touching one of its red lines makes this party walk out."""
-        return not self.walked_out and self.red_line_proposals >= self.red_line_patience
+        return self.present and self.red_line_proposals >= self.red_line_patience
 
     def walks_out_over(self, red_lines_hit: tuple[str, ...]) -> bool:
         """Whether a proposal touching ``red_lines_hit`` (known red lines) makes it walk out."""
@@ -91,6 +114,10 @@ class Prediction:
     utility: float
     threshold: float
     red_lines: tuple[str, ...] = ()
+    needed: bool = True
+    """False when the package touches no issue the party holds: its no wouldn't block."""
+    away: bool = False
+    """The party is suspended: it won't answer, and a package that needs it can't pass."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +155,8 @@ class MediatorView:
     """Fraction of a round a renewal costs (``dynamics.renew_hours_fraction``)."""
     mediator_weights: dict[str, float] = field(default_factory=dict)
     """The mediator's own stakes' weights now: it knows its own interests (and so does the player)."""
+    pledges: tuple[PledgeView, ...] = ()
+    """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
 
@@ -218,7 +247,7 @@ class MediatorView:
         aspiration = asp_num / den if den else 100.0
         s = self.scenario
         party = s.party(party_id)
-        others = [p.id for p in self.parties if p.id != party_id and not p.walked_out]
+        others = [p.id for p in self.parties if p.id != party_id and p.present]
         trust = {**pv.trust}
         trust.setdefault(MEDIATOR, 0.5)
         teff = effective_trust(s, trust, self.credibility, others)
@@ -227,19 +256,35 @@ class MediatorView:
                         party.distrust_penalty, teff)
         return u, tau
 
+    def needs(self, package: dict[str, str]) -> tuple[str, ...]:
+        """The parties whose acceptance ``package`` needs (consent per issue is public)."""
+        return needed(self.scenario, package)
+
+    def counted(self, package: dict[str, str]) -> tuple[PartyView, ...]:
+        """The parties whose answer decides ``package``: needed and at the table."""
+        needs = self.needs(package)
+        return tuple(p for p in self.parties if p.id in needs and p.present)
+
+    def blocked_by_absence(self, package: dict[str, str]) -> tuple[str, ...]:
+        """Suspended parties whose consent ``package`` needs: it can't pass while they are away."""
+        needs = self.needs(package)
+        return tuple(p.id for p in self.parties if p.id in needs and p.suspended)
+
     def predict(self, package: dict[str, str]) -> dict[str, Prediction]:
         """Each party's likely response to a full package, from known information only."""
         out: dict[str, Prediction] = {}
+        needs = self.needs(package)
         for pv in self.parties:
             hit = tuple(f"{i}.{package[i]}" for i, st in pv.stances.items() if package[i] in st.red_lines)
             u, tau = self.estimate(pv.id, package)
             full = pv.hidden == 0 and pv.reservation is not None
+            need, away = pv.id in needs, pv.suspended
             if hit:
-                out[pv.id] = Prediction("reject", True, u, tau, hit)
+                out[pv.id] = Prediction("reject", True, u, tau, hit, need, away)
             elif u >= tau + MARGIN:
-                out[pv.id] = Prediction("accept", full, u, tau)
+                out[pv.id] = Prediction("accept", full, u, tau, (), need, away)
             elif u <= tau - MARGIN:
-                out[pv.id] = Prediction("reject", full, u, tau)
+                out[pv.id] = Prediction("reject", full, u, tau, (), need, away)
             else:
-                out[pv.id] = Prediction("unsure", False, u, tau)
+                out[pv.id] = Prediction("unsure", False, u, tau, (), need, away)
         return out

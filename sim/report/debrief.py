@@ -7,32 +7,100 @@ screen all render the same :class:`Debrief`, so they can never disagree on a num
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
-from sim.engine.events import Ended, Event, Hinted, TrustChanged, Walkout
+from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
 
 FORECAST_RUNS = 200
 """Simulated futures in the debrief's durability forecast."""
 
+NASH_CLOSE = 3.0
+"""Within this many points of its Nash utility for every party, a result is "close to the fair split"."""
+NASH_FAR = 10.0
+"""This many points or more from its Nash utility is "much" more (or less)."""
+
+STANDING_WORDS: dict[str, tuple[bool | None, str]] = {
+    "walked_out": (None, "walked out of the talks"),
+    "no_deal": (None, "no deal: the status quo"),
+    "below_status_quo": (False, "worse than no deal"),
+    "below_walkaway": (False, "worse than walking away"),
+    "below_start": (False, "better than its walk-away only because levers pushed it down"),
+    "better": (True, "better than no deal and walking away"),
+}
+"""Standing -> (good: True, bad: False, neither: None; the words every renderer uses)."""
+
 
 @dataclass(frozen=True)
 class PartyResult:
-    """What the package at the end is worth to one party."""
+    """What the package at the end is worth to one party, against three baselines: the
+    status quo (no deal), its walk-away at the start, and its walk-away at the end (which
+    levers and events may have moved)."""
 
     id: str
     name: str
     utility: float
     reservation: float
+    """The walk-away at the end."""
+    start_reservation: float = 0.0
+    """The walk-away the scenario starts it at."""
+    status_quo: float = 0.0
+    """U(the default package): what no deal is worth to it."""
+    walked_out: bool = False
+    coerced: bool = False
+    """Coerced into the agreement in force (accepted only under pressure, or below the status quo)."""
+    agreed: bool = True
+    """False when nothing is in force at the end (the package is the status quo)."""
 
     @property
     def surplus(self) -> float:
+        """Against the walk-away at the end."""
         return self.utility - self.reservation
+
+    @property
+    def surplus_start(self) -> float:
+        """Against the walk-away at the start."""
+        return self.utility - self.start_reservation
+
+    @property
+    def surplus_status_quo(self) -> float:
+        """Against no deal."""
+        return self.utility - self.status_quo
+
+    @property
+    def moved(self) -> bool:
+        """Whether its walk-away moved during the game."""
+        return abs(self.reservation - self.start_reservation) >= 0.05
+
+    @property
+    def standing(self) -> str:
+        """A key of :data:`STANDING_WORDS`: the worst baseline the result falls below."""
+        if self.walked_out:
+            return "walked_out"
+        if not self.agreed:
+            return "no_deal"
+        if self.surplus_status_quo < -0.05:
+            return "below_status_quo"
+        if self.surplus < -0.05:
+            return "below_walkaway"
+        if self.surplus_start < -0.05:
+            return "below_start"
+        return "better"
+
+    @property
+    def good(self) -> bool | None:
+        return STANDING_WORDS[self.standing][0]
+
+    @property
+    def verdict(self) -> str:
+        """The standing in words, with the coercion flag."""
+        words = STANDING_WORDS[self.standing][1]
+        return f"{words}; accepted under pressure" if self.coerced else words
 
 
 @dataclass(frozen=True)
@@ -121,6 +189,9 @@ class Debrief:
     events: tuple[Event, ...]
     mediator: MediatorStake | None = None
     """The mediator's own stake in the package at the end (None: it holds no stances)."""
+    suspensions: tuple[Suspended, ...] = ()
+    """Each time a party suspended its participation (the talks went on without it)."""
+    rejoins: tuple[Rejoined, ...] = ()
 
     @property
     def end_reason(self) -> str | None:
@@ -144,6 +215,46 @@ class Debrief:
 
     def title_of(self, level: int) -> str | None:
         return self.scenario.outcomes[level - 1].title if level else None
+
+    def returned(self, e: Suspended) -> Rejoined | None:
+        """The return that ended suspension ``e`` (None: still away at the end)."""
+        return next((r for r in self.rejoins if r.party == e.party and r.t >= e.t), None)
+
+    @property
+    def coerced(self) -> tuple[str, ...]:
+        """Names of the parties coerced into the agreement in force at the end."""
+        return tuple(p.name for p in self.parties if p.coerced)
+
+    @property
+    def nash_words(self) -> str | None:
+        """The distance from the Nash package in plain words (None without one)."""
+        return nash_words(self)
+
+
+def _much(gap: float) -> str:
+    return "much " if abs(gap) >= NASH_FAR else ""
+
+
+def nash_words(d: Debrief) -> str | None:
+    """"Close to the fair split", or who gets more (or less) than a Nash deal gives."""
+    n = d.nash
+    if n is None:
+        return None
+    gaps = [(p.name, n.utility_gap[p.id]) for p in d.scenario.parties if p.id in n.utility_gap]
+    if not n.issues_differ:
+        return "This is the Nash package itself: the fair split."
+    if not gaps or all(abs(g) < NASH_CLOSE for _, g in gaps):
+        return "Close to the fair split: every party gets within a few points of what a Nash deal gives."
+    far = "Far from it" if any(abs(g) >= NASH_FAR for _, g in gaps) else "Some way from it"
+    top = max(gaps, key=lambda x: x[1])
+    low = min(gaps, key=lambda x: x[1])
+    if top[1] >= NASH_CLOSE:
+        parts = [f"{top[0]} gets {_much(top[1])}more than a Nash deal gives"]
+        if low[1] <= -NASH_CLOSE:
+            parts.append(f"{low[0]} {_much(low[1])}less")
+    else:
+        parts = [f"{low[0]} gets {_much(low[1])}less than a Nash deal gives"]
+    return f"{far}: " + ", ".join(parts) + "."
 
 
 def trust_pairs(session: Session) -> tuple[TrustPair, ...]:
@@ -174,6 +285,16 @@ def nash_of(session: Session) -> NashDistance | None:
                         bool(d.get("exact", True)))  # results made before approximation existed were exact
 
 
+def party_results(session: Session, package: Mapping[str, str]) -> tuple[PartyResult, ...]:
+    s = session.scenario
+    out = session.walkouts
+    return tuple(PartyResult(p.id, p.name, session.utility(p.id, dict(package)), session.reservation(p.id),
+                             start_reservation=float(p.reservation),
+                             status_quo=session.utility(p.id, s.default_package), walked_out=p.id in out,
+                             coerced=p.id in session.coerced, agreed=session.agreement is not None)
+                 for p in s.parties)
+
+
 def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = True) -> Debrief:
     """The debrief of ``session``. ``forecast_runs=0`` skips the forecast and ``nash=False``
     the Nash package, for summaries that show neither."""
@@ -193,20 +314,34 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         walkouts=tuple(e for e in session.events if isinstance(e, Walkout)),
         agreement=MappingProxyType(dict(session.agreement)) if session.agreement else None,
         package=MappingProxyType(dict(package)),
-        parties=tuple(PartyResult(p.id, p.name, session.utility(p.id, package), session.reservation(p.id))
-                      for p in s.parties),
+        parties=party_results(session, package),
         nash=nash_of(session) if nash else None,
         forecast=forecast,
         hints=tuple(e for e in session.events if isinstance(e, Hinted)),
         trust=trust_pairs(session),
         events=session.events,
         mediator=mediator_stake(session),
+        suspensions=tuple(e for e in session.events if isinstance(e, Suspended)),
+        rejoins=tuple(e for e in session.events if isinstance(e, Rejoined)),
     )
 
 
-def describe_forecast(d: Durability) -> str:
-    """The forecast in one sentence: the share still in force at each horizon, and what ended it."""
+def describe_forecast(d: Durability, s: Scenario | None = None) -> str:
+    """The forecast in one sentence: the share still in force at each horizon, and what ended
+    it; then who was coerced into it (party names when ``s`` is given)."""
     parts = [f"{p:.0%} after {n} days (95% {lo:.0%}–{hi:.0%})"
              for n, p, lo, hi in zip(d.days, d.held, d.low, d.high, strict=True)]
     why = ", ".join(f"{k} {v}" for k, v in d.breaks.items() if v)
-    return "Still in force: " + "; ".join(parts) + (f". Ended by: {why} (of {d.runs} runs)." if why else ".")
+    text = "Still in force: " + "; ".join(parts) + (f". Ended by: {why} (of {d.runs} runs)." if why else ".")
+    if d.coerced:
+        text += " " + coercion_sentence(s, d.coerced, d.denounce_per_day)
+    return text
+
+
+def coercion_sentence(s: Scenario | None, coerced: Sequence[str], rate: float | None) -> str:
+    """Who was coerced into an agreement, and what the forecast makes of it."""
+    names = ", ".join(s.party(p).name if s is not None else p for p in coerced)
+    head = f"Coerced into it: {names} (accepted only under pressure, or left below the status quo); "
+    if rate is None:
+        return head + "this scenario sets no rate of denunciation for coerced parties, so the forecast leaves it out."
+    return head + f"each denounces it at a rate of {rate:g} a day, which the forecast includes."

@@ -28,7 +28,8 @@ def nash_distance_text(d: Debrief) -> str:
         if n.nash[i] != s.issue(i).default_option:
             lines.append(f"- {s.issue(i).title}: {s.issue(i).option(n.nash[i]).label}")
     lines.append("")
-    lines.append(f"Issues where your result differs: {len(n.issues_differ)} of {len(s.issues)}.")
+    lines.append(f"Issues where your result differs: {len(n.issues_differ)} of {len(s.issues)}. "
+                 f"{_md(d.nash_words or '')}")
     lines.append("")
     lines.append("| Party | Nash utility | Your result | Difference |")
     lines.append("|---|---:|---:|---:|")
@@ -47,7 +48,7 @@ def analysis_sections(d: Debrief) -> dict[str, str]:
     out = {"Distance from the Nash bargaining package": nash_distance_text(d)}
     if d.forecast is not None:
         out["Durability forecast"] = (f"If the talks stopped here and nobody renewed anything "
-                                      f"({d.forecast.runs} simulated futures): {describe_forecast(d.forecast)}")
+                                      f"({d.forecast.runs} simulated futures): {describe_forecast(d.forecast, s)}")
     if d.hints:
         out["Hints used"] = "\n".join(f"- `{stamp(s, e)}` {_md(line(s, e) or '')}" for e in d.hints)
     else:
@@ -69,6 +70,10 @@ def _outcome(d: Debrief) -> list[str]:
     out.append(f"- Violations: {d.violations} · disputes: {d.disputes}")
     for w in d.walkouts:
         out.append(f"- Walkout: {_md(name_of(s, w.party))} — {_md(walkout_reason(s, w))}")
+    for e in d.suspensions:
+        back = d.returned(e)
+        after = f"rejoined after {back.rounds} round(s)" if back else "still suspended at the end"
+        out.append(f"- Suspension: {_md(name_of(s, e.party))} — {_md(walkout_reason(s, e))}; {after}")
     out.append("")
     out.append("## Agreement and surplus")
     if d.agreement:
@@ -76,12 +81,23 @@ def _outcome(d: Debrief) -> list[str]:
             out.append(f"- {_md(s.issue(i).title)}: {_md(s.issue(i).option(d.package[i]).label)}")
     else:
         out.append("- No agreement in force.")
-    out += ["", "| Party | Utility | Reservation | Surplus |", "|---|---:|---:|---:|"]
+    out += ["", *surplus_table(d), ""]
+    return out
+
+
+def surplus_table(d: Debrief) -> list[str]:
+    """Each party's result against no deal, its walk-away at the start and at the end, and its standing."""
+    out = ["| Party | Utility | No deal | Walk-away at start | Walk-away at end | vs no deal | vs start | vs end "
+           "| Standing |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for p in d.parties:
-        out.append(f"| {_md(p.name)} | {p.utility:.1f} | {p.reservation:.1f} | {p.surplus:+.1f} |")
-    out.append("")
+        out.append(f"| {_md(p.name)} | {p.utility:.1f} | {p.status_quo:.1f} | {p.start_reservation:.1f} | "
+                   f"{p.reservation:.1f} | {p.surplus_status_quo:+.1f} | {p.surplus_start:+.1f} | {p.surplus:+.1f} | "
+                   f"{_md(p.verdict)} |")
+    if d.coerced:
+        out += ["", f"Coerced: {_md(', '.join(d.coerced))} accepted only under pressure (levers pushed the walk-away "
+                    "below where it started) or below the status quo."]
     if d.mediator is not None:
-        out += [_md(describe_mediator_stake(d.mediator)), ""]
+        out += ["", _md(describe_mediator_stake(d.mediator))]
     return out
 
 

@@ -73,8 +73,8 @@ def mediator_stake(s: Scenario, e: ev.Ended) -> str:
             f"({e.mediator_utility - e.mediator_status_quo:+.1f} vs no deal)")
 
 
-def walkout_reason(s: Scenario, e: ev.Walkout) -> str:
-    """Why a party walked out, in words."""
+def walkout_reason(s: Scenario, e: ev.Walkout | ev.Suspended) -> str:
+    """Why a party walked out (or suspended), in words."""
     if e.cause == "red_lines":
         return f"the mediator kept proposing its red lines ({e.count} times; patience {e.patience})"
     return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
@@ -85,9 +85,10 @@ def line(s: Scenario, e: ev.Event) -> str | None:
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
-        case ev.Responded(party=pid, accept=ok):
-            mark = "✓ accepts" if ok else "✗ rejects"
-            return f"{name_of(s, pid)} {mark} — " + "; ".join(response_reasons(s, e))
+        case ev.Responded(party=pid, accept=ok, coerced=forced, needed=need):
+            mark = ("! accepts under pressure" if forced else "✓ accepts") if ok else "✗ rejects"
+            note = "" if need else " (not needed for this package)"
+            return f"{name_of(s, pid)} {mark}{note} — " + "; ".join(response_reasons(s, e))
         case ev.LeverUsed(lever=lv):
             lever = next(x for x in s.mediator.levers if x.id == lv)
             return f"{s.mediator.name} uses a lever: {lever.label} ({name_of(s, lever.target)})"
@@ -101,28 +102,42 @@ def line(s: Scenario, e: ev.Event) -> str | None:
             return f"Hint (Nash package of what you know): {package_text(s, p)}"
         case ev.Walkout(party=pid):
             return f"✗ WALKOUT: {name_of(s, pid)} leaves the talks — {walkout_reason(s, e)}"
-        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d):
+        case ev.Suspended(party=pid, agreement_stands=stands):
+            fate = "the agreement in force stands among the rest" if stands else "the agreement in force falls"
+            return f"‖ SUSPENDED: {name_of(s, pid)} suspends its participation — {walkout_reason(s, e)}; " \
+                   f"talks go on without it ({fate})"
+        case ev.Rejoined(party=pid, cause=why, rounds=n):
+            how = "its trust recovered" if why == "trust" else "its time away is up"
+            return f"↩ REJOINED: {name_of(s, pid)} is back at the table after {n} round(s) ({how})"
+        case ev.Ended(reason=why, best_tier=best, violations=v, disputes=d, suspensions=n):
             best_t = next((o.title for o in s.outcomes if o.id == best), "none")
-            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s)" + mediator_stake(s, e)
+            away = f"; {n} suspension(s)" if n else ""
+            return f"■ END ({why}): best tier {best_t}; {v} violation(s), {d} dispute(s){away}" + mediator_stake(s, e)
     return _news(s, e)
 
 
 def _news(s: Scenario, e: ev.Event) -> str | None:
     """Lines for what happens to the agreement, the parties' trust and the battlefield."""
     match e:
-        case ev.AgreementReached(package=p, expires=ex):
+        case ev.AgreementReached(package=p, expires=ex, coerced=forced):
             lapse = ", ".join(f"{s.issue(i).title} {(s.clock.start + timedelta(hours=h)):%d %b}" for i, h in ex.items())
-            return f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+            under = ", ".join(name_of(s, pid) for pid in forced)
+            return (f"✓ AGREEMENT in force: {package_text(s, p)}" + (f" (lapses: {lapse})" if lapse else "")
+                    + (f" — accepted under pressure by {under}" if under else ""))
         case ev.AgreementCollapsed(party=pid, against=a, trust=t):
             return (f"✗ COLLAPSE: {name_of(s, pid)} withdraws from the agreement — its trust in "
                     f"{name_of(s, a)} is down to {t:.2f}")
+        case ev.AgreementDenounced(party=pid):
+            return f"✗ DENOUNCED: {name_of(s, pid)} denounces the agreement it accepted only under pressure"
         case ev.AgreementLapsed(issue=i, option=o, because=why):
             took = f" with '{requires.label(s, why)}', which it requires" if why else ""
             return f"! {s.issue(i).title}: '{s.issue(i).option(o).label}' has lapsed{took}"
         case ev.LapseWarning() | ev.Renewed():
             return _renewal(s, e)
         case ev.Incident(text=text):
-            return f"! {text}{_judgement(s, e)}"
+            return f"! {text}{_judgement(s, e)}{_attribution(s, e)}"
+        case ev.Provoked() | ev.PledgeMade() | ev.PledgeLapsed():
+            return _reciprocity(s, e)
         case ev.TrustChanged(truster=a, trustee=b, before=x, after=y):
             arrow = "↓" if y < x else "↑"
             return f"  trust {name_of(s, a)} → {name_of(s, b)} {arrow} {x:.2f} → {y:.2f}"
@@ -150,12 +165,15 @@ def _renewal(s: Scenario, e: ev.Event) -> str | None:
 
 def _judgement(s: Scenario, e: ev.Incident) -> str:
     """How an incident was judged against the agreement in force ('' when none covers it)."""
+    what = "the agreement" if not e.pledges else "the pledge in force"
     if e.judgement == "violation":
-        return f" — ✗ VIOLATION: both sides read the agreement as covering {s.tag_label(e.target)}"
+        return f" — ✗ VIOLATION: both sides read {what} as covering {s.tag_label(e.target)}"
     if e.judgement == "disputed":
         who = [name_of(s, p) for p, c in e.readings.items() if c]
         verb = "reads" if len(who) == 1 else "read"
-        return (f" — ! DISPUTED: {' and '.join(who)} {verb} the agreement as covering {s.tag_label(e.target)}; "
+        if e.denied:  # the dispute is over who did it: the attribution that follows says so
+            return " — ! DISPUTED"
+        return (f" — ! DISPUTED: {' and '.join(who)} {verb} {what} as covering {s.tag_label(e.target)}; "
                 f"{name_of(s, e.actor)} does not")
     if e.judgement == "monitored":
         return f" — monitors rule: {e.verdict}"
@@ -169,3 +187,33 @@ def _shift(s: Scenario, e: ev.Shifted) -> str:
     if e.what == "weight":
         return f"  {name_of(s, e.party)} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
     return f"  {name_of(s, e.party)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+
+
+def _attribution(s: Scenario, e: ev.Incident) -> str:
+    """Who blames whom, when the parties read an incident differently ('' when they don't)."""
+    if not e.blames:
+        return ""
+    parts = []
+    for p, blamed in e.blames.items():
+        if p in e.denied or blamed == p:
+            continue
+        parts.append(f"{name_of(s, p)} blames {name_of(s, blamed)}" if blamed
+                     else f"{name_of(s, p)} reads it as an accident")
+    parts += [f"{name_of(s, d)} denies it" for d in e.denied]
+    return " (" + "; ".join(parts) + ")" if parts else ""
+
+
+def _reciprocity(s: Scenario, e: ev.Event) -> str | None:
+    """Lines for provocations and unilateral pledges."""
+    match e:
+        case ev.Provoked(incident=i, factor=f, until=u):
+            inc = next(x for x in s.incidents.random if x.id == i)
+            more = "more" if f >= 1 else "less"
+            who = f"{name_of(s, inc.actor)} is {more} likely to answer in kind" if inc.actor else f"'{i}' is {more} likely"
+            return f"  {who} (×{f:g} until {(s.clock.start + timedelta(hours=u)):%d %b %H:%M})"
+        case ev.PledgeMade(party=p, text=text, until=u):
+            end = f" (until {(s.clock.start + timedelta(hours=u)):%d %b %H:%M})" if u is not None else ""
+            return f"◆ PLEDGE by {name_of(s, p)}: {text}{end}"
+        case ev.PledgeLapsed(party=p, pledge=pl):
+            return f"! {name_of(s, p)}'s pledge '{pl}' has lapsed"
+    return None

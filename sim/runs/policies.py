@@ -66,7 +66,9 @@ def best_option(view: MediatorView, pkg: dict[str, str], issue: str, options: tu
         if known_red(view, issue, o):
             continue
         trial = {**pkg, issue: o}
-        score = min(u - t for u, t in (view.estimate(p.id, trial) for p in view.parties))
+        # Only the parties whose answer decides the package (consent per issue, suspensions).
+        deciders = view.counted(trial) or view.parties
+        score = min(u - t for u, t in (view.estimate(p.id, trial) for p in deciders))
         if best_score is None or score > best_score + 1e-9:
             best, best_score = o, score
     return best
@@ -148,7 +150,7 @@ class Incremental(Policy):
 
     def observe(self, events: list[Event]) -> None:
         proposed = next((e.package for e in events if isinstance(e, Proposed)), None)
-        answers = [e for e in events if isinstance(e, Responded)]
+        answers = [e for e in events if isinstance(e, Responded) and e.needed]  # only answers that decide
         if proposed is None or not answers:
             return
         self.rejected = any(not e.accept for e in answers)
@@ -193,7 +195,7 @@ class Maximal(Policy):
         return wait()
 
     def observe(self, events: list[Event]) -> None:
-        if any(isinstance(e, Responded) and not e.accept for e in events):
+        if any(isinstance(e, Responded) and not e.accept and e.needed for e in events):
             self.misses += 1
             if self.misses >= 2:
                 self.misses = 0
@@ -256,7 +258,7 @@ class Nash(Policy):
         return Action(propose=pkg)
 
     def observe(self, events: list[Event]) -> None:
-        self.rejected = any(isinstance(e, Responded) and not e.accept for e in events)
+        self.rejected = any(isinstance(e, Responded) and not e.accept and e.needed for e in events)
 
 
 def pressure_lever(view: MediatorView, party: str) -> Lever | None:
@@ -295,7 +297,7 @@ class Pressure(Maximal):
         super().observe(events)
         answers = [e for e in events if isinstance(e, Responded)]
         if answers:
-            self.unmoved = [e.party for e in answers if not e.accept and not e.red_lines]
+            self.unmoved = [e.party for e in answers if not e.accept and not e.red_lines and e.needed]
 
 
 POLICIES: dict[str, Callable[[Scenario, int], Policy]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.scenario.incident_checks import check_incident_kind, check_pledges, provoked_bound
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 if TYPE_CHECKING:  # the model imports this module, so its types are for annotations only
@@ -22,7 +23,7 @@ MAX_INCIDENT_CANDIDATES = 20_000
 FORECAST_DAYS = 30
 """Forecasts run the clock this many days past the deadline (see sim.analysis.forecast)."""
 
-__all__ = ["cross_check", "MAX_SPAN_HOURS", "MAX_INCIDENT_CANDIDATES", "FORECAST_DAYS"]
+__all__ = ["cross_check", "provoked_bound", "MAX_SPAN_HOURS", "MAX_INCIDENT_CANDIDATES", "FORECAST_DAYS"]
 
 
 @dataclass
@@ -77,7 +78,8 @@ def cross_check(s: Scenario) -> list[RefProblem]:
     """Every id reference in the scenario, checked; problems come with suggestions."""
     r = _Refs(s)
     for check in (check_ids, check_issues, check_requires, check_levers, check_mediator,
-                  check_parties, check_incidents, check_outcomes, check_history, check_limits):
+                  check_parties, check_consent, check_incidents, check_pledges, check_outcomes, check_history,
+                  check_limits):
         check(r)
     return r.out
 
@@ -279,19 +281,43 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
     r.source((*spath, "red_line_quote"), st.red_line_quote)
 
 
+def check_consent(r: _Refs) -> None:
+    """Consent lists name real issues and parties, and every issue needs someone's consent."""
+    s = r.s
+    for n, p in enumerate(s.parties):
+        for c, i in enumerate(p.consent or ()):
+            r.issue(("parties", n, "consent", c), i, at_key=False)
+    for n, iss in enumerate(s.issues):
+        for c, pid in enumerate(iss.consent or ()):
+            r.party(("issues", n, "consent", c), pid)
+            if pid in r.parties and (own := s.party(pid).consent) is not None and iss.id not in own:
+                r.add(("issues", n, "consent", c), f"{pid} is listed here, but its own 'consent' leaves out "
+                                                   f"{iss.id}: add {iss.id} to it or remove {pid} from this list")
+        known = [p for p in s.parties if p.id in r.parties]
+        if not any((p.consent is None or iss.id in p.consent) and (iss.consent is None or p.id in iss.consent)
+                   for p in known):
+            r.add(("issues", n, "consent") if iss.consent is not None else ("issues", n, "id"),
+                  f"no party's consent is needed for {iss.id}, so a package moving only it would need no one's "
+                  "acceptance: list a party in the issue's 'consent', or add the issue to a party's 'consent'")
+
+
 def check_incidents(r: _Refs) -> None:
     last = r.s.clock.max_rounds - 1
+    randoms = [inc.id for inc in r.s.incidents.random]
     for kind in ("scheduled", "random"):
         for n, inc in enumerate(getattr(r.s.incidents, kind)):
             path = ("incidents", kind, n)
-            r.party((*path, "actor"), inc.actor)
+            if inc.actor is not None:
+                r.party((*path, "actor"), inc.actor)
             if inc.victim is not None:
                 r.party((*path, "victim"), inc.victim)
                 if inc.victim == inc.actor:
                     r.add((*path, "victim"), "the victim must be another party than the actor")
-            r.tag((*path, "target"), inc.target)
+            if inc.target is not None:
+                r.tag((*path, "target"), inc.target)
             check_effects(r, (*path, "effects"), inc.effects)
             r.source((*path, "quote"), inc.quote)
+            check_incident_kind(r, path, inc, randoms)
             if kind == "scheduled" and inc.round > last:
                 r.add((*path, "round"), f"round {inc.round} is after the last round ({last}); "
                                         "lower it or raise clock.max_rounds")
@@ -326,11 +352,12 @@ def check_limits(r: _Refs) -> None:
         return
     # The engine draws candidates at each incident's highest rate, and forecasts run past the deadline.
     days = span / 24 + FORECAST_DAYS
-    total = sum(inc.rate_per_day for inc in r.s.incidents.random)
+    total = sum(inc.rate_per_day * provoked_bound(r.s, inc.id) for inc in r.s.incidents.random)
     expected = total * (1 + dyn.distrust_rate_gain) * days
     if expected > MAX_INCIDENT_CANDIDATES:
         at: Path = ("incidents", "random") if r.s.incidents.random else ("dynamics",)
         r.add(at, f"random incidents would draw about {expected:,.0f} candidates over a game "
-                  f"(Σ rate_per_day × (1 + distrust_rate_gain) × {days:,.0f} days); the limit is "
+                  f"(Σ rate_per_day × provocation bound × (1 + distrust_rate_gain) × {days:,.0f} days); the limit is "
                   f"{MAX_INCIDENT_CANDIDATES:,}: lower incidents.random[*].rate_per_day, "
                   "dynamics.distrust_rate_gain, clock.max_rounds or clock.round_hours")
+

@@ -12,44 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
-from pydantic.json_schema import JsonDict
+from pydantic import AwareDatetime, ConfigDict, Field, Strict
 
+from sim.scenario.fields import ADDED, Delta, Flag, Frozen, Points, Slug, Text, Unit, UnitDelta, added, added_at_default
+from sim.scenario.incident_kinds import Attribution, IncidentKind, Provocation
+from sim.scenario.participation import Suspension
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 __all__ = ["MEDIATOR", "Path", "RefProblem", "suggest", "iter_quotes", "scenario_hash",
            "Slug", "Scenario", "Issue", "Option", "Party", "Stance", "Quote", "Source", "Clock", "Dynamics",
-           "Effects", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents", "Outcome",
-           "HistoryEntry", "Debrief"]
-
-# Numbers and booleans are strict: `weight: true` or `weight: "3"` is a mistake to report, not
-# a value to convert. Dates and times stay lax: the YAML reader hands them over as strings.
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Points = Annotated[float, Strict(), Field(ge=0, le=100)]
-Unit = Annotated[float, Strict(), Field(ge=0, le=1)]
-Delta = Annotated[float, Strict(), Field(ge=-100, le=100)]
-UnitDelta = Annotated[float, Strict(), Field(ge=-1, le=1)]
-Flag = Annotated[bool, Strict()]
-
-
-ADDED: JsonDict = {"x-added": "schema 1, second edition"}
-"""``json_schema_extra`` of fields added to schema 1 after its first edition: left out of
-:func:`scenario_hash` while they hold their default, so saves and transcripts of files written
-for the first edition keep their hash."""
-
-
-def added(default: Any = None, **kw: Any) -> Any:
-    """A field added to schema 1 after its first edition (see :data:`ADDED`)."""
-    return Field(default, json_schema_extra=ADDED, **kw)
-
-
-class Frozen(BaseModel):
-    # Attribute docstrings become JSON Schema descriptions: editors show them on hover.
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
-
+           "Effects", "Suspension", "Lever", "Mediator", "ScheduledIncident", "RandomIncident", "Incidents",
+           "Outcome", "HistoryEntry", "Debrief", "Pledge", "Provocation", "Attribution", "added", "ADDED"]
 
 class Quote(Frozen):
     """A verbatim quote from one of the scenario's sources."""
@@ -100,6 +75,11 @@ class Dynamics(Frozen):
     """Warn on the wire this many hours before an option in force lapses; no warning when omitted."""
     renew_hours_fraction: Unit = added(0.25)
     """A renewal costs this fraction of a round (a proposal costs the rest of the round)."""
+    coerced_denounce_per_day: Annotated[float, Strict(), Field(ge=0, le=10)] | None = added(None)
+    """Daily rate (Poisson hazard) at which each party coerced into the agreement in force
+    denounces it. Set (even to 0), acceptances are marked as coerced when they clear only
+    because levers pushed the party's walk-away below where it started, or leave it below the
+    status quo; unset, nothing is marked and nothing is denounced."""
 
 
 class Option(Frozen):
@@ -124,6 +104,8 @@ class Issue(Frozen):
     default: Slug | None = None
     """Option taken when a proposal leaves the issue out; the first option if omitted."""
     options: tuple[Option, ...] = Field(min_length=1, max_length=64)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Parties whose acceptance a package that moves this issue needs; every party when omitted."""
 
     @cached_property
     def default_option(self) -> str:
@@ -209,28 +191,36 @@ class Party(Frozen):
     reads: dict[str, tuple[Slug, ...]] = {}
     """``issue.option`` -> tags: how this party reads an option's coverage (replaces covers)."""
     stances: dict[Slug, Stance] = Field(min_length=1)
+    consent: tuple[Slug, ...] | None = added(None)
+    """Issues it must agree to (every issue when omitted): a package moving none of them doesn't need it."""
+    suspends: Suspension | None = added(None)
+    """Suspends its participation instead of walking out, and may rejoin; walks out when omitted."""
 
 
-class ScheduledIncident(Frozen):
+class ScheduledIncident(IncidentKind):
     id: Slug
     round: Annotated[int, Strict(), Field(ge=0, le=1000)]
     hour: Annotated[float, Strict(), Field(ge=0, lt=24 * 365)] = 0
     """Hours into the round (0 = at the start of the round)."""
-    actor: Slug
+    actor: Slug | None = None
+    """Who did it; none for events with no hostile actor (a ship sails, talks are announced)."""
     victim: Slug | None = None
-    """The party hit; every party but the actor when omitted (fine with two parties)."""
-    target: Slug
+    """The party hit; every party but the actor when omitted (none without an actor)."""
+    target: Slug | None = None
+    """The tag of what was hit, which agreements and pledges may cover."""
     text: Text
     effects: Effects = Effects()
     quote: Quote | None = None
 
 
-class RandomIncident(Frozen):
+class RandomIncident(IncidentKind):
     id: Slug
-    actor: Slug
+    actor: Slug | None = None
+    """Who did it; none for events with no hostile actor."""
     victim: Slug | None = None
-    """The party hit; every party but the actor when omitted (fine with two parties)."""
-    target: Slug
+    """The party hit; every party but the actor when omitted (none without an actor)."""
+    target: Slug | None = None
+    """The tag of what was hit, which agreements and pledges may cover."""
     rate_per_day: Annotated[float, Strict(), Field(ge=0, le=24)]
     text: Text
     effects: Effects = Effects()
@@ -240,6 +230,25 @@ class RandomIncident(Frozen):
 class Incidents(Frozen):
     scheduled: tuple[ScheduledIncident, ...] = ()
     random: tuple[RandomIncident, ...] = ()
+
+
+class Pledge(Frozen):
+    """A unilateral pledge in force for one party before (or beside) any agreement."""
+
+    id: Slug
+    party: Slug
+    """The party that pledges not to hit what ``covers`` names."""
+    covers: tuple[Slug, ...] = Field(min_length=1)
+    """Target tags the pledge protects (by its own text)."""
+    round: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
+    hour: Annotated[float, Strict(), Field(ge=0, lt=24 * 365)] = 0
+    """Hours into ``round`` when it takes effect (default: the first hour of the game)."""
+    days: Annotated[float, Strict(), Field(gt=0, le=3650)] | None = None
+    """How long it holds; until the end of the game when omitted."""
+    reads: dict[Slug, tuple[Slug, ...]] = {}
+    """Party -> the tags it reads the pledge as covering (replaces ``covers`` for that party)."""
+    text: Text
+    quote: Quote | None = None
 
 
 class Outcome(Frozen):
@@ -283,6 +292,8 @@ class Scenario(Frozen):
     mediator: Mediator
     parties: tuple[Party, ...] = Field(min_length=2, max_length=12)
     incidents: Incidents = Incidents()
+    pledges: tuple[Pledge, ...] = added(())
+    """Unilateral pledges: strikes on what they cover are judged as breaches by each side's reading."""
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     debrief: Debrief = Debrief()
 
@@ -339,32 +350,10 @@ class Scenario(Frozen):
         return self.issue(issue_id).option(option_id).covers
 
 
-def _added_at_default(value: Any) -> Any:
-    """The nested ``exclude`` spec of every added field that holds its default (None: none)."""
-    if isinstance(value, BaseModel):
-        spec: dict[Any, Any] = {}
-        for name, info in type(value).model_fields.items():
-            v = getattr(value, name)
-            if info.json_schema_extra == ADDED and v == info.default:
-                spec[name] = True
-            else:
-                inner = _added_at_default(v)
-                if inner:
-                    spec[name] = inner
-        return spec or None
-    if isinstance(value, (tuple, list)):
-        items = {n: inner for n, v in enumerate(value) if (inner := _added_at_default(v))}
-        return items or None
-    if isinstance(value, dict):
-        items = {k: inner for k, v in value.items() if (inner := _added_at_default(v))}
-        return items or None
-    return None
-
-
 def scenario_hash(s: Scenario) -> str:
     """Content hash of a scenario's validated model (saves refuse a changed scenario). Fields
     added after schema 1's first edition count only once they differ from their default."""
-    dump = s.model_dump_json(by_alias=True, exclude=_added_at_default(s))
+    dump = s.model_dump_json(by_alias=True, exclude=added_at_default(s))
     return hashlib.sha256(dump.encode()).hexdigest()[:16]
 
 
@@ -383,11 +372,9 @@ def iter_quotes(s: Scenario) -> list[tuple[Path, Quote]]:
                 q = getattr(st, field)
                 if q:
                     found.append((("parties", n, "stances", i, field), q))
-    for kind in ("scheduled", "random"):
-        for n, inc in enumerate(getattr(s.incidents, kind)):
-            if inc.quote:
-                found.append((("incidents", kind, n, "quote"), inc.quote))
-    for n, h in enumerate(s.debrief.history):
-        if h.quote:
-            found.append((("debrief", "history", n, "quote"), h.quote))
+    lists: list[tuple[Path, tuple]] = [(("incidents", "scheduled"), s.incidents.scheduled),
+                                       (("incidents", "random"), s.incidents.random),
+                                       (("pledges",), s.pledges), (("debrief", "history"), s.debrief.history)]
+    for at, items in lists:
+        found += [((*at, n, "quote"), item.quote) for n, item in enumerate(items) if item.quote]
     return found

@@ -21,10 +21,13 @@ from textual.worker import get_current_worker
 
 from sim.engine.events import (
     AgreementCollapsed,
+    AgreementDenounced,
     AgreementLapsed,
     AgreementReached,
     Ended,
+    Rejoined,
     Shifted,
+    Suspended,
     TierChanged,
     TrustChanged,
     Walkout,
@@ -41,7 +44,7 @@ from sim.scenario import loader, saves
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
-from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARNING, plain, quote_content, round_when
+from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -96,6 +99,11 @@ def outcome_lines(d: Debrief) -> list[Content]:
     out.append(Content.assemble(("Ended: ", "bold"), plain(END_WORDS.get(reason, reason))))
     for e in d.walkouts:
         out.append(Content.assemble((f"  {NO} ", ERROR), plain(f"{s.party(e.party).name}: {wire.walkout_reason(s, e)}")))
+    for sus in d.suspensions:
+        back = d.returned(sus)
+        after = f"rejoined after {back.rounds} round(s)" if back else "still suspended at the end"
+        out.append(Content.assemble((f"  {WARN} suspended: ", WARNING),
+                                    plain(f"{s.party(sus.party).name}: {wire.walkout_reason(s, sus)}; {after}")))
     vs, ds = d.violations, d.disputes
     out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",
@@ -106,15 +114,28 @@ def outcome_lines(d: Debrief) -> list[Content]:
 
 
 def surplus_lines(d: Debrief) -> list[Content]:
+    """Each party's result against no deal and its walk-away (at the start, and as moved), and
+    its standing in words: a check only when it beats all three."""
     width = max(len(p.name) for p in d.parties) + 2
     what = "the agreement in force at the end" if d.agreement else "the status quo (nothing agreed)"
-    out = [Content.assemble(("Surplus: ", "bold"), f"what {what} is worth to each party beyond its walk-away point"),
-           Content.styled(f"{'Party'.ljust(width)}{'Utility':>8}{'Walk-away':>11}{'Surplus':>10}", MUTED)]
+    out = [Content.assemble(("Surplus: ", "bold"), f"what {what} is worth to each party beside no deal and its "
+                                                   "walk-away point"),
+           Content.styled(f"{'Party'.ljust(width)}{'Utility':>8}{'No deal':>9}{'Walk-away':>16}"
+                          f"{'vs no deal':>12}{'vs walk-away':>15}", MUTED)]
     for p in d.parties:
-        good = p.surplus >= 0
-        mark, style, word = (OK, SUCCESS, "better than walking away") if good else (NO, ERROR, "worse than walking away")
-        out.append(Content.assemble(plain(p.name.ljust(width)), f"{p.utility:8.1f}{p.reservation:11.1f}",
-                                    (f"{p.surplus:+9.1f} {mark}", f"{style} bold"), (f" {word}", MUTED)))
+        mark, style = {True: (OK, SUCCESS), False: (NO, ERROR), None: ("·", MUTED)}[p.good]
+        walk = f"{p.start_reservation:.1f} → {p.reservation:.1f}" if p.moved else f"{p.reservation:.1f}"
+        vs_walk = f"{p.surplus_start:+.1f} / {p.surplus:+.1f}" if p.moved else f"{p.surplus:+.1f}"
+        out.append(Content.assemble(plain(p.name.ljust(width)), f"{p.utility:8.1f}{p.status_quo:9.1f}{walk:>16}",
+                                    f"{p.surplus_status_quo:+12.1f}{vs_walk:>15}", (f" {mark}", f"{style} bold")))
+        out.append(Content.assemble(" " * width, (p.verdict, style)))
+    if any(p.moved for p in d.parties):
+        out.append(Content.styled("Walk-away: at the start → at the end (levers and events moved it); "
+                                  "vs walk-away: against each.", MUTED))
+    if d.coerced:
+        out.append(Content.assemble(("! Coerced: ", f"{WARNING} bold"),
+                                    plain(f"{', '.join(d.coerced)} accepted only under pressure (levers pushed the "
+                                          "walk-away below where it started) or below the status quo.")))
     if d.mediator is not None:
         out.append(plain(debrief.describe_mediator_stake(d.mediator)))
     return out
@@ -124,7 +145,8 @@ def your_talks_lines(d: Debrief) -> list[Content]:
     s = d.scenario
     out: list[Content] = []
     for e in d.events:
-        if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | TierChanged | Walkout | Ended):
+        if isinstance(e, AgreementReached | AgreementLapsed | AgreementCollapsed | AgreementDenounced
+                      | TierChanged | Walkout | Ended | Suspended | Rejoined):
             line = wire.line(s, e)
             if line:
                 when = round_when(s, e.round)
@@ -192,7 +214,7 @@ def nash_lines(d: Debrief) -> list[Content]:
                                             plain(s.issue(i).option(n.nash[i]).label)))
         same = len(s.issues) - len(n.issues_differ)
         out.append(Content.assemble(("  Your result matches it on ", MUTED), (f"{same} of {len(s.issues)}", "bold"),
-                                    (" issues.", MUTED)))
+                                    (" issues. ", MUTED), plain(d.nash_words or "")))
         for p in s.parties:
             gap = n.utility_gap[p.id]
             gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
@@ -210,7 +232,7 @@ def forecast_text(d: Debrief) -> Content:
         return Content.styled("Durability forecast: not available.", MUTED)
     return Content.assemble(("Durability forecast ", "bold"),
                             (f"(if nobody renewed anything, {d.forecast.runs} simulated futures): ", MUTED),
-                            debrief.describe_forecast(d.forecast))
+                            debrief.describe_forecast(d.forecast, d.scenario))
 
 
 def questions_content(d: Debrief) -> Content:

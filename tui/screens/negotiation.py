@@ -219,7 +219,8 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
     def action_propose(self) -> None:
         package = self.builder.changed_issues()
         preds = self.view.predict(self.scenario.complete(package))
-        walkers = [pv for pv in self.view.parties if pv.walks_out_over(preds[pv.id].red_lines)]
+        walkers = [pv for pv in self.view.parties
+                   if preds[pv.id].needed and pv.walks_out_over(preds[pv.id].red_lines)]
         if not walkers:
             self.act(actions.propose(**package))
             return

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from sim.engine.consent import holds
 from sim.engine.events import Responded
 from sim.engine.view import MediatorView, PartyView, Prediction
 from sim.report.wire import response_reasons
@@ -55,6 +56,8 @@ def risk_line(pv: PartyView) -> Content:
     n, cap = pv.red_line_proposals, pv.red_line_patience
     if pv.walked_out:
         return Content.styled(f"{NO} WALKED OUT of the talks", f"{ERROR} bold")
+    if pv.suspended:
+        return Content.styled(f"{WARN} SUSPENDED its participation: talks go on without it", f"{WARNING} bold")
     if pv.at_risk:
         return Content.styled(f"{WARN} red-line proposals {n} of {cap}: one more and it walks out", f"{ERROR} bold")
     if n > 0:
@@ -71,17 +74,43 @@ def knowledge_line(pv: PartyView) -> Content:
     return Content.assemble(walk, " · ", full)
 
 
+def consent_line(s: Scenario, pv: PartyView) -> Content | None:
+    """The issues the party must agree to, when it is not every issue (None then)."""
+    if pv.consent is None:
+        return None
+    held = [s.issue(i).title for i in s.issue_ids if holds(s, pv.id, i)]
+    return Content.styled("has a say on: " + ("; ".join(held) or "nothing"), MUTED)
+
+
 def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
-    """The party's likely answer to the package in the builder: mark, words, estimate."""
+    """The party's likely answer to the package in the builder, marked when its answer
+    wouldn't decide it (not needed, or away)."""
+    if pred.away:
+        note = ("a package that needs it can't pass while it is away" if pred.needed
+                else "not needed for this package")
+        return Content.assemble(Content.styled("Forecast: ", "bold"), (f"{WARN} suspended", f"{WARNING} bold"),
+                                plain(f" — it won't answer; {note}"))
+    content = _verdict_content(s, pv, pred)
+    if not pred.needed:
+        content = Content.assemble(content, (" · not needed for this package: its no doesn't block", MUTED))
+    return content
+
+
+def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
     head = Content.styled("Forecast: ", "bold")
     if pred.red_lines:
         refs = []
         for ref in pred.red_lines:
             i, o = ref.split(".", 1)
             refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
-        risk = (f" {WARN} it would walk out (patience {pv.red_line_patience} used up)"
-                if pv.walks_out_over(pred.red_lines)
-                else f" (it sits through {pv.red_lines_left} more before walking out)")
+        sp = s.party(pv.id).suspends
+        leave = "suspend or walk out" if sp is not None and "red_lines" in sp.on else "walk out"
+        if not pred.needed:  # not asked to sign: its patience is not spent
+            risk = " (its patience is not spent on a package it has no say over)"
+        elif pv.walks_out_over(pred.red_lines):
+            risk = f" {WARN} it would {leave} (patience {pv.red_line_patience} used up)"
+        else:
+            risk = f" (it sits through {pv.red_lines_left} more before walking out)"
         return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
                                 (risk, ERROR))
     est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
@@ -98,6 +127,11 @@ def answer_content(s: Scenario, e: Responded) -> Content:
     when = s.clock.start + timedelta(hours=e.t)
     head = Content.styled(f"Answer {when:%d %b}: ", "bold")
     first = response_reasons(s, e)[0]
+    if not e.needed:
+        head = Content.assemble(head, ("(not needed) ", MUTED))
+    if e.accept and e.coerced:
+        return Content.assemble(head, ("! accepted under pressure (coerced)", f"{WARNING} bold"),
+                                plain(f" — {first}" if first else ""))
     if e.accept:
         return Content.assemble(head, (f"{OK} accepted", f"{SUCCESS} bold"), plain(f" — {first}" if first else ""))
     return Content.assemble(head, (f"{NO} rejected", f"{ERROR} bold"), plain(f" — {first}" if first else ""))
@@ -207,13 +241,15 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
             return
         pv = view.party(self.party_id)
         s = self.scenario
-        state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv)]
+        say = consent_line(s, pv)
+        state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv), *([say] if say else [])]
         set_content(self._state, Content("\n").join(state))
         group, plain_text = stance_renderable(s, pv, rich_palette(self.app))
         if plain_text != self._stances_plain:
             self._stances_plain = plain_text
             self._stances.update(group)
         self.set_class(pv.walked_out, "-walked-out")
+        self.set_class(pv.suspended, "-suspended")
         self.set_class(pv.at_risk, "-at-risk")
 
     def text(self) -> str:

@@ -14,9 +14,18 @@ from sim.scenario.model import Scenario
 from .common import ACCENT, MUTED, OK, SUCCESS, WARN, WARNING, meter, plain, round_fraction, set_content
 
 
+def pledges_text(s: Scenario, view: MediatorView) -> str:
+    """' · pledged: Russia (energy)' for the unilateral pledges in force ('' without any)."""
+    if not view.pledges:
+        return ""
+    each = [f"{s.party(p.party).name} ({', '.join(s.tag_label(t) for t in p.covers)})" for p in view.pledges]
+    return " · pledged: " + "; ".join(each)
+
+
 def agreement_line(s: Scenario, view: MediatorView) -> Content:
+    pledged = plain(pledges_text(s, view))
     if not view.agreement:
-        return Content.assemble(("In force: ", "bold"), ("no agreement yet", MUTED),
+        return Content.assemble(("In force: ", "bold"), ("no agreement yet", MUTED), pledged,
                                 (f" · outcome tiers reached 0 of {len(s.outcomes)}", MUTED))
     changed = [i for i in s.issue_ids if view.agreement[i] != s.issue(i).default_option]
     terms = "; ".join(f"{s.issue(i).title}: {s.issue(i).option(view.agreement[i]).label}" for i in changed)
@@ -31,7 +40,7 @@ def agreement_line(s: Scenario, view: MediatorView) -> Content:
         soon = lapse_warning(s, view)
         if soon:
             lapse = Content.styled(f" · {WARN} {soon}", f"{WARNING} bold")
-    return Content.assemble(("In force: ", "bold"), tier, lapse, " — ", plain(terms or "status quo"))
+    return Content.assemble(("In force: ", "bold"), tier, lapse, " — ", plain(terms or "status quo"), pledged)
 
 
 def lapse_warning(s: Scenario, view: MediatorView) -> str:

@@ -20,14 +20,20 @@ from .common import rich_palette, round_when
 def event_style(e: ev.Event) -> str:
     """The palette key an event's line is drawn in (the line itself carries ✓ ✗ ! marks)."""
     match e:
+        case ev.Responded(needed=False):
+            return "muted"  # its answer doesn't decide the package
+        case ev.Responded(accept=True, coerced=True) | ev.AgreementReached(coerced=(_, *_)):
+            return "warning"
         case ev.Responded(accept=True) | ev.AgreementReached():
             return "success"
-        case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed():
+        case ev.Responded() | ev.Walkout() | ev.AgreementCollapsed() | ev.AgreementDenounced():
             return "error"
-        case ev.Incident() | ev.AgreementLapsed() | ev.LapseWarning():
+        case ev.Incident() | ev.AgreementLapsed() | ev.LapseWarning() | ev.Suspended() | ev.Rejoined():
             return "warning"
-        case ev.TrustChanged() | ev.Shifted():
+        case ev.TrustChanged() | ev.Shifted() | ev.Provoked():
             return "muted"
+        case ev.PledgeMade() | ev.PledgeLapsed():
+            return "accent"
         case ev.Consulted() | ev.LeverUsed() | ev.Renewed():
             return "accent"
         case ev.TierChanged() | ev.Ended():
@@ -62,7 +68,8 @@ def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[st
         when = scenario.clock.start + timedelta(hours=e.t)
         text = Text(f"{when:%H:%M} ", style=palette["muted"])
         body = Text(line, style=palette.get(event_style(e), ""))
-        if isinstance(e, ev.AgreementReached | ev.Walkout | ev.Ended | ev.TierChanged):
+        if isinstance(e, ev.AgreementReached | ev.Walkout | ev.Ended | ev.TierChanged | ev.Suspended
+                      | ev.Rejoined):
             body.stylize("bold")
         text.append_text(body)
         out.append(text)
