@@ -220,3 +220,12 @@ async def test_in_a_browser_the_export_is_also_downloaded(tmp_path, monkeypatch)
     names = [n for n, _ in delivered]
     assert names == [export_name(session, game), transcript_name(session, game)]
     assert delivered[1][1] == (saves.exports_dir() / transcript_name(session, game)).read_text(encoding="utf-8")
+
+
+def test_serve_checks_the_scenario_before_serving_and_runs_the_class_mode_for_each_visitor(tmp_path):
+    from sim.cli.serve import visitor_command
+
+    r = invoke("serve", "no-such-scenario", "--class-dir", str(tmp_path / "class"))
+    assert r.exit_code == 1 and "no-such-scenario" in r.stderr and "Traceback" not in r.output
+    command = visitor_command(tmp_path / "my class", 7, None)
+    assert "play --class-dir" in command and "'" + str(tmp_path / "my class") + "'" in command and "--seed 7" in command
