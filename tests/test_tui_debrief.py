@@ -20,7 +20,7 @@ from tests.conftest import FLAGSHIP
 from tests.helpers import count_calls, history_session
 from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
-from tui.screens import debrief as screen_mod
+from tui.screens import exporting as screen_mod
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 
 SIZE = (100, 32)

@@ -8,14 +8,11 @@ export writes that same record.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -34,42 +31,25 @@ from sim.engine.events import (
 )
 from sim.engine.session import Session
 from sim.errors import MediateError
-from sim.files import atomic_write_text
-from sim.report import debrief, markdown, wire
+from sim.report import debrief, wire
 from sim.report.debrief import Debrief
-from sim.runs import transcripts
 from sim.runs.saved import Game
 from sim.runs.scripts import history_moves
-from sim.scenario import loader, saves
+from sim.scenario import loader
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
+from .exporting import Exporting, export_name, transcript_name  # noqa: F401  (the names stay importable here)
 from .help import HELP_AND_QUIT
-from .modals import ConfirmModal
 
 END_WORDS = {
     "deadline": "the deadline passed",
     "walkout": "a party walked out",
     "settled": "the top outcome tier held long enough to settle",
 }
-
-
-def _stem(session: Session, game: Game | None) -> str:
-    if game is None or not (game.player or game.started_at):
-        return f"mediate-{session.scenario.id}-seed{session.seed}"
-    return "mediate-" + saves.game_stem(session.scenario.id, session.seed, game.player, game.started_at)
-
-
-def export_name(session: Session, game: Game | None = None) -> str:
-    """The Markdown export's file name: the player and start time keep two games of one seed apart."""
-    return f"{_stem(session, game)}-debrief.md"
-
-
-def transcript_name(session: Session, game: Game | None = None) -> str:
-    return f"{_stem(session, game)}.jsonl"
 
 
 def outcome_lines(d: Debrief) -> list[Content]:
@@ -245,7 +225,7 @@ def questions_content(d: Debrief) -> Content:
 COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
-class DebriefScreen(Screen):
+class DebriefScreen(Exporting):
     CSS_PATH = "debrief.tcss"
     BINDINGS = [
         Binding("e", "export", "Export"),
@@ -351,59 +331,6 @@ class DebriefScreen(Screen):
                                          *[Static(line, classes="hist-move")
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
-
-    def export_paths(self) -> tuple[Path, Path]:
-        folder = saves.exports_dir().resolve()
-        return folder / export_name(self.session, self.game), folder / transcript_name(self.session, self.game)
-
-    def action_export(self) -> None:
-        if self.review:
-            self.notify("This is a review of a file: nothing is exported.", markup=False)
-            return
-        if self.debrief is None:
-            self.notify("The debrief is still being computed: export again in a moment.", title="Not ready",
-                        markup=False)
-            return
-        d = self.debrief
-        existing = [p for p in self.export_paths() if p.exists()]
-        if not existing:
-            self.export(d)
-            return
-        body = Content("\n").join([plain(f"{p.name} already exists in {p.parent}.") for p in existing])
-
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self.export(d)
-
-        self.app.push_screen(ConfirmModal("Replace the exported files?", body, yes="Replace", no="Keep"), decided)
-
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, d: Debrief) -> None:
-        """The Markdown debrief to read, and the transcript a teacher can `mediate compare`."""
-        path, jsonl = self.export_paths()
-        report = markdown.render(d)
-        record = transcripts.jsonl(self.session, player=self.game.player, started_at=self.game.started_at)
-        target = path
-        try:
-            if path.parent == (saves.data_dir() / "exports").resolve():
-                path.parent.mkdir(parents=True, exist_ok=True)  # mediate's own folder; one the user names must exist
-            atomic_write_text(path, report)
-            target = jsonl
-            atomic_write_text(jsonl, record)
-        except (MediateError, OSError) as exc:
-            self.app.call_from_thread(self.notify, f"Could not write {target}: {exc}", title="Export failed",
-                                      severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.delivered, path, jsonl, report, record)
-
-    def delivered(self, path: Path, jsonl: Path, report: str, record: str) -> None:
-        """Say where the files are; in a browser (``mediate serve``) also hand them to it as downloads."""
-        if self.app.is_web:
-            import io
-
-            self.app.deliver_text(io.StringIO(report), save_filename=path.name, mime_type="text/markdown")
-            self.app.deliver_text(io.StringIO(record), save_filename=jsonl.name, mime_type="application/jsonl")
-        self.notify(f"Wrote {path} and {jsonl.name} (for `mediate compare`)", title="Exported", markup=False)
 
     def action_new_game(self) -> None:
         self.app.pop_screen()
