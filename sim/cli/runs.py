@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import atomic_write, check_outputs, err, fail, friendly, open_scenario, out, say, set_option, wrote
-from sim.files import Output
+from sim.cli.common import atomic_write, check_outputs, err, fail, friendly, open_scenario, out, set_option, wrote
 from sim.scenario import loader
 from sim.scenario.model import Scenario
 
@@ -56,8 +52,8 @@ def bundled_script(script: Path, scenario: Scenario, scenario_path: Path | None 
 @click.option("--script", type=click.Path(path_type=Path),
               help="A moves file (YAML) to play; 'history' plays the scenario's record of what really "
                    "happened (its history: file).")
-@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash", "pressure"]),
-              help="A built-in mediator to play.")
+@click.option("--policy", help="A mediator to play: a built-in (incremental, maximal, random, nash, pressure, "
+                                "wait), FILE.py:ClassName, or an entry point in group mediate.policies.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Random seed (default: the moves file's seed, else 0).")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSONL transcript here.")
@@ -73,7 +69,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
     """
     from sim.report.debrief import compute
     from sim.report.markdown import markdown_report
-    from sim.runs.policies import play
+    from sim.runs.plugins import check
     from sim.runs.scripts import play_moves
     from sim.runs.transcripts import jsonl
     from sim.scenario.actions import load_moves
@@ -95,7 +91,7 @@ def run_cmd(scenario: str, script: Path | None, policy: str | None, seed: int | 
         session = played.session
     elif policy is not None:
         seed = seed or 0
-        session = play(s, policy, seed)
+        session = _play_plugin(s, check(policy), seed)
     if not quiet:
         out.rule(Text(f"{s.title} · seed {seed}"))
         for e in session.events:
@@ -123,110 +119,13 @@ def print_summary(session: Any) -> None:
         out.print(part)
 
 
-@click.command()
-@click.argument("scenario")
-@click.option("--policy", type=click.Choice(["incremental", "maximal", "random", "nash", "pressure"]), required=True,
-              help="The built-in mediator every run uses.")
-@click.option("--runs", type=click.IntRange(1, 10_000_000), required=True, help="How many games.")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
-              help="Root seed; each run's own seed is derived from it (recorded in the CSV).")
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Parallel processes (at most one per core of this machine).")
-@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
-@set_option
-@friendly
-def batch(scenario: str, policy: str, runs: int, seed: int, workers: int, csv_out: Path | None,
-          overrides: tuple[str, ...]) -> None:
-    """Play SCENARIO many times with a policy and summarise the outcomes."""
-    from sim.analysis.stats import wilson
+def _play_plugin(s: Scenario, policy: str, seed: int) -> Any:
+    """A game under ``policy``; a plug-in that raises is reported (exit 1), not a traceback."""
+    from sim.runs.plugins import PluginError, play_spec
 
-    check_outputs(csv_out)
-    workers = usable_workers(workers)
-    s, _, _ = open_scenario(scenario, overrides)
-    sink = Output(csv_out) if csv_out is not None else None
     try:
-        summary = _run_with_progress(s, policy, runs, seed, workers, sink)
-    except KeyboardInterrupt:
-        if sink is not None:
-            sink.commit()
-            say(f"interrupted: the rows done so far are in {csv_out}")
-        sys.exit(130)
-    except BaseException:
-        if sink is not None:
-            sink.discard()
+        return play_spec(s, policy, seed)
+    except PluginError:
         raise
-    if sink is not None:
-        sink.commit()
-    what_if = f"; {', '.join(overrides)}" if overrides else ""
-    table = Table(title=f"{summary.n:,} runs of {s.id} with '{policy}' (root seed {seed}{what_if})",
-                  title_justify="left")
-    table.add_column("outcome tier")
-    table.add_column("best reached", justify="right")
-    table.add_column("95% interval", justify="right")
-    table.add_column("in force at end", justify="right")
-    for key, title in [("", "no tier"), *[(o.id, o.title) for o in s.outcomes]]:
-        p, lo, hi = wilson(summary.best.get(key, 0), summary.n)
-        q, _, _ = wilson(summary.final.get(key, 0), summary.n)
-        table.add_row(Text(title), f"{p:.1%}", f"{lo:.1%}–{hi:.1%}", f"{q:.1%}")
-    out.print(table)
-    means = Table(title="Means", title_justify="left")
-    means.add_column("measure")
-    means.add_column("mean", justify="right")
-    for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
-                       ("violations", "violations"), ("disputes", "disputes")]:
-        means.add_row(label, f"{summary.mean(key):.2f}")
-    for party in s.parties:
-        means.add_row(Text(f"surplus {party.name}"), f"{summary.mean(f'surplus_{party.id}'):+.2f}")
-    ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items()))
-    means.add_row("how games ended", ends)
-    out.print(means)
-    if csv_out is not None:
-        wrote(csv_out)
-
-
-def usable_workers(asked: int) -> int:
-    """At most one worker per core: more only adds memory (each holds a whole engine) and no speed."""
-    cores = os.cpu_count() or 1
-    if asked <= cores:
-        return asked
-    say(f"note: using {cores} worker(s), one per core of this machine, not the {asked} asked for", style="yellow")
-    return cores
-
-
-def _run_with_progress(s: Scenario, policy: str, runs: int, seed: int, workers: int, sink: Output | None) -> Any:
-    """Run the batch with a progress bar on stderr, streaming rows to ``sink`` when given."""
-    import csv
-    import io
-    import time
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from sim.runs.batch import columns, run_batch
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns(s), lineterminator="\n")
-
-    def flush_rows() -> None:
-        if sink is not None:
-            sink.write(buf.getvalue())
-        buf.seek(0)
-        buf.truncate()
-
-    writer.writeheader()
-    flush_rows()
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=False)
-    with progress:
-        task = progress.add_task(f"{s.id} · {policy}", total=runs, rate="")
-        started = time.perf_counter()
-
-        def on_row(row: dict) -> None:
-            writer.writerow(row)
-            flush_rows()
-            done = row["run"] + 1
-            if done % 50 == 0 or done == runs:
-                el = time.perf_counter() - started
-                progress.update(task, completed=done, rate=f"{done / el:,.0f} runs/s" if el > 0 else "")
-
-        return run_batch(s, policy, runs, seed, workers, on_row)
-
+    except Exception as exc:  # the plug-in's own bug: name it plainly
+        fail(f"policy {policy} raised during the game: {type(exc).__name__}: {exc}")

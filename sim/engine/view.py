@@ -5,129 +5,43 @@ Predictions use only this knowledge: for a stance not yet revealed, the mediator
 the stated demand is worth 100, a stated red line 0, any other option 50, and a weight equal
 to the mean of the weights revealed so far (10 before any); issues a party has said nothing
 about share the weight of its hidden private stances, with a mild preference for the
-default; an unknown reservation is taken as 50 and concession as linear (β = 1).
+default; an unknown reservation is taken as 50 and concession as linear (β = 1). Forecasts
+(:meth:`MediatorView.predict`) turn this into a chance of acceptance, with a spread from what
+is still unknown; the view's own scenario is the public copy of :mod:`sim.engine.public`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
 from sim.engine.consent import needed
+from sim.engine.known import KnownStance, LeverView, PartyView, PledgeView, Prediction
+from sim.engine.public import ASSUMED_RESERVATION, ASSUMED_WEIGHT, public_scenario
 from sim.engine.rules import effective_trust, stake_utility, threshold
-from sim.scenario.model import MEDIATOR, Quote, Scenario
+from sim.scenario.model import MEDIATOR, Scenario
 
-ASSUMED_RESERVATION = 50.0
-ASSUMED_WEIGHT = 10.0
+__all__ = ["KnownStance", "LeverView", "MediatorView", "PartyView", "PledgeView", "Prediction"]
+
 ASSUMED_DEFAULT_VALUE = 60.0
 ASSUMED_CHANGE_VALUE = 40.0
-MARGIN = 5.0
-"""Points either side of the estimated threshold where a prediction stays 'unsure'."""
-
-
-@dataclass(frozen=True)
-class KnownStance:
-    issue: str
-    visibility: str
-    demand: str | None
-    """The stated demand (None for a private stance not yet revealed)."""
-    red_lines: tuple[str, ...]
-    """Red lines the mediator knows of (public ones, or all once revealed)."""
-    revealed: bool
-    weight: float | None = None
-    values: dict[str, float] | None = None
-    quote: Quote | None = None
-    red_line_quote: Quote | None = None
-    share: float | None = None
-    """Once revealed: the stance's share of everything the party cares about (0–1)."""
-
-
-@dataclass(frozen=True)
-class PledgeView:
-    """A unilateral pledge in force (its text is public)."""
-
-    id: str
-    party: str
-    covers: tuple[str, ...]
-    """Tags it protects by its own text."""
-    text: str
-    until: float | None
-    """Hour it lapses (None: it holds to the end)."""
-
-
-@dataclass(frozen=True)
-class PartyView:
-    id: str
-    name: str
-    leader: str | None
-    trust: dict[str, float]
-    """This party's trust in each counterpart and in 'mediator' (visible to all)."""
-    stances: Mapping[str, KnownStance]
-    reservation: float | None
-    """Known once a consultation revealed it."""
-    hidden: int
-    """How many of its stances (public or private) are still hidden."""
-    walked_out: bool
-    red_line_proposals: int
-    red_line_patience: int
-    last_response: tuple[dict[str, str], float, float, int] | None = None
-    """(package, utility, threshold, round) the party stated when it last responded."""
-    suspended: bool = False
-    """It suspended its participation: it answers no proposal until it rejoins."""
-    consent: tuple[str, ...] | None = None
-    """The issues it must agree to (None: every issue); see :mod:`sim.engine.consent`."""
-
-    @property
-    def present(self) -> bool:
-        """At the table: neither walked out nor suspended."""
-        return not (self.walked_out or self.suspended)
-
-    @property
-    def private_unknown(self) -> int:
-        """Hidden stances that are private: the mediator doesn't even know the issue matters."""
-        public_hidden = sum(1 for st in self.stances.values() if not st.revealed)
-        return max(0, self.hidden - public_hidden)
-
-    @property
-    def red_lines_left(self) -> int:
-        """How many more proposals touching its red lines the party sits through; one more
-        than this and it walks out (the engine's rule: count > patience)."""
-        return max(0, self.red_line_patience - self.red_line_proposals)
-
-    @property
-    def at_risk(self) -> bool:
-        """The next proposal touching one of its red lines makes this party walk out."""
-        return self.present and self.red_line_proposals >= self.red_line_patience
-
-    def walks_out_over(self, red_lines_hit: tuple[str, ...]) -> bool:
-        """Whether a proposal touching ``red_lines_hit`` (known red lines) makes it walk out."""
-        return bool(red_lines_hit) and self.at_risk
-
-
-@dataclass(frozen=True)
-class Prediction:
-    verdict: Literal["accept", "reject", "unsure"]
-    certain: bool
-    """True when the verdict rests on a known red line or on full knowledge of the party."""
-    utility: float
-    threshold: float
-    red_lines: tuple[str, ...] = ()
-    needed: bool = True
-    """False when the package touches no issue the party holds: its no wouldn't block."""
-    away: bool = False
-    """The party is suspended: it won't answer, and a package that needs it can't pass."""
-
-
-@dataclass(frozen=True)
-class LeverView:
-    id: str
-    label: str
-    target: str
-    cost: float
-    uses_left: int
-    description: str | None = None
+CONFIDENT = 0.8
+"""A forecast is a confident ✓ or ✗ when the estimated chance of acceptance is at least this
+(or at most 1 − this); in between it is '?'. Measured by ``benchmarks/forecast.py``."""
+CERTAIN = 0.99
+"""With everything about a party known, a chance this extreme reads as 'accepts'/'rejects'."""
+VALUE_SD = 40.0
+"""Spread of an unknown option value (points): the assumed 50 (or 100, 0) may be far off."""
+VALUE_CORRELATION = 0.6
+"""Share of the value error common to all the assumed values (it does not average out)."""
+RESERVATION_SD = 12.0
+"""Spread of an unknown walk-away point around the assumed 50."""
+CONCESSION_SD = 0.5
+"""Relative spread of how much a party concedes per round: its concession rate is unknown."""
+TRUST_SD = 3.0
+"""Threshold points that trust moves since the last answer may add or take away."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +63,7 @@ class MediatorView:
     end_reason: str | None
     actions_taken: int
     scenario: Scenario = field(repr=False, compare=False)
+    """The scenario without what the parties hide (:func:`sim.engine.public.public_scenario`)."""
     step_cost: float = 0.5
     """Fraction of a round a consultation or a lever costs (``dynamics.consult_hours_fraction``)."""
     renew_cost: float = 0.25
@@ -159,6 +74,10 @@ class MediatorView:
     """Unilateral pledges in force now."""
     _beliefs: dict = field(default_factory=dict, repr=False, compare=False)
     """Cache: a view is a snapshot, so each party's beliefs are computed once per view."""
+
+    def __post_init__(self) -> None:
+        # Whatever built the view passes the engine's scenario: keep only its public part.
+        object.__setattr__(self, "scenario", public_scenario(self.scenario))
 
     @property
     def step_ends_round(self) -> bool:
@@ -178,19 +97,62 @@ class MediatorView:
         return next(p for p in self.parties if p.id == party_id)
 
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
-        """Estimated (utility, threshold) of a full package for a party, from known information.
+        """Estimated (utility, threshold) of a full package for a party, from known information
+        (see :meth:`forecast`)."""
+        u, tau, _ = self.forecast(party_id, package)
+        return u, tau
+
+    def forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
+        """Estimated (utility, threshold, spread) of a full package for a party.
 
         Once the party has answered a proposal, its stated utility and threshold calibrate the
-        estimate: the model's error on that package is assumed to carry over, and its stated
-        threshold (which only falls as the rounds pass, unless trust breaks) is taken as is.
+        estimate: the model's error on that package is assumed to carry over, and the stated
+        threshold is carried forward by the model's own change of threshold since that answer
+        (so it keeps falling as the rounds pass). ``spread`` is the standard deviation of the
+        estimate's error on U − τ, from what is still unknown: option values of stances not
+        revealed, the walk-away point, the rate of concession and the party's noise.
         """
-        u, tau = self._model_estimate(party_id, package)
-        last = self.party(party_id).last_response
+        pv = self.party(party_id)
+        u, tau, gap = self._model_estimate(party_id, package, self.round)
+        noise_var = (self.scenario.party(party_id).noise / math.sqrt(3)) ** 2
+        last = pv.last_response
         if last is None:
-            return u, tau
-        said_pkg, said_u, said_tau, _ = last
-        u0, _ = self._model_estimate(party_id, said_pkg)
-        return min(100.0, max(0.0, u + said_u - u0)), said_tau
+            s = min(1.0, (self.round + 1) / self.max_rounds)
+            res_sd = 0.0 if pv.reservation is not None else RESERVATION_SD * s
+            var = (self._value_variance(party_id, package, None) + res_sd ** 2
+                   + CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
+            return u, tau, math.sqrt(var + 1.0)
+        said_pkg, said_u, said_tau, said_round = last
+        u0, tau0, _ = self._model_estimate(party_id, said_pkg, said_round)
+        drift = tau - tau0
+        u = min(100.0, max(0.0, u + said_u - u0))
+        tau = min(100.0, max(0.0, said_tau + drift))
+        moved = self.round != said_round
+        var = (self._value_variance(party_id, package, said_pkg) + (CONCESSION_SD * drift) ** 2
+               + (TRUST_SD ** 2 if moved else 0.0) + 2 * noise_var)
+        return u, tau, math.sqrt(var + 1.0)
+
+    def _value_variance(self, party_id: str, package: dict[str, str], said: dict[str, str] | None) -> float:
+        """Variance of the estimated utility from option values not yet revealed (only over the
+        issues where ``package`` differs from ``said``, the package the party answered)."""
+        pv = self.party(party_id)
+        beliefs = self._shares(party_id)
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        var = linear = 0.0
+        for i, (w, _vals, _) in beliefs.items():
+            st = pv.stances.get(i)
+            if st is not None and st.revealed:
+                continue
+            if said is not None and said[i] == package[i]:
+                continue
+            sd = VALUE_SD / 2 if st is not None and package[i] == st.demand else VALUE_SD
+            if said is not None:
+                sd *= math.sqrt(2)  # the error on a change between two guessed values
+            var += (w / total * sd) ** 2
+            linear += w / total * sd
+        # The assumed values err together (one pessimistic guess repeated over many issues),
+        # so part of the error does not average out.
+        return var + (VALUE_CORRELATION * linear) ** 2
 
     def beliefs(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         """The mediator's model of a party: issue -> (weight, value per option, best value).
@@ -236,10 +198,27 @@ class MediatorView:
         self._beliefs[party_id] = out
         return out
 
-    def _model_estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
+    def _shares(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
+        """:meth:`beliefs` with each weight as a share of the whole: a revealed stance's share is
+        known exactly (the consultation said it), the rest is spread over the others in
+        proportion to their assumed weights."""
+        beliefs = self.beliefs(party_id)
+        stances = self.party(party_id).stances
+        known = {i: st.share for i, st in stances.items() if st.revealed and st.share is not None and i in beliefs}
+        rest = sum(w for i, (w, _, _) in beliefs.items() if i not in known)
+        left = max(0.0, 1.0 - sum(known.values()))
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        out = {}
+        for i, (w, vals, best) in beliefs.items():
+            share = known[i] if i in known else (w * left / rest if rest else 0.0) if known else w / total
+            out[i] = (share, vals, best)
+        return out
+
+    def _model_estimate(self, party_id: str, package: dict[str, str], round_: int) -> tuple[float, float, float]:
+        """The model's (utility, threshold in ``round_`` with today's trust, aspiration − walk-away)."""
         pv = self.party(party_id)
         num = den = asp_num = 0.0
-        for i, (w, vals, best) in self.beliefs(party_id).items():
+        for i, (w, vals, best) in self._shares(party_id).items():
             num += w * vals[package[i]]
             asp_num += w * best
             den += w
@@ -247,14 +226,34 @@ class MediatorView:
         aspiration = asp_num / den if den else 100.0
         s = self.scenario
         party = s.party(party_id)
+        teff = self._trust_eff(party_id)
+        r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
+        tau = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
+                        party.distrust_penalty, teff)
+        return u, tau, max(0.0, aspiration - r)
+
+    def _trust_eff(self, party_id: str) -> float:
+        pv = self.party(party_id)
         others = [p.id for p in self.parties if p.id != party_id and p.present]
         trust = {**pv.trust}
         trust.setdefault(MEDIATOR, 0.5)
-        teff = effective_trust(s, trust, self.credibility, others)
-        r = pv.reservation if pv.reservation is not None else ASSUMED_RESERVATION
-        tau = threshold(r, aspiration, min(self.round, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
-                        party.distrust_penalty, teff)
-        return u, tau
+        return effective_trust(self.scenario, trust, self.credibility, others)
+
+    def distrust_points(self, party_id: str) -> float:
+        """Threshold points the party's distrust adds now (trust and the penalty are public)."""
+        return self.scenario.party(party_id).distrust_penalty * (1 - self._trust_eff(party_id))
+
+    def known_gaps(self, party_id: str, package: dict[str, str], n: int = 2) -> tuple[tuple[str, float], ...]:
+        """The ``n`` issues where the package is estimated to fall furthest below what the party
+        is known to want (weighted points of its estimated utility), largest first."""
+        beliefs = self._shares(party_id)
+        total = sum(w for w, _, _ in beliefs.values()) or 1.0
+        stances = self.party(party_id).stances
+        gaps = [(i, w * (best - vals[package[i]]) / total) for i, (w, vals, best) in beliefs.items()
+                if i in stances and stances[i].demand is not None]
+        gaps = [g for g in gaps if g[1] > 1e-9]
+        gaps.sort(key=lambda g: (-g[1], g[0]))
+        return tuple(gaps[:n])
 
     def needs(self, package: dict[str, str]) -> tuple[str, ...]:
         """The parties whose acceptance ``package`` needs (consent per issue is public)."""
@@ -271,20 +270,28 @@ class MediatorView:
         return tuple(p.id for p in self.parties if p.id in needs and p.suspended)
 
     def predict(self, package: dict[str, str]) -> dict[str, Prediction]:
-        """Each party's likely response to a full package, from known information only."""
+        """Each party's likely response to a full package, from known information only.
+
+        A known red line means a certain no. Otherwise the chance of acceptance is
+        Φ((U − τ) / spread) from :meth:`forecast`: at least :data:`CONFIDENT` is a likely yes,
+        at most 1 − :data:`CONFIDENT` a likely no, anything between is unsure."""
         out: dict[str, Prediction] = {}
         needs = self.needs(package)
         for pv in self.parties:
             hit = tuple(f"{i}.{package[i]}" for i, st in pv.stances.items() if package[i] in st.red_lines)
-            u, tau = self.estimate(pv.id, package)
-            full = pv.hidden == 0 and pv.reservation is not None
+            u, tau, spread = self.forecast(pv.id, package)
             need, away = pv.id in needs, pv.suspended
             if hit:
-                out[pv.id] = Prediction("reject", True, u, tau, hit, need, away)
-            elif u >= tau + MARGIN:
-                out[pv.id] = Prediction("accept", full, u, tau, (), need, away)
-            elif u <= tau - MARGIN:
-                out[pv.id] = Prediction("reject", full, u, tau, (), need, away)
-            else:
-                out[pv.id] = Prediction("unsure", False, u, tau, (), need, away)
+                out[pv.id] = Prediction("reject", True, u, tau, hit, probability=0.0, needed=need, away=away)
+                continue
+            p = 0.5 * (1 + math.erf((u - tau) / (spread * math.sqrt(2))))
+            full = pv.hidden == 0 and pv.reservation is not None
+            if p >= CONFIDENT:
+                out[pv.id] = Prediction("accept", full and p >= CERTAIN, u, tau, probability=p, needed=need,
+                                        away=away)
+                continue
+            verdict: Literal["reject", "unsure"] = "reject" if p <= 1 - CONFIDENT else "unsure"
+            out[pv.id] = Prediction(verdict, verdict == "reject" and full and p <= 1 - CERTAIN, u, tau,
+                                    probability=p, gaps=self.known_gaps(pv.id, package, n=len(package)),
+                                    distrust=self.distrust_points(pv.id), needed=need, away=away)
         return out

@@ -80,8 +80,32 @@ def walkout_reason(s: Scenario, e: ev.Walkout | ev.Suspended) -> str:
     return f"its trust in {name_of(s, e.counterpart)} stayed below {e.limit:g} for {e.rounds} rounds"
 
 
-def line(s: Scenario, e: ev.Event) -> str | None:
-    """One plain-text news-wire line for an event (None for events shown only as state)."""
+class Known:
+    """The mediator's knowledge while the events are read in order: whose walk-away point and
+    which private stances a consultation has revealed. Lines rendered with it never show a
+    hidden number (``mediate run`` renders without it: the full record)."""
+
+    def __init__(self) -> None:
+        self.reservations: set[str] = set()
+        self.stances: set[tuple[str, str]] = set()
+
+    def see(self, e: ev.Event) -> None:
+        """Learn what an event reveals (call for every event, in order)."""
+        if isinstance(e, ev.Consulted):
+            if e.reservation is not None:
+                self.reservations.add(e.party)
+            self.stances.update((e.party, told.issue) for told in e.stances)
+
+
+def line(s: Scenario, e: ev.Event, known: Known | None = None) -> str | None:
+    """One plain-text news-wire line for an event (None for events shown only as state).
+
+    With ``known`` (the mediator's knowledge so far, which this call updates), hidden
+    walk-away points and private concerns are told only as the mediator can see them."""
+    if known is not None:
+        known.see(e)
+        if isinstance(e, ev.Shifted):
+            return _shift(s, e, known)
     match e:
         case ev.Proposed(package=p, changed=ch):
             return f"{s.mediator.name} proposes: {package_text(s, p, ch)}"
@@ -180,13 +204,24 @@ def _judgement(s: Scenario, e: ev.Incident) -> str:
     return ""
 
 
-def _shift(s: Scenario, e: ev.Shifted) -> str:
+def _shift(s: Scenario, e: ev.Shifted, known: Known | None = None) -> str:
     x, y = e.before, e.after
+    who = name_of(s, e.party)
     if e.what == "credibility":
         return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
     if e.what == "weight":
-        return f"  {name_of(s, e.party)} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
-    return f"  {name_of(s, e.party)}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+        if known is not None and _private(s, e.party, e.issue) and (e.party, e.issue) not in known.stances:
+            return f"  {who}'s priorities shift"  # the issue itself is a concern not yet revealed
+        return f"  {who} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
+    if known is not None and e.party not in known.reservations:
+        # A lower walk-away point means the party settles for less: its position weakens.
+        return f"  {who}'s position {'strengthens' if y > x else 'weakens'}"
+    return f"  {who}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+
+
+def _private(s: Scenario, party: str, issue: str) -> bool:
+    stance = s.party(party).stances.get(issue) if party in s.party_ids else None
+    return stance is not None and stance.visibility == "private"
 
 
 def _attribution(s: Scenario, e: ev.Incident) -> str:

@@ -1,26 +1,36 @@
-"""Batches: many seeds of one scenario and policy, in parallel processes, streamed.
+"""Batches: many seeds of one or more cells (scenario, policy, what-ifs), on any executor, streamed.
 
-Run i gets its own seed: the first 63 bits of numpy ``SeedSequence(root, spawn_key=(i,))``
-(the same child ``SeedSequence(root).spawn(n)[i]`` would give), so a CSV row's seed replays
-exactly with ``mediate run --seed``. Seeds are derived lazily and work is submitted in
-bounded windows, so memory stays flat however many runs are asked for; rows come back in
-run order. The summary keeps only counts and sums.
+Run i of every cell gets the same seed (common random numbers): the first 63 bits of numpy
+``SeedSequence(root, spawn_key=(i,))`` (the same child ``SeedSequence(root).spawn(n)[i]`` would
+give), so a row's seed replays exactly with ``mediate run --seed``. Work goes out in chunks of
+runs (one pickled cell per chunk, not per run) through a bounded window of futures, so memory
+stays flat however many runs are asked for; rows come back in order whatever the executor, so
+a local, a process-pool and a cluster run give the same rows. Each run has a stable id, a hash of
+the scenario, its what-ifs, the policy and the seed; a run whose policy raises is a row with
+``status`` "failed" and the error, not the end of the batch. Summaries keep only counts and sums.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from sim.engine.session import Session
 from sim.runs import rows as rows_
-from sim.runs.policies import play
-from sim.scenario.model import Scenario
+from sim.runs.executors import local, ordered
+from sim.runs.plugins import play_spec
+from sim.scenario.model import Scenario, scenario_hash
 
-WINDOW = 2048
+CHUNK = 32
+"""Runs per task sent to a worker: large enough that a pickled scenario costs ~1 % of the work."""
+
+ERROR_CHARS = 300
 
 
 def run_seed(root: int, index: int) -> int:
@@ -28,48 +38,97 @@ def run_seed(root: int, index: int) -> int:
     return int((int(state[0]) << 32 | int(state[1])) & (2**63 - 1))
 
 
-def columns(s: Scenario) -> list[str]:
-    """The CSV's header: the run's index, then the batch columns of :mod:`sim.runs.rows`."""
-    return ["run", *rows_.BATCH, *rows_.surplus_columns(s)]
+class Measure:
+    """What a run reports: the batch columns of :mod:`sim.runs.rows` (subclassed by tournaments)."""
+
+    summarise = True
+    """Whether :class:`Summary` can count these rows (it reads the batch columns)."""
+
+    def columns(self, s: Scenario) -> list[str]:
+        return [*rows_.BATCH, *rows_.surplus_columns(s)]
+
+    def __call__(self, session: Session) -> dict[str, Any]:
+        surplus = rows_.surplus_columns(session.scenario)
+        return rows_.row(session, [*rows_.BATCH, *surplus], dict.fromkeys(surplus, rows_.BATCH_DIGITS))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One point of a batch: a validated scenario (its what-ifs applied), a policy, and the
+    label columns that name the point in every row (sweep parameters, or scenario and policy)."""
+
+    scenario: Scenario
+    policy: str
+    overrides: tuple[str, ...] = ()
+    labels: tuple[tuple[str, Any], ...] = ()
+    measure: Measure = field(default_factory=Measure)
+
+    def run_id(self, seed: int) -> str:
+        key = "\x1f".join([scenario_hash(self.scenario), "\x1e".join(self.overrides), self.policy, str(seed)])
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def columns(cell: Cell) -> list[str]:
+    """The header: the run's index and id, the cell's labels, what it measures, status and error."""
+    return ["run", "id", *(k for k, _ in cell.labels), *cell.measure.columns(cell.scenario), "status", "error"]
 
 
 GC_EVERY = 200
+_done = [0]
 
 
-def one_run(s: Scenario, policy: str, root: int, index: int) -> dict:
-    if index % GC_EVERY == GC_EVERY - 1:
+def one_run(cell: Cell, root: int, index: int, run_id: str | None = None) -> dict[str, Any]:
+    _done[0] += 1
+    if _done[0] % GC_EVERY == 0:
         # A finished session is a cycle (simpy processes hold the session's generators):
         # collect regularly so memory stays flat instead of waiting for the oldest generation.
         gc.collect()
-    session = play(s, policy, run_seed(root, index))
-    surplus = rows_.surplus_columns(s)
-    return {"run": index, **rows_.row(session, [*rows_.BATCH, *surplus], dict.fromkeys(surplus, rows_.BATCH_DIGITS))}
+    seed = run_seed(root, index)
+    head: dict[str, Any] = {"run": index, "id": run_id or cell.run_id(seed), **dict(cell.labels)}
+    try:
+        measured = cell.measure(play_spec(cell.scenario, cell.policy, seed))
+    except Exception as exc:  # a plug-in's bug fails its run only; the row says what happened
+        blank = dict.fromkeys(cell.measure.columns(cell.scenario), "")
+        message = " ".join(f"{type(exc).__name__}: {exc}".split())[:ERROR_CHARS]
+        return {**head, **blank, "seed": seed, "status": "failed", "error": message}
+    return {**head, **measured, "status": "ok", "error": ""}
 
 
-_WORKER: dict = {}
+def run_chunk(cell: Cell, root: int, indices: tuple[int, ...]) -> list[dict[str, Any]]:
+    """The rows of some runs of one cell (what a worker is sent)."""
+    return [one_run(cell, root, i) for i in indices]
 
 
-def _init(scenario: Scenario, policy: str, root: int) -> None:
-    _WORKER.update(scenario=scenario, policy=policy, root=root)
-
-
-def _work(index: int) -> dict:
-    return one_run(_WORKER["scenario"], _WORKER["policy"], _WORKER["root"], index)
-
-
-def rows(scenario: Scenario, policy: str, runs: int, root: int, workers: int = 1) -> Iterator[dict]:
-    """Yield one row per run, in run order. ``workers`` > 1 uses that many processes."""
-    if workers <= 1:
+def tasks(cells: Iterable[Cell], runs: int, root: int, skip: Collection[str] = (),
+          chunk: int = CHUNK) -> Iterator[tuple[int, Cell, tuple[int, ...]]]:
+    """(cell number, cell, run indices) in row order, leaving out runs whose id is in ``skip``."""
+    for n, cell in enumerate(cells):
+        todo: list[int] = []
         for i in range(runs):
-            yield one_run(scenario, policy, root, i)
+            if not skip or cell.run_id(run_seed(root, i)) not in skip:
+                todo.append(i)
+            if len(todo) == chunk:
+                yield n, cell, tuple(todo)
+                todo = []
+        if todo:
+            yield n, cell, tuple(todo)
+
+
+def rows(cells: list[Cell], runs: int, root: int, executor: Executor | None = None,
+         skip: Collection[str] = (), inflight: int = 8) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(cell number, row) for every run not in ``skip``, in order. With ``executor`` (any
+    ``concurrent.futures`` executor: a process pool, a dask client's) chunks run there,
+    at most ``inflight`` at a time; without one, here."""
+    work = tasks(cells, runs, root, skip)
+    if executor is None:
+        for n, cell, idx in work:
+            for i in idx:  # one at a time, so an interruption keeps every run finished so far
+                yield n, one_run(cell, root, i)
         return
-    ctx = mp.get_context("spawn")  # no fork: safe with threads, same behaviour on every OS
-    # Workers get the validated scenario itself (pickled), so --set what-ifs reach them too.
-    with ctx.Pool(workers, initializer=_init, initargs=(scenario, policy, root)) as pool:
-        for start in range(0, runs, WINDOW):
-            window = range(start, min(runs, start + WINDOW))
-            chunk = max(1, len(window) // (workers * 8))
-            yield from pool.imap(_work, window, chunksize=chunk)
+    calls = ((run_chunk, (cell, root, idx), n) for n, cell, idx in work)
+    for n, chunk_rows in ordered(executor, calls, inflight):
+        for row in chunk_rows:
+            yield n, row
 
 
 @dataclass
@@ -79,12 +138,16 @@ class Summary:
     parties: tuple[str, ...]
     tiers: tuple[str, ...]
     n: int = 0
+    failed: int = 0
     best: dict[str, int] = field(default_factory=dict)
     final: dict[str, int] = field(default_factory=dict)
     ends: dict[str, int] = field(default_factory=dict)
     sums: dict[str, float] = field(default_factory=dict)
 
     def add(self, row: dict) -> None:
+        if row.get("status", "ok") != "ok":
+            self.failed += 1
+            return
         self.n += 1
         self.best[row["best_tier"]] = self.best.get(row["best_tier"], 0) + 1
         self.final[row["tier"]] = self.final.get(row["tier"], 0) + 1
@@ -95,11 +158,35 @@ class Summary:
     def mean(self, key: str) -> float:
         return self.sums.get(key, 0.0) / self.n if self.n else float("nan")
 
+    def reached(self, level: int) -> int:
+        """Runs whose best tier was ``level`` or higher."""
+        return sum(v for k, v in self.best.items() if k and self.tiers.index(k) + 1 >= level)
 
-def run_batch(scenario: Scenario, policy: str, runs: int, root: int, workers: int,
-              on_row: Callable[[dict], None]) -> Summary:
-    summary = Summary(scenario.party_ids, tuple(o.id for o in scenario.outcomes))
-    for row in rows(scenario, policy, runs, root, workers):
-        summary.add(row)
-        on_row(row)
-    return summary
+
+def summaries(cells: list[Cell]) -> list[Summary]:
+    return [Summary(c.scenario.party_ids, tuple(o.id for o in c.scenario.outcomes)) for c in cells]
+
+
+def run_batch(cells: list[Cell] | Scenario, policy: str, runs: int, root: int = 0,
+              executor: Executor | int | None = None, on_row: Callable[[dict], None] | None = None,
+              skip: Collection[str] = (), done: Iterable[dict] = ()) -> list[Summary]:
+    """Play every cell ``runs`` times; ``on_row`` gets each new row; ``done`` rows (read back
+    for a resume) count in the summaries. ``run_batch(scenario, policy, runs, root)`` is one cell;
+    ``executor`` may be a number of local worker processes."""
+    if isinstance(cells, Scenario):
+        cells = [Cell(cells, policy)]
+    if isinstance(executor, int):
+        with local(executor) as pool:
+            return run_batch(cells, policy, runs, root, pool, on_row, skip, done)
+    sums = summaries(cells)
+    index = {c.run_id(run_seed(root, i)): n for n, c in enumerate(cells) for i in range(runs)} if done else {}
+    for row in done:
+        if row.get("id") in index:
+            sums[index[row["id"]]].add(row)
+    counted = [c.measure.summarise for c in cells]
+    for n, row in rows(cells, runs, root, executor, skip):
+        if counted[n]:
+            sums[n].add(row)
+        if on_row is not None:
+            on_row(row)
+    return sums

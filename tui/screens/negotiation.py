@@ -34,7 +34,7 @@ from sim.scenario.actions import Action
 
 from ..messages import OpenSession
 from ..widgets.common import ERROR, NO, WARN, plain
-from ..widgets.party import PartyPanel
+from ..widgets.party import PartyPanel, forecast_warning
 from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar
 from ..widgets.wire import NewsWire
@@ -267,6 +267,11 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         if package is not None:
             self.builder.set_package(package)
             self.refresh_predictions()
+            # The hint is the Nash package of estimates: say who may still refuse it, and why.
+            for pv in self.view.parties:
+                warning = None if pv.walked_out else forecast_warning(self.scenario, pv, self.predictions[pv.id])
+                if warning is not None:
+                    self.note(f"Forecast for the hint: {warning}", "warning")
             self.notify("The hint is in the builder: press p to propose it, or change it first.",
                         title="Hint", markup=False)
 

@@ -82,6 +82,46 @@ def consent_line(s: Scenario, pv: PartyView) -> Content | None:
     return Content.styled("has a say on: " + ("; ".join(held) or "nothing"), MUTED)
 
 
+def red_line_refs(s: Scenario, pred: Prediction) -> list[str]:
+    refs = []
+    for ref in pred.red_lines:
+        i, o = ref.split(".", 1)
+        refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
+    return refs
+
+
+DISTRUST_WORTH_SAYING = 3.0
+"""Threshold points of distrust from which a forecast no names it as a reason."""
+
+
+def shortfall(s: Scenario, pv: PartyView, pred: Prediction) -> str:
+    """Why a package is forecast to fall short for a party: what its distrust adds to its
+    threshold, and the known issues furthest below what it wants ('' when none is known)."""
+    bits = []
+    for i, gap in pred.gaps[:2]:
+        demand = pv.stances[i].demand
+        want = f"wants {s.issue(i).option(demand).label}, " if demand is not None else ""
+        bits.append(f"{s.issue(i).title} ({want}−{gap:.0f})")
+    more = len(pred.gaps) - len(bits)
+    out = ["short on " + "; ".join(bits) + (f" and {more} more demand(s)" if more > 0 else "")] if bits else []
+    if pred.distrust >= DISTRUST_WORTH_SAYING:
+        out.insert(0, f"distrust adds ~{pred.distrust:.0f} to what it needs")
+    return "; ".join(out)
+
+
+def forecast_warning(s: Scenario, pv: PartyView, pred: Prediction) -> str | None:
+    """One line on why a party is forecast not to accept (None when it is forecast to)."""
+    if pred.verdict == "accept":
+        return None
+    chance = f"{pred.probability:.0%} chance" if pred.probability is not None else "unsure"
+    if pred.red_lines:
+        return f"{pv.name} rejects: red line {'; '.join(red_line_refs(s, pred))}"
+    why = shortfall(s, pv, pred)
+    verdict = "likely to reject" if pred.verdict == "reject" else "unsure"
+    return (f"{pv.name} {verdict} ({chance}): est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f}"
+            + (f"; {why}" if why else ""))
+
+
 def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
     """The party's likely answer to the package in the builder, marked when its answer
     wouldn't decide it (not needed, or away)."""
@@ -97,12 +137,10 @@ def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
 
 
 def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
+    """Mark, words, estimate and chance, and why when the party is forecast to say no."""
     head = Content.styled("Forecast: ", "bold")
     if pred.red_lines:
-        refs = []
-        for ref in pred.red_lines:
-            i, o = ref.split(".", 1)
-            refs.append(f"{s.issue(i).title}: {s.issue(i).option(o).label}")
+        refs = red_line_refs(s, pred)
         sp = s.party(pv.id).suspends
         leave = "suspend or walk out" if sp is not None and "red_lines" in sp.on else "walk out"
         if not pred.needed:  # not asked to sign: its patience is not spent
@@ -113,13 +151,15 @@ def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
             risk = f" (it sits through {pv.red_lines_left} more before walking out)"
         return Content.assemble(head, (f"{NO} rejects — red line ", f"{ERROR} bold"), plain("; ".join(refs)),
                                 (risk, ERROR))
-    est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f})", MUTED)
+    chance = f", {pred.probability:.0%} chance" if pred.probability is not None else ""
+    est = (f" (est. {pred.utility:.0f} vs needs ~{pred.threshold:.0f}{chance})", MUTED)
     if pred.verdict == "accept":
         return Content.assemble(head, (f"{OK} accepts" if pred.certain else f"{OK} likely to accept",
                                        f"{SUCCESS} bold"), est)
+    why = shortfall(s, pv, pred)
     if pred.verdict == "reject":
         return Content.assemble(head, (f"{NO} rejects" if pred.certain else f"{NO} likely to reject",
-                                       f"{ERROR} bold"), est)
+                                       f"{ERROR} bold"), est, plain(f" — {why}" if why else ""))
     return Content.assemble(head, (f"{UNKNOWN} unsure", f"{WARNING} bold"), est)
 
 

@@ -1,4 +1,4 @@
-"""The news wire: the event log, one plain-text line per event from :func:`sim.wire.line`."""
+"""The news wire: the event log, one plain-text line per event from :func:`sim.report.wire.line`."""
 
 from __future__ import annotations
 
@@ -46,8 +46,10 @@ def round_rule(scenario: Scenario, e: ev.RoundStarted) -> str:
     return f"── Round {e.round + 1} · {when:%a %d %b} ──"
 
 
-def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[str, Style]) -> list[Text]:
-    """Rich Text lines for events: the hour, then the transcript's own line (plain text).
+def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[str, Style],
+                known: wire.Known | None = None) -> list[Text]:
+    """Rich Text lines for events: the hour, then the transcript's own line (plain text), told
+    as the mediator knows it when ``known`` is given (see :class:`sim.report.wire.Known`).
 
     A trust change or shift at the same moment as the event before it (its cause) is appended
     to that event's line, dimmed, so consequences read with their cause."""
@@ -55,10 +57,12 @@ def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[st
     previous: ev.Event | None = None
     for e in events:
         if isinstance(e, ev.RoundStarted):
+            if known is not None:
+                known.see(e)
             out.append(Text(round_rule(scenario, e), style=palette["muted"]))
             previous = None
             continue
-        line = wire.line(scenario, e)
+        line = wire.line(scenario, e, known)
         if line is None:
             continue
         if isinstance(e, ev.TrustChanged | ev.Shifted) and previous is not None and out and abs(previous.t - e.t) < 1e-9:
@@ -77,7 +81,10 @@ def event_texts(scenario: Scenario, events: Iterable[ev.Event], palette: dict[st
 
 
 class NewsWire(RichLog):
-    """A RichLog fed with events; keeps the plain lines it shows (for tests and export)."""
+    """A RichLog fed with events; keeps the plain lines it shows (for tests and export).
+
+    It tells the events as the mediator knows them (no hidden walk-away point or private
+    concern before a consultation revealed it) unless ``full`` is set."""
 
     HELP = """\
 ## The news wire
@@ -85,12 +92,13 @@ class NewsWire(RichLog):
 Everything that happened, hour by hour, and how trust moved. **↑ ↓ PgUp PgDn** scroll.
 """
 
-    def __init__(self, scenario: Scenario, *, name: str | None = None, id: str | None = None,
+    def __init__(self, scenario: Scenario, *, full: bool = False, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=8,
                          name=name, id=id, classes=classes)
         self.scenario = scenario
         self.texts: list[Text] = []
+        self.known = None if full else wire.Known()
         self._wrapped_at = 0
 
     @property
@@ -98,7 +106,7 @@ Everything that happened, hour by hour, and how trust moved. **↑ ↓ PgUp PgDn
         return [t.plain for t in self.texts]
 
     def add_events(self, events: Iterable[ev.Event]) -> None:
-        for text in event_texts(self.scenario, events, rich_palette(self.app)):
+        for text in event_texts(self.scenario, events, rich_palette(self.app), self.known):
             self.texts.append(text)
             self.write(text)
 

@@ -1,0 +1,231 @@
+"""``mediate batch``: many seeds of a scenario, optionally swept over what-ifs, resumable, local or on a cluster."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from sim.cli.common import check_outputs, err, friendly, open_scenario, out, say, set_option, wrote
+from sim.scenario.model import Scenario
+
+POLICY_HELP = ("The mediator: a built-in (incremental, maximal, random, nash, pressure, wait), FILE.py:ClassName, "
+               "or an entry point in group mediate.policies (see docs/policies.md).")
+
+
+def executor_options(fn: Callable) -> Callable:
+    fn = click.option("--scheduler", metavar="ADDRESS",
+                      help="With --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786.")(fn)
+    fn = click.option("--executor", "executor_kind", type=click.Choice(["local", "dask"]), default="local",
+                      show_default=True, help="Where runs go: local processes (--workers) or a dask cluster.")(fn)
+    return click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+                        help="Local parallel processes (at most one per core of this machine).")(fn)
+
+
+def usable_workers(asked: int) -> int:
+    """At most one worker per core: more only adds memory (each holds a whole engine) and no speed."""
+    cores = os.cpu_count() or 1
+    if asked <= cores:
+        return asked
+    say(f"note: using {cores} worker(s), one per core of this machine, not the {asked} asked for", style="yellow")
+    return cores
+
+
+@contextmanager
+def open_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Any]:
+    from sim.runs import executors
+
+    if kind == "dask":
+        if not scheduler:
+            raise click.UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+        with executors.dask(scheduler) as ex:
+            yield ex
+        return
+    if scheduler:
+        raise click.UsageError("--scheduler goes with --executor dask")
+    with executors.local(usable_workers(workers)) as ex:
+        yield ex
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr; the callable advances it by one run."""
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=False)
+    started = time.perf_counter()
+    done = [0]
+    with progress:
+        task = progress.add_task(Text(label).plain.replace("[", "\\["), total=total, rate="")
+
+        def step() -> None:
+            done[0] += 1
+            if done[0] % 50 == 0 or done[0] == total:
+                el = time.perf_counter() - started
+                progress.update(task, completed=done[0], rate=f"{done[0] / el:,.0f} runs/s" if el > 0 else "")
+
+        yield step
+
+
+def make_cells(scenario: str, policy: str, overrides: tuple[str, ...], points: list) -> list:
+    from sim.runs.batch import Cell
+
+    cells = []
+    for point in points:
+        extra = tuple(f"{k}={v}" for k, v in point)
+        s, _, _ = open_scenario(scenario, (*overrides, *extra))
+        cells.append(Cell(s, policy, (*overrides, *extra), tuple(point)))
+    return cells
+
+
+def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: bool, executor: Any,
+               label: str, on_row: Callable[[dict], None] | None = None) -> list:
+    """Play the cells, streaming rows to ``path``; on Ctrl-C keep the finished rows and exit 130."""
+    from sim.runs.batch import columns, run_batch
+    from sim.runs.tables import open_table, read_done
+
+    header = columns(cells[0])
+    done = list(read_done(path, header)) if resume and path is not None else []
+    skip = {r["id"] for r in done}
+    table = open_table(path, header, resume) if path is not None else None
+    total = len(cells) * runs - sum(1 for _ in skip)
+    if resume and path is not None:
+        say(f"resuming {path}: {len(skip):,} run(s) already there, {max(0, total):,} to play")
+    try:
+        with progress_bar(label, max(0, total)) as step:
+            def row_out(row: dict) -> None:
+                if table is not None:
+                    table.write(row)
+                if on_row is not None:
+                    on_row(row)
+                step()
+
+            sums = run_batch(cells, "", runs, seed, executor, row_out, skip, done)
+    except KeyboardInterrupt:
+        if table is not None:
+            table.commit()
+            say(f"interrupted: the runs done so far are in {path}; finish with the same command and --resume")
+        sys.exit(130)
+    except BaseException:
+        if table is not None:
+            table.discard()
+        raise
+    if table is not None:
+        table.commit()
+    return sums
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--policy", required=True, help=POLICY_HELP)
+@click.option("--runs", type=click.IntRange(1, 10_000_000), required=True, help="How many games (per sweep point).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Root seed; run i's own seed is derived from it, the same in every sweep point (in the CSV).")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
+@click.option("--out", "table_out", type=click.Path(path_type=Path),
+              help="Write one row per run here: .csv, or .parquet (needs pyarrow).")
+@click.option("--sweep", "sweeps", multiple=True, metavar="PATH=V1,V2|LO:HI:STEP",
+              help="Sweep a field (paths as in --set): values, or a range lo:hi:step; repeat for a grid. "
+                   "With --design lhs, an interval lo:hi.")
+@click.option("--design", type=click.Choice(["grid", "lhs"]), default="grid", show_default=True,
+              help="A full grid of the --sweep values, or a Latin hypercube of --samples points.")
+@click.option("--samples", type=click.IntRange(1, 100_000), help="Points of a Latin hypercube (--design lhs).")
+@click.option("--resume", is_flag=True, help="Keep the runs already in the output file and play only the rest.")
+@executor_options
+@set_option
+@friendly
+def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None, table_out: Path | None,
+          sweeps: tuple[str, ...], design: str, samples: int | None, resume: bool, workers: int,
+          executor_kind: str, scheduler: str | None, overrides: tuple[str, ...]) -> None:
+    """Play SCENARIO many times with a policy and summarise the outcomes.
+
+    \b
+    Examples:
+      mediate batch energy-truce-2025-03 --policy incremental --runs 2000 --workers 2 --csv runs.csv
+      mediate batch S --policy nash --runs 200 --sweep parties.russia.reservation=40:80:10 --out sweep.csv
+      mediate batch S --policy nash --runs 100 --design lhs --samples 20 --sweep max_rounds=8:20 --out lhs.csv
+      mediate batch S --policy nash --runs 100000 --csv big.csv --resume      (after Ctrl-C: carry on)
+    """
+    from sim.runs import plugins
+    from sim.runs import sweeps as sweeps_
+
+    if csv_out is not None and table_out is not None:
+        raise click.UsageError("give --csv or --out, not both")
+    path = csv_out or table_out
+    if resume and path is None:
+        raise click.UsageError("--resume needs the output file to carry on: --csv FILE or --out FILE")
+    check_outputs(path)
+    if path is not None:
+        from sim.runs.tables import is_parquet, require_pyarrow
+
+        if is_parquet(path):
+            require_pyarrow()
+    plugins.check(policy)
+    points = sweeps_.design(list(sweeps), design, samples, seed)
+    cells = make_cells(scenario, policy, overrides, points)
+    with open_executor(executor_kind, workers, scheduler) as ex:
+        sums = write_rows(cells, runs, seed, path, resume, ex, f"{cells[0].scenario.id} · {policy}")
+    what_if = f"; {', '.join(overrides)}" if overrides else ""
+    if sweeps:
+        print_sweep(cells, sums, f"{len(cells)} points × {runs:,} runs of {cells[0].scenario.id} with '{policy}' "
+                                 f"(root seed {seed}, the same seeds at every point{what_if})")
+    else:
+        print_one(cells[0].scenario, sums[0], f"{sums[0].n:,} runs of {cells[0].scenario.id} with '{policy}' "
+                                               f"(root seed {seed}{what_if})")
+    failed = sum(s.failed for s in sums)
+    if failed:
+        say(f"note: {failed:,} run(s) failed (the policy raised): see the status and error columns", style="yellow")
+    if path is not None:
+        wrote(path)
+
+
+def print_one(s: Scenario, summary: Any, title: str) -> None:
+    from sim.analysis.stats import wilson
+
+    table = Table(title=Text(title), title_justify="left")
+    table.add_column("outcome tier")
+    table.add_column("best reached", justify="right")
+    table.add_column("95% interval", justify="right")
+    table.add_column("in force at end", justify="right")
+    for key, name in [("", "no tier"), *[(o.id, o.title) for o in s.outcomes]]:
+        p, lo, hi = wilson(summary.best.get(key, 0), summary.n)
+        q, _, _ = wilson(summary.final.get(key, 0), summary.n)
+        table.add_row(Text(name), f"{p:.1%}", f"{lo:.1%}–{hi:.1%}", f"{q:.1%}")
+    out.print(table)
+    means = Table(title="Means", title_justify="left")
+    means.add_column("measure")
+    means.add_column("mean", justify="right")
+    for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
+                       ("violations", "violations"), ("disputes", "disputes")]:
+        means.add_row(label, f"{summary.mean(key):.2f}")
+    for party in s.parties:
+        means.add_row(Text(f"surplus {party.name}"), f"{summary.mean(f'surplus_{party.id}'):+.2f}")
+    ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items())) if summary.n else ""
+    means.add_row("how games ended", ends)
+    out.print(means)
+
+
+def print_sweep(cells: list, sums: list, title: str) -> None:
+    """One row per sweep point: its values, any tier and the top tier reached (Wilson 95 %), means."""
+    from sim.analysis.stats import wilson
+
+    table = Table(title=Text(title), title_justify="left")
+    for k, _ in cells[0].labels:
+        table.add_column(Text(k), justify="right")
+    top = len(cells[0].scenario.outcomes)
+    for name in ("runs", "any tier [95%]", "top tier [95%]", "days held", "failed"):
+        table.add_column(name, justify="right")
+    for cell, sm in zip(cells, sums, strict=True):
+        p, lo, hi = wilson(sm.reached(1), sm.n)
+        q, qlo, qhi = wilson(sm.reached(top), sm.n)
+        table.add_row(*(Text(str(v)) for _, v in cell.labels), f"{sm.n:,}", f"{p:.1%} [{lo:.1%}–{hi:.1%}]",
+                      f"{q:.1%} [{qlo:.1%}–{qhi:.1%}]", f"{sm.mean('days_in_force'):.1f}", f"{sm.failed:,}")
+    out.print(table)

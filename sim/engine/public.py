@@ -1,0 +1,44 @@
+"""The scenario as the mediator may read it: hidden numbers replaced by the view's assumptions.
+
+A :class:`~sim.engine.view.MediatorView` carries a scenario for titles, options, outcome tiers
+and the rules of the game. It must not carry what the parties hide, so each party's walk-away
+point, concession rate, weights and option values are replaced by the assumptions the view's
+forecasts make (walk-away 50, β = 1, weight 10, the stated demand worth 100, a public red line
+0, any other option 50), and private stances are left out altogether.
+"""
+
+from __future__ import annotations
+
+from sim.scenario.model import Party, Scenario, Stance
+
+ASSUMED_RESERVATION = 50.0
+ASSUMED_WEIGHT = 10.0
+_CACHE: dict[int, tuple[Scenario, Scenario]] = {}
+_CACHE_SIZE = 16
+
+
+def _stance(st: Stance, options: tuple[str, ...]) -> Stance:
+    values = {o: 100.0 if o == st.demand else 0.0 if o in st.red_lines else 50.0 for o in options}
+    return st.model_copy(update={"weight": ASSUMED_WEIGHT, "values": values})
+
+
+def _party(s: Scenario, p: Party) -> Party:
+    stances = {i: _stance(st, s.issue(i).option_ids) for i, st in p.stances.items() if st.visibility == "public"}
+    fields = {k: getattr(p, k) for k in type(p).model_fields}
+    fields.update(reservation=ASSUMED_RESERVATION, concession=1.0, stances=stances)
+    # model_construct, not model_copy: a copy would keep the original's cached lookups.
+    return type(p).model_construct(_fields_set=p.model_fields_set, **fields)
+
+
+def public_scenario(s: Scenario) -> Scenario:
+    """``s`` without what its parties hide (cached: a game takes a view before every decision)."""
+    hit = _CACHE.get(id(s))
+    if hit is not None and hit[0] is s:
+        return hit[1]
+    fields = {k: getattr(s, k) for k in type(s).model_fields}
+    fields["parties"] = tuple(_party(s, p) for p in s.parties)
+    public = type(s).model_construct(_fields_set=s.model_fields_set, **fields)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[id(s)] = (s, public)
+    return public
