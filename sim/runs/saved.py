@@ -10,6 +10,7 @@ from pathlib import Path
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import LoadError, Problem, ReplayError
+from sim.runs.origins import Origin, origin_of, remember
 from sim.scenario import saves
 from sim.scenario.loader import load_scenario, resolve
 from sim.scenario.model import scenario_hash
@@ -51,11 +52,15 @@ class Game:
 def save(session: Session, scenario_ref: str, path: Path | None = None, game: Game | None = None) -> Path:
     """Write the session's save file (atomically) and return its path (a new one per game when not given)."""
     game = game or Game()
-    path = path or saves.new_save_path(session.scenario, session.seed, game.player, game.started_at or saves.now_iso())
+    origin = origin_of(session)
+    # A branch is saved beside the original's save, never over it (nor over another branch).
+    path = path or saves.new_save_path(session.scenario, session.seed, game.player, game.started_at or saves.now_iso(),
+                                       f"-branch-r{origin.at_round}" if origin is not None else "")
     data = saves.SaveFile(format=saves.FORMAT, scenario=scenario_ref, scenario_id=session.scenario.id,
                           scenario_hash=scenario_hash(session.scenario), seed=session.seed,
                           saved_at=saves.now_iso(), actions=tuple(session.actions), player=game.player,
-                          started_at=game.started_at, round=session.round)
+                          started_at=game.started_at, round=session.round,
+                          branched_from=saves.BranchedFrom(**origin.to_data()) if origin is not None else None)
     return saves.write(path, data)
 
 
@@ -79,4 +84,6 @@ def resume_game(path: Path) -> tuple[Session, str, Game]:
         session = Session(scenario, sf.seed, sf.actions, advisor=known_nash_package)
     except ReplayError as exc:
         raise LoadError([Problem(str(path), 1, 1, f"{exc}: start a new game")]) from None
+    if sf.branched_from is not None:
+        remember(session, Origin(**sf.branched_from.model_dump()))
     return session, sf.scenario, Game(sf.player, sf.started_at)

@@ -36,6 +36,16 @@ MAX_PLAYER = 80
 """Longest player name kept (a name is for a class list, not a paragraph)."""
 
 
+class BranchedFrom(BaseModel):
+    """Where a branched game came from: the save or transcript, and the rounds it kept."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    at_round: int = Field(ge=0)
+    actions: int = Field(ge=0)
+
+
 class SaveFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -53,6 +63,8 @@ class SaveFile(BaseModel):
     """When the game began (ISO time, UTC): with the player, what tells two games of one seed apart."""
     round: int = Field(0, ge=0)
     """The round the game had reached when saved, for the picker's list (resuming replays the actions)."""
+    branched_from: BranchedFrom | None = None
+    """Set for a game branched from another (left out of the file otherwise)."""
 
 
 _folders: dict[str, Path] = {}
@@ -122,9 +134,14 @@ def game_stem(scenario_id: str, seed: int, player: str, started_at: str) -> str:
     return f"{scenario_id}-seed{seed}-{slug(player)}-{stamp(started_at)}"
 
 
-def new_save_path(scenario: Scenario, seed: int, player: str, started_at: str) -> Path:
-    """A save path no other game uses: a new game never replaces an old one's save."""
-    base = saves_dir() / game_stem(scenario.id, seed, player, started_at)
+def default_save_path(scenario: Scenario, seed: int) -> Path:
+    """The one save path of a scenario and seed before players (still what a game's save is named after)."""
+    return saves_dir() / f"{scenario.id}-seed{seed}.json"
+
+
+def new_save_path(scenario: Scenario, seed: int, player: str, started_at: str, suffix: str = "") -> Path:
+    """A save path no other game uses: a new game (or branch: ``suffix``) never replaces an old one's save."""
+    base = saves_dir() / (game_stem(scenario.id, seed, player, started_at) + suffix)
     path, n = base.with_suffix(".json"), 2
     while path.exists():
         path, n = base.with_name(f"{base.name}-{n}.json"), n + 1
@@ -152,6 +169,8 @@ def write(path: Path, data: SaveFile) -> Path:
     """Write a save file (atomically) and return its path."""
     payload = data.model_dump(mode="json")
     payload["actions"] = [a.to_data() for a in data.actions]
+    if payload.get("branched_from") is None:
+        payload.pop("branched_from", None)  # a game from the start: its save reads as it always did
     if path.parent == saves_dir():
         # The saves folder is mediate's own, made on first save; a folder the user names must exist.
         try:

@@ -8,12 +8,15 @@ export writes that same record.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from sim.engine.events import (
@@ -33,17 +36,20 @@ from sim.engine.session import Session
 from sim.errors import MediateError
 from sim.report import debrief, wire
 from sim.report.debrief import Debrief
+from sim.runs import branching, saved
 from sim.runs.saved import Game
 from sim.runs.scripts import history_moves
 from sim.scenario import loader
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
+from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .exporting import Exporting, export_name, transcript_name  # noqa: F401  (the names stay importable here)
 from .help import HELP_AND_QUIT
+from .modals import ChoiceModal
 
 END_WORDS = {
     "deadline": "the deadline passed",
@@ -230,17 +236,21 @@ class DebriefScreen(Exporting):
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
+        Binding("b", "branch", "Branch"),
         *HELP_AND_QUIT,
     ]
     HELP = """\
 ## The debrief
 
-**e** exports it (Markdown and transcript), **n** starts a new game; **← →** change tab.
+**e** exports it (Markdown and transcript), **n** starts a new game, **b** branches: pick a round of
+the timeline and play on from there as a new game (the rounds before it replayed as they were);
+**← →** change tab.
 """
     KEY_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the exports "
                   "folder (`play --out DIR`; in a browser, also download them)",
         "new_game": "Back to the scenario picker",
+        "branch": "What if: pick a round of the timeline and play on from there, as a new game",
         "quit": "Quit",
     }
     """Action -> what its key does, for the app's help screen."""
@@ -331,6 +341,31 @@ class DebriefScreen(Exporting):
                                          *[Static(line, classes="hist-move")
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
+
+    def action_branch(self) -> None:
+        """Offer every round the game reached; the pick starts a branch in the negotiation screen."""
+        s = self.scenario
+        options = [Option(f"Round {r + 1} · {round_when(s, r):%d %b}"
+                          + (" (from the start)" if r == 0 else f" (rounds 1-{r} as played)"), id=str(r))
+                   for r in range(self.session.round + 1)]
+        self.app.push_screen(ChoiceModal("Play on from which round?", options,
+                                         Content.styled("The rounds before it are replayed as they were, "
+                                                        "with the same chances; then the moves are yours.", MUTED),
+                                         highlight=self.session.round),
+                             self.start_branch)
+
+    def start_branch(self, picked: str | None) -> None:
+        if picked is None:
+            return
+        branch = branching.start(self.session, int(picked), branching.game_name(self.session, self.scenario_ref))
+        game = Game.new(self.game.player)  # a branch is a new game of the same player, with a save of its own
+        path: Path | None = None  # unsaved, the branch still plays: the negotiation screen saves it later
+        try:
+            path = saved.save(branch, self.scenario_ref, game=game)
+        except MediateError as exc:
+            self.notify(f"Could not save the branch: {exc}", title="Save failed", severity="error", markup=False)
+        self.notify(f"Branched at round {int(picked) + 1}: {len(branch.actions)} action(s) replayed", markup=False)
+        self.post_message(OpenSession(branch, self.scenario_ref, path, game=game))
 
     def action_new_game(self) -> None:
         self.app.pop_screen()
