@@ -69,7 +69,8 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
         session = message.session
         if session.ended:
             screen: DebriefScreen | NegotiationScreen = DebriefScreen(session, message.scenario_ref, message.game,
-                                                                      review=message.review)
+                                                                      review=message.review,
+                                                                      save_path=message.save_path)
         else:
             screen = NegotiationScreen(session, message.scenario_ref, message.save_path, message.game)
         if message.replace:

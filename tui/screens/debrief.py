@@ -255,8 +255,11 @@ the timeline and play on from there as a new game (the rounds before it replayed
     }
     """Action -> what its key does, for the app's help screen."""
 
-    def __init__(self, session: Session, scenario_ref: str, game: Game | None = None, *, review: bool = False) -> None:
+    def __init__(self, session: Session, scenario_ref: str, game: Game | None = None, *, review: bool = False,
+                 save_path: Path | None = None) -> None:
         super().__init__(id="debrief")
+        self.save_path = save_path
+        """The game's save, which a branch names as its source."""
         self.session = session
         self.game = game or Game()
         self.review = review
@@ -357,7 +360,9 @@ the timeline and play on from there as a new game (the rounds before it replayed
     def start_branch(self, picked: str | None) -> None:
         if picked is None:
             return
-        branch = branching.start(self.session, int(picked), branching.game_name(self.session, self.scenario_ref))
+        own = self.save_path is not None and self.save_path.is_file()
+        source = str(self.save_path) if own else branching.game_name(self.session, self.scenario_ref)
+        branch = branching.start(self.session, int(picked), source)
         game = Game.new(self.game.player)  # a branch is a new game of the same player, with a save of its own
         path: Path | None = None  # unsaved, the branch still plays: the negotiation screen saves it later
         try:
