@@ -16,8 +16,12 @@ HISTORY = SCENARIOS / "energy-truce-2025-03.history.yaml"
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Saves never touch the real per-user folder during tests."""
+    from sim.scenario import saves
+
     monkeypatch.setenv("MEDIATE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     yield
+    saves.use_data_dir(None)  # a test's --data-dir / --out / class player must not leak into the next
+    saves.use_exports_dir(None)
 
 
 @pytest.fixture

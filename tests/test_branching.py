@@ -121,8 +121,9 @@ def test_cli_branch_with_a_policy_writes_a_transcript_that_compares_with_the_ori
         [x for x in orig_lines if json.loads(x)["round"] < 3]
     r = invoke("compare", str(game), str(out), "--scenario", str(FIXTURE))
     assert r.exit_code == 0, r.output
-    rows = {line.split()[0]: line.split() for line in r.output.splitlines() if line.strip().startswith(("orig", "branch"))}
-    assert set(rows) == {"orig", "branch"} and rows["orig"][1:] != rows["branch"][1:], r.output
+    rows = {line.split()[1]: line.split() for line in r.output.splitlines()
+            if line.split()[1:2] in (["orig"], ["branch"])}  # after the player column
+    assert set(rows) == {"orig", "branch"} and rows["orig"][2:] != rows["branch"][2:], r.output
 
 
 def test_cli_branch_from_a_save_with_a_script(tmp_path):

@@ -171,7 +171,7 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
         for p in s.party_ids:
             assert float(line[f"surplus_{p}"]) == round(session.surplus()[p], 4) == session.events[-1].surplus[p]
     row = Result("x", history_session()).row()
-    assert list(row) == ["name", *rows.COMPARE, *rows.surplus_columns(s)]
+    assert list(row) == ["name", "player", "started_at", *rows.COMPARE, *rows.surplus_columns(s)]
     assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id
     assert row["issues_off_nash"] == len(history_debrief().nash.issues_differ) == 3
     assert row["surplus_russia"] == round(history_debrief().parties[0].surplus, 2)

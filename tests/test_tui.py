@@ -150,7 +150,7 @@ async def play_each_action(app, pilot, s) -> NegotiationScreen:
         assert s.complete(neg.builder.package()) == hinted.package
 
     # autosaved after every action
-    save = saves.read(saves.default_save_path(s, 0))
+    save = saves.read(neg.save_path)
     assert len(save.actions) == 5
     return neg
 
@@ -213,12 +213,12 @@ async def check_debrief(app, pilot, s, tmp_path) -> None:
 
     await pilot.press("e")
     await app.workers.wait_for_complete()
-    exported = tmp_path / export_name(session)
+    exported = saves.exports_dir() / export_name(session, debrief.game)
     report = exported.read_text(encoding="utf-8")
     assert report.startswith("# Debrief") and "## Hints used" in report
     assert report == markdown.markdown_report(session), "the same report as `mediate run --report`"
-    jsonl = tmp_path / transcript_name(session)
-    assert jsonl.read_text(encoding="utf-8") == transcripts.jsonl(session)
+    jsonl = saves.exports_dir() / transcript_name(session, debrief.game)
+    assert jsonl.read_text(encoding="utf-8") == transcripts.jsonl(session, started_at=debrief.game.started_at)
 
     await pilot.press("n")
     assert isinstance(app.screen, PickerScreen)
@@ -303,7 +303,8 @@ async def test_resume_after_autosave_reproduces_the_same_state():
         view = neg.session.view()
         wire = neg.wire.plain_lines
         await pilot.press("q")  # quitting saves
-    path = saves.default_save_path(s, 3)
+    [info] = saves.list_saves(s.id)
+    path = info.path
     assert len(saves.read(path).actions) == 3
 
     # --resume

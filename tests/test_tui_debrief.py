@@ -15,11 +15,12 @@ from sim.errors import MediateError
 from sim.report import markdown
 from sim.report.debrief import describe_forecast
 from sim.runs import saved, transcripts
+from sim.scenario import saves
 from tests.conftest import FLAGSHIP
 from tests.helpers import count_calls, history_session
 from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
-from tui.screens import debrief as screen_mod
+from tui.screens import exporting as screen_mod
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 
 SIZE = (100, 32)
@@ -116,12 +117,12 @@ async def test_export_writes_both_files_from_the_same_debrief(tmp_path, forecast
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        report = (tmp_path / export_name(session)).read_text(encoding="utf-8")
+        report = (saves.exports_dir() / export_name(session)).read_text(encoding="utf-8")
         assert report == markdown.render(screen.debrief) == markdown.markdown_report(session)
-        assert (tmp_path / transcript_name(session)).read_text(encoding="utf-8") == transcripts.jsonl(session)
+        assert (saves.exports_dir() / transcript_name(session)).read_text(encoding="utf-8") == transcripts.jsonl(session)
         assert len(forecasts) == 2, "one for the screen, one for the check above: the export added none"
         title, message = shown[-1]
-        assert title == "Exported" and str(tmp_path / export_name(session)) in message
+        assert title == "Exported" and str(saves.exports_dir() / export_name(session)) in message
 
 
 @pytest.mark.parametrize("error", [OSError("disk full"), MediateError("file too large")])
@@ -147,7 +148,7 @@ async def test_a_failed_export_is_a_notification_with_the_absolute_path(tmp_path
         assert isinstance(app.screen, DebriefScreen), "the app is still running"
         title, message = shown[-1]
         assert title == "Export failed"
-        assert str(tmp_path / transcript_name(session)) in message and str(error) in message
+        assert str(saves.exports_dir() / transcript_name(session)) in message and str(error) in message
 
 
 @pilot_test

@@ -73,17 +73,20 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
 
     def on_mount(self) -> None:
         p = self.prepared
-        self.push_screen(PickerScreen(p.entries, p.selected, p.seed))
+        self.push_screen(PickerScreen(p.entries, p.selected, p.seed, player=p.player, class_dir=p.class_dir))
         if p.session is not None and p.session_ref is not None:
-            self.post_message(OpenSession(p.session, p.session_ref, p.save_path, resumed=True))
+            self.post_message(OpenSession(p.session, p.session_ref, p.save_path, resumed=not p.review, game=p.game,
+                                          review=p.review))
 
     def on_open_session(self, message: OpenSession) -> None:
         """Show a session: the negotiation, or its debrief if it is over."""
         session = message.session
         if session.ended:
-            screen: DebriefScreen | NegotiationScreen = DebriefScreen(session, message.scenario_ref)
+            screen: DebriefScreen | NegotiationScreen = DebriefScreen(session, message.scenario_ref, message.game,
+                                                                      review=message.review,
+                                                                      save_path=message.save_path)
         else:
-            screen = NegotiationScreen(session, message.scenario_ref, message.save_path)
+            screen = NegotiationScreen(session, message.scenario_ref, message.save_path, message.game)
         if message.replace:
             self.switch_screen(screen)
         else:
@@ -96,9 +99,10 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
             self.push_screen(HelpScreen(self.HELP_SOURCES, modal_bindings=ConfirmModal.BINDINGS))
 
 
-def run_tui(scenario_ref: str | None = None, seed: int = 0, resume: Path | None = None) -> int:
-    """Run the TUI; raises LoadError (before the terminal is touched) for a bad scenario or save."""
-    prepared = prepare(scenario_ref, seed, resume)
+def run_tui(scenario_ref: str | None = None, seed: int = 0, resume: Path | None = None, *,
+            player: str | None = None, review: Path | None = None, class_dir: Path | None = None) -> int:
+    """Run the TUI; raises LoadError (before the terminal is touched) for a bad scenario, save or review file."""
+    prepared = prepare(scenario_ref, seed, resume, player=player, review=review, class_dir=class_dir)
     app = MediateApp(prepared=prepared)
     result = app.run()
     return int(result or 0) if isinstance(result, int) else int(app.return_code or 0)

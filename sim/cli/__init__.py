@@ -13,9 +13,10 @@ from sim.cli.classroom import compare
 from sim.cli.group import main
 from sim.cli.play import play
 from sim.cli.runs import run_cmd
+from sim.cli.serve import serve
 from sim.cli.tournament import tournament
 
-for _command in (list_cmd, validate, schema, new, play, run_cmd, batch, tournament, analyze, compare):
+for _command in (list_cmd, validate, schema, new, play, run_cmd, batch, tournament, analyze, compare, serve):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -9,8 +9,57 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.common import atomic_write, check_outputs, fail, friendly, out, wrote
+from sim.runs.compare import Result
 from sim.scenario.loader import LoadError
+from sim.scenario.model import Scenario
 from sim.text import printable
+
+
+def game_label(row: dict, scenario_id: str = "") -> str:
+    """A game as a class reads it: when it began (and whether it is still on), else its file name
+    without the part every export of the scenario shares."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(row["started_at"]).astimezone().strftime("%d %b %H:%M")
+    except (TypeError, ValueError):
+        name = str(row["name"])
+        when = printable(name.removeprefix(f"mediate-{scenario_id}-").removeprefix(f"{scenario_id}-") or name)
+    return when + (" playing" if row["ended"] == "in progress" else "")
+
+
+def one_per_game(results: list[Result]) -> list[Result]:
+    """A game exported and still saved is one game: its transcript (listed first) stands for it."""
+    seen: set[tuple] = set()
+    kept = []
+    for res in results:
+        key = (res.player, res.started_at, res.session.scenario.id, res.session.seed)
+        if not (res.started_at and key in seen):
+            kept.append(res)
+        seen.add(key)
+    return kept
+
+
+def class_table(rows: list[dict], s: Scenario) -> Table:
+    """The results as a table that fits 80 columns: only the player and game columns wrap."""
+    from rich import box
+
+    level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
+    table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("player", justify="left", overflow="fold", min_width=6)
+    table.add_column("game", justify="left", overflow="fold", min_width=8)  # a long file name folds, never "…"
+    for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))  # a header is never cut to "…"
+    parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
+    for p in parties:
+        table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
+    for r in rows:
+        off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
+        table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r, s.id)), str(r["seed"]),
+                      str(level.get(r["best_tier"], 0)), f"{r['days_at_best_tier']:.1f}", str(r["violations"]),
+                      str(r["disputes"]), off, str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
+    return table
 
 
 @click.command()
@@ -19,47 +68,36 @@ from sim.text import printable
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @friendly
 def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None) -> None:
-    """Set a class's results side by side: FILES are transcripts (.jsonl) or saves.
+    """Set a class's results side by side: FILES are transcripts (.jsonl), saves, or class folders.
 
-    Each game is replayed from its seed and actions, so the table shows what happened.
+    Each game is replayed from its seed and actions, so the table shows what happened. A folder
+    (``mediate serve --class-dir``'s, or a data folder) gives every game in it: exported transcripts, and
+    the saves of games not exported yet (still being played); run it again for the latest.
     """
     import csv
     import io
 
-    from sim.runs.compare import load
+    from sim.runs.compare import class_files, load
 
     check_outputs(csv_out)
     results, problems = [], []
-    for f in files:
+    expanded = [g for f in files for g in (class_files(f) if f.is_dir() else [f])]
+    if not expanded:
+        fail("no games found: give transcripts (.jsonl), saves, or a class folder holding them")
+    for f in expanded:
         try:
             results.append(load(f, scenario))
         except LoadError as exc:
             problems += exc.problems
+    results = one_per_game(results)
     if results:
         rows = [r.row() for r in results]
         s = results[0].session.scenario
         titles = {o.id: o.title for o in s.outcomes}
-        level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
-        from rich import box
-
-        table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
-                      box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        # A long game name wraps (fold); the headers keep their width, never collapsing to "…".
-        table.add_column("game", justify="left", overflow="fold", min_width=8)
-        for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
-            table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-        parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
-        for p in parties:
-            table.add_column(Text(f"±{p.name}"), justify="right", no_wrap=True, min_width=len(p.name) + 1)
-        for r in rows:
-            off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
-            table.add_row(Text(printable(r["name"])), str(r["seed"]), str(level.get(r["best_tier"], 0)),
-                          f"{r['days_at_best_tier']:.1f}", str(r["violations"]), str(r["disputes"]), off,
-                          str(r["hints"]), *[f"{r[f'surplus_{p.id}']:+.1f}" for p in parties])
-        out.print(table)
-        out.print(Text("tier: highest outcome tier reached (" + "; ".join(f"{n} {t}" for n, t in
-                                                                         enumerate(titles.values(), 1)) +
-                       ") · days: how long it held · ≠Nash: issues where the final deal differs from the "
+        out.print(class_table(rows, s), soft_wrap=False)  # fit the terminal (the shared console soft-wraps)
+        tiers = "; ".join(f"{n} {t}" for n, t in enumerate(titles.values(), 1))
+        out.print(Text(f"game: when it began (playing: not over yet) · tier: highest outcome tier reached ({tiers}) · "
+                       "days: how long it held · ≠Nash: issues where the final deal differs from the "
                        "full-information Nash package · ±: surplus over the walk-away point", style="dim"))
         counts: dict[str, int] = {}
         for r in rows:
@@ -74,4 +112,3 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
             wrote(csv_out)
     if problems:
         fail(problems)
-

@@ -26,12 +26,28 @@ from sim.text import printable
 class Result:
     name: str
     session: Session
+    player: str = ""
+    started_at: str = ""
 
     def row(self) -> dict:
-        """The compare columns of :mod:`sim.runs.rows` for this session, after its name."""
+        """The compare columns of :mod:`sim.runs.rows` for this session, after its name and player."""
         cols = [*rows.COMPARE, *rows.surplus_columns(self.session.scenario)]
         measured = ("days_at_best_tier", *rows.surplus_columns(self.session.scenario))
-        return {"name": self.name, **rows.row(self.session, cols, dict.fromkeys(measured, rows.COMPARE_DIGITS))}
+        return {"name": self.name, "player": self.player, "started_at": self.started_at,
+                **rows.row(self.session, cols, dict.fromkeys(measured, rows.COMPARE_DIGITS))}
+
+
+def class_files(folder: Path) -> list[Path]:
+    """A class folder's games: every exported transcript, and every save whose game was not exported.
+
+    ``mediate serve`` keeps each player's folder under the class folder (``NAME/saves``, ``NAME/exports``);
+    a save and the export of the same game share a file stem, so each game is counted once, and a game
+    still being played shows up from its save.
+    """
+    transcripts_found = sorted(p for p in folder.rglob("*.jsonl") if p.is_file())
+    exported = {p.stem for p in transcripts_found}
+    saves_found = sorted(p for p in folder.rglob("saves/*.json") if p.is_file() and p.stem not in exported)
+    return transcripts_found + saves_found
 
 
 def load(path: Path, scenario: str | None = None) -> Result:
@@ -49,10 +65,11 @@ def load(path: Path, scenario: str | None = None) -> Result:
     except (ValueError, RecursionError):
         head = None  # maybe a save (indented JSON over many lines): decided below
     if isinstance(head, dict) and head.get("format") in transcripts.READABLE:
-        return Result(path.stem, _from_transcript(path, transcripts.parse_header(name, first, head), scenario))
+        parsed = transcripts.parse_header(name, first, head)
+        return Result(path.stem, _from_transcript(path, parsed, scenario), parsed.player, parsed.started_at)
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
-        session, _ = saved.resume(path)
-        return Result(path.stem, session)
+        session, _, game = saved.resume_game(path)
+        return Result(path.stem, session, game.player, game.started_at)
     raise LoadError([Problem(name, 1, 1, "not a mediate transcript (.jsonl from `run --json` or the debrief's "
                                          "export) or save file")])
 

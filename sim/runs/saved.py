@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import LoadError, Problem, ReplayError
-from sim.runs.origins import Origin, origin_of, remember, save_path
+from sim.runs.origins import Origin, origin_of, remember
 from sim.scenario import saves
 from sim.scenario.loader import load_scenario, resolve
 from sim.scenario.model import scenario_hash
@@ -37,20 +37,41 @@ def scenario_path(ref: str, named_in: str) -> Path:
     return path
 
 
-def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
-    """Write the session's save file (atomically) and return its path."""
+@dataclass(frozen=True)
+class Game:
+    """Who plays a game and when it began: carried by its save, its exports and its transcript."""
+
+    player: str = ""
+    started_at: str = ""
+
+    @classmethod
+    def new(cls, player: str = "") -> Game:
+        return cls(saves.clean_player(player), saves.now_iso())
+
+
+def save(session: Session, scenario_ref: str, path: Path | None = None, game: Game | None = None) -> Path:
+    """Write the session's save file (atomically) and return its path (a new one per game when not given)."""
+    game = game or Game()
     origin = origin_of(session)
-    path = path or save_path(session)
+    # A branch is saved beside the original's save, never over it (nor over another branch).
+    path = path or saves.new_save_path(session.scenario, session.seed, game.player, game.started_at or saves.now_iso(),
+                                       f"-branch-r{origin.at_round}" if origin is not None else "")
     data = saves.SaveFile(format=saves.FORMAT, scenario=scenario_ref, scenario_id=session.scenario.id,
-                    scenario_hash=scenario_hash(session.scenario), seed=session.seed,
-                    saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    actions=tuple(session.actions),
-                    branched_from=saves.BranchedFrom(**origin.to_data()) if origin is not None else None)
+                          scenario_hash=scenario_hash(session.scenario), seed=session.seed,
+                          saved_at=saves.now_iso(), actions=tuple(session.actions), player=game.player,
+                          started_at=game.started_at, round=session.round,
+                          branched_from=saves.BranchedFrom(**origin.to_data()) if origin is not None else None)
     return saves.write(path, data)
 
 
 def resume(path: Path) -> tuple[Session, str]:
     """Rebuild the saved session by replaying its actions; returns it and its scenario ref."""
+    session, ref, _ = resume_game(path)
+    return session, ref
+
+
+def resume_game(path: Path) -> tuple[Session, str, Game]:
+    """:func:`resume`, and who played the game and when it began."""
     sf = saves.read(path)
     scenario = load_scenario(scenario_path(sf.scenario, str(path)))
     if scenario.id != sf.scenario_id:
@@ -65,4 +86,4 @@ def resume(path: Path) -> tuple[Session, str]:
         raise LoadError([Problem(str(path), 1, 1, f"{exc}: start a new game")]) from None
     if sf.branched_from is not None:
         remember(session, Origin(**sf.branched_from.model_dump()))
-    return session, sf.scenario
+    return session, sf.scenario, Game(sf.player, sf.started_at)

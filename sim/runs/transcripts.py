@@ -16,7 +16,7 @@ from sim.engine.session import Session
 from sim.errors import LoadError, Problem
 from sim.scenario.actions import Action
 from sim.scenario.model import scenario_hash
-from sim.scenario.saves import MAX_ACTIONS, check_action_count
+from sim.scenario.saves import MAX_ACTIONS, MAX_PLAYER, check_action_count
 from sim.text import printable
 
 FORMAT = "mediate-transcript/2"
@@ -24,18 +24,24 @@ READABLE = (FORMAT, "mediate-transcript/1")
 """Formats compare reads: /1 differs only in its event lines, and replay needs just the header."""
 
 
-def header(session: Session, overrides: Sequence[str] = ()) -> dict:
+def header(session: Session, overrides: Sequence[str] = (), player: str = "", started_at: str = "") -> dict:
+    """The first line; ``player`` and ``started_at`` are written only when known, so older transcripts
+    (and ``mediate run``'s, which has no player) keep their bytes."""
     s = session.scenario
     head = {"kind": "session", "format": FORMAT, "scenario": s.id, "scenario_hash": scenario_hash(s),
             "seed": session.seed, "actions": [a.to_data() for a in session.actions]}
     if overrides:
         head["overrides"] = list(overrides)
+    if player:
+        head["player"] = player
+    if started_at:
+        head["started_at"] = started_at
     return head
 
 
-def jsonl(session: Session, overrides: Sequence[str] = ()) -> str:
-    """The whole transcript: a header line (with any ``--set`` what-ifs), then one line per event."""
-    lines = [json.dumps(header(session, overrides), ensure_ascii=False, separators=(",", ":"))]
+def jsonl(session: Session, overrides: Sequence[str] = (), player: str = "", started_at: str = "") -> str:
+    """The whole transcript: a header line (with any ``--set`` what-ifs, the player), then one line per event."""
+    lines = [json.dumps(header(session, overrides, player, started_at), ensure_ascii=False, separators=(",", ":"))]
     lines += [e.to_json() for e in session.events]
     return "\n".join(lines) + "\n"
 
@@ -60,6 +66,9 @@ class TranscriptHeader(BaseModel):
     seed: StrictInt = Field(ge=0, lt=2**63)
     actions: tuple[Action, ...] = Field(default=(), max_length=MAX_ACTIONS)
     overrides: tuple[StrictStr, ...] = Field(default=(), max_length=MAX_OVERRIDES)
+    player: StrictStr = Field("", max_length=MAX_PLAYER)
+    """Who played (added in format 2 without a format change: absent in older transcripts)."""
+    started_at: StrictStr = Field("", max_length=40)
 
 
 def _column(line: str, key: object) -> int:

@@ -7,8 +7,10 @@ with a clear message rather than silently diverging.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,10 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_ACTIONS = 2_000
 """Most actions a save (or transcript) may hold: a 30-round game has fewer than 200; many more only stalls
 the replay that resuming does (2,000 hints take about 5 s to replay)."""
+
+
+MAX_PLAYER = 80
+"""Longest player name kept (a name is for a class list, not a paragraph)."""
 
 
 class BranchedFrom(BaseModel):
@@ -51,12 +57,40 @@ class SaveFile(BaseModel):
     seed: int = Field(ge=0, lt=2**63)
     saved_at: str
     actions: tuple[Action, ...] = ()
+    player: str = Field("", max_length=MAX_PLAYER)
+    """Who plays this game (``mediate play --player``, or the picker's name field); empty when unnamed."""
+    started_at: str = ""
+    """When the game began (ISO time, UTC): with the player, what tells two games of one seed apart."""
+    round: int = Field(0, ge=0)
+    """The round the game had reached when saved, for the picker's list (resuming replays the actions)."""
     branched_from: BranchedFrom | None = None
     """Set for a game branched from another (left out of the file otherwise)."""
 
 
+_folders: dict[str, Path] = {}
+"""Folders chosen for this process (``--data-dir``, ``--out``, a class player's folder)."""
+
+
+def use_data_dir(path: Path | None) -> None:
+    """Keep this process's saves (and default exports) in ``path``; None goes back to the default."""
+    if path is None:
+        _folders.pop("data", None)
+    else:
+        _folders["data"] = Path(path).resolve()
+
+
+def use_exports_dir(path: Path | None) -> None:
+    """Write exports to ``path`` (``mediate play --out``); None goes back to the data folder's ``exports``."""
+    if path is None:
+        _folders.pop("exports", None)
+    else:
+        _folders["exports"] = Path(path).resolve()
+
+
 def data_dir() -> Path:
-    """Per-user folder for saves (MEDIATE_DATA_DIR overrides, e.g. for tests)."""
+    """Per-user folder for saves: ``--data-dir``, else MEDIATE_DATA_DIR (e.g. for tests), else the platform's."""
+    if "data" in _folders:
+        return _folders["data"]
     env = os.environ.get("MEDIATE_DATA_DIR")
     if env:
         return Path(env)
@@ -69,8 +103,66 @@ def saves_dir() -> Path:
     return data_dir() / "saves"
 
 
+def exports_dir() -> Path:
+    """Where the debrief's export writes: ``--out``, else the data folder's ``exports``."""
+    return _folders.get("exports", data_dir() / "exports")
+
+
+def slug(name: str) -> str:
+    """A player's name as a file-name part: letters, digits and dashes only ("anon" when nothing is left)."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    return text[:40].strip("-") or "anon"
+
+
+def clean_player(name: str) -> str:
+    """A player's name as kept: printable, single-spaced, at most MAX_PLAYER characters."""
+    return printable(" ".join(name.split()))[:MAX_PLAYER]
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def stamp(started_at: str) -> str:
+    """A start time as a file-name part (20261202-153005)."""
+    digits = re.sub(r"[^0-9]", "", started_at)[:14].ljust(14, "0")
+    return f"{digits[:8]}-{digits[8:]}"
+
+
+def game_stem(scenario_id: str, seed: int, player: str, started_at: str) -> str:
+    """The file name (without suffix) shared by a game's save and exports: never that of another game."""
+    return f"{scenario_id}-seed{seed}-{slug(player)}-{stamp(started_at)}"
+
+
 def default_save_path(scenario: Scenario, seed: int) -> Path:
+    """The one save path of a scenario and seed before players (still what a game's save is named after)."""
     return saves_dir() / f"{scenario.id}-seed{seed}.json"
+
+
+def new_save_path(scenario: Scenario, seed: int, player: str, started_at: str, suffix: str = "") -> Path:
+    """A save path no other game uses: a new game (or branch: ``suffix``) never replaces an old one's save."""
+    base = saves_dir() / (game_stem(scenario.id, seed, player, started_at) + suffix)
+    path, n = base.with_suffix(".json"), 2
+    while path.exists():
+        path, n = base.with_name(f"{base.name}-{n}.json"), n + 1
+    return path
+
+
+def remembered_player() -> str:
+    """The name last typed in the picker (kept in the data folder), or ""."""
+    try:
+        return clean_player((data_dir() / "player.txt").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def remember_player(name: str) -> None:
+    """Keep the name for the next run; a folder one cannot write to only loses the convenience."""
+    try:
+        data_dir().mkdir(parents=True, exist_ok=True)
+        atomic_write_text(data_dir() / "player.txt", clean_player(name) + "\n")
+    except (OSError, OutputError):
+        pass
 
 
 def write(path: Path, data: SaveFile) -> Path:
@@ -139,6 +231,9 @@ class SaveInfo:
     seed: int
     actions: int
     saved_at: str
+    player: str = ""
+    started_at: str = ""
+    round: int = 0
 
 
 def list_saves(scenario_id: str | None = None) -> list[SaveInfo]:
@@ -153,7 +248,8 @@ def list_saves(scenario_id: str | None = None) -> list[SaveInfo]:
         except LoadError:
             continue  # one damaged or foreign file must not hide the others or stop the picker
         if scenario_id is None or sf.scenario_id == scenario_id:
-            found.append(SaveInfo(p, sf.scenario_id, sf.seed, len(sf.actions), sf.saved_at))
+            found.append(SaveInfo(p, sf.scenario_id, sf.seed, len(sf.actions), sf.saved_at, sf.player,
+                                  sf.started_at, sf.round))
     found.sort(key=lambda s: (s.saved_at, str(s.path)), reverse=True)
     return found
 

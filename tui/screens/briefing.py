@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
+from sim.runs.saved import Game
 from sim.scenario.model import Scenario
 
 from ..messages import OpenSession
@@ -136,8 +137,9 @@ red lines, your levers, the issues, how a round works, the sources.
         "quit": "Quit",
     }
 
-    def __init__(self, scenario: Scenario, scenario_ref: str, seed: int) -> None:
+    def __init__(self, scenario: Scenario, scenario_ref: str, seed: int, game: Game | None = None) -> None:
         super().__init__(id="briefing")
+        self.game = game or Game.new()
         self.scenario = scenario
         self.scenario_ref = scenario_ref
         self.seed = seed
@@ -182,7 +184,7 @@ red lines, your levers, the issues, how a round works, the sources.
             self.action_back()
 
     def action_begin(self) -> None:
-        self.post_message(OpenSession(self.session, self.scenario_ref, replace=True))
+        self.post_message(OpenSession(self.session, self.scenario_ref, replace=True, game=self.game))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -35,10 +34,10 @@ from sim.engine.events import (
 )
 from sim.engine.session import Session
 from sim.errors import MediateError
-from sim.files import atomic_write_text
-from sim.report import debrief, markdown, wire
+from sim.report import debrief, wire
 from sim.report.debrief import Debrief
-from sim.runs import branching, saved, transcripts
+from sim.runs import branching, saved
+from sim.runs.saved import Game
 from sim.runs.scripts import history_moves
 from sim.scenario import loader
 from sim.scenario.actions import Action
@@ -48,6 +47,7 @@ from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
+from .exporting import Exporting, export_name, transcript_name  # noqa: F401  (the names stay importable here)
 from .help import HELP_AND_QUIT
 from .modals import ChoiceModal
 
@@ -56,14 +56,6 @@ END_WORDS = {
     "walkout": "a party walked out",
     "settled": "the top outcome tier held long enough to settle",
 }
-
-
-def export_name(session: Session) -> str:
-    return f"mediate-{session.scenario.id}-seed{session.seed}-debrief.md"
-
-
-def transcript_name(session: Session) -> str:
-    return f"mediate-{session.scenario.id}-seed{session.seed}.jsonl"
 
 
 def outcome_lines(d: Debrief) -> list[Content]:
@@ -239,7 +231,7 @@ def questions_content(d: Debrief) -> Content:
 COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
-class DebriefScreen(Screen):
+class DebriefScreen(Exporting):
     CSS_PATH = "debrief.tcss"
     BINDINGS = [
         Binding("e", "export", "Export"),
@@ -255,17 +247,23 @@ the timeline and play on from there as a new game (the rounds before it replayed
 **← →** change tab.
 """
     KEY_HELP = {
-        "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
-                  "folder",
+        "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the exports "
+                  "folder (`play --out DIR`; in a browser, also download them)",
         "new_game": "Back to the scenario picker",
         "branch": "What if: pick a round of the timeline and play on from there, as a new game",
         "quit": "Quit",
     }
     """Action -> what its key does, for the app's help screen."""
 
-    def __init__(self, session: Session, scenario_ref: str) -> None:
+    def __init__(self, session: Session, scenario_ref: str, game: Game | None = None, *, review: bool = False,
+                 save_path: Path | None = None) -> None:
         super().__init__(id="debrief")
+        self.save_path = save_path
+        """The game's save, which a branch names as its source."""
         self.session = session
+        self.game = game or Game()
+        self.review = review
+        """Opened from a file (``play --review``): nothing is written, the file is shown as it is."""
         self.scenario = session.scenario
         self.scenario_ref = scenario_ref
         self.debrief: Debrief | None = None
@@ -275,7 +273,9 @@ the timeline and play on from there as a new game (the rounds before it replayed
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        yield Static(Content.assemble(("Debrief · ", "bold"), plain(s.title)), id="debrief-title")
+        who = (f" · {self.game.player}" if self.game.player else "") + (" · review (read-only)" if self.review else "")
+        yield Static(Content.assemble(("Debrief · ", "bold"), plain(s.title), Content.styled(who, MUTED)),
+                     id="debrief-title")
         with TabbedContent(id="debrief-tabs"):
             with TabPane("Outcome", id="tab-outcome"):
                 with VerticalScroll(classes="tab-scroll", id="outcome-scroll"):
@@ -345,30 +345,6 @@ the timeline and play on from there as a new game (the rounds before it replayed
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
 
-    def action_export(self) -> None:
-        if self.debrief is None:
-            self.notify("The debrief is still being computed: export again in a moment.", title="Not ready",
-                        markup=False)
-            return
-        self.export(self.debrief)
-
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, d: Debrief) -> None:
-        """The Markdown debrief to read, and the transcript a teacher can `mediate compare`."""
-        path = (Path.cwd() / export_name(self.session)).resolve()
-        jsonl = path.with_name(transcript_name(self.session))
-        target = path
-        try:
-            atomic_write_text(path, markdown.render(d))
-            target = jsonl
-            atomic_write_text(jsonl, transcripts.jsonl(self.session))
-        except (MediateError, OSError) as exc:
-            self.app.call_from_thread(self.notify, f"Could not write {target}: {exc}", title="Export failed",
-                                      severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"Wrote {path} and {jsonl.name} (for `mediate compare`)",
-                                  title="Exported", markup=False)
-
     def action_branch(self) -> None:
         """Offer every round the game reached; the pick starts a branch in the negotiation screen."""
         s = self.scenario
@@ -384,14 +360,17 @@ the timeline and play on from there as a new game (the rounds before it replayed
     def start_branch(self, picked: str | None) -> None:
         if picked is None:
             return
-        branch = branching.start(self.session, int(picked), branching.game_name(self.session, self.scenario_ref))
+        own = self.save_path is not None and self.save_path.is_file()
+        source = str(self.save_path) if own else branching.game_name(self.session, self.scenario_ref)
+        branch = branching.start(self.session, int(picked), source)
+        game = Game.new(self.game.player)  # a branch is a new game of the same player, with a save of its own
         path: Path | None = None  # unsaved, the branch still plays: the negotiation screen saves it later
         try:
-            path = saved.save(branch, self.scenario_ref)
+            path = saved.save(branch, self.scenario_ref, game=game)
         except MediateError as exc:
             self.notify(f"Could not save the branch: {exc}", title="Save failed", severity="error", markup=False)
         self.notify(f"Branched at round {int(picked) + 1}: {len(branch.actions)} action(s) replayed", markup=False)
-        self.post_message(OpenSession(branch, self.scenario_ref, path))
+        self.post_message(OpenSession(branch, self.scenario_ref, path, game=game))
 
     def action_new_game(self) -> None:
         self.app.pop_screen()

@@ -115,8 +115,10 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
     """What the mediator knows after the latest action: the status bar, the party panels and the
     builder are bound to it, so one assignment redraws them all."""
 
-    def __init__(self, session: Session, scenario_ref: str, save_path: Path | None = None) -> None:
+    def __init__(self, session: Session, scenario_ref: str, save_path: Path | None = None,
+                 game: saved.Game | None = None) -> None:
         super().__init__(id="negotiation")
+        self.game = game or saved.Game()
         self.session = session
         self.scenario = session.scenario
         self.scenario_ref = scenario_ref
@@ -223,7 +225,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         if not self.session.actions:
             return None
         try:
-            path = saved.save(self.session, self.scenario_ref, self.save_path)
+            path = saved.save(self.session, self.scenario_ref, self.save_path, self.game)
         except (OSError, ValueError) as exc:
             self.notify(f"Could not save: {exc}", title="Save failed", severity="error", markup=False)
             return None
@@ -235,7 +237,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
     def finish(self) -> None:
         reason = self.session.end_reason or "over"
         self.notify(f"The talks are over ({reason}).", title="Debrief", markup=False)
-        self.post_message(OpenSession(self.session, self.scenario_ref, self.save_path, replace=True))
+        self.post_message(OpenSession(self.session, self.scenario_ref, self.save_path, replace=True, game=self.game))
 
     def note(self, text: str, style: str = "accent") -> None:
         """A line of the TUI's own on the wire (hints, reminders)."""

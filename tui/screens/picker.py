@@ -1,9 +1,13 @@
 """The scenario picker: bundled scenarios (and one given by path), a summary with sources,
-the seed, and the saved games of the selected scenario to resume."""
+the player's name and the seed, and the saved games of the selected scenario to resume.
+
+In a class (``mediate serve``), the name typed here chooses the player's own folder inside the
+class folder, so the saved games listed are that player's only."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +27,7 @@ from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text
 from ..widgets.footer import KeysFooter
 from .briefing import BriefingScreen
 from .help import HELP_AND_QUIT
-from .modals import MessageModal
+from .modals import ConfirmModal, MessageModal
 
 
 def entry_label(e: ScenarioEntry) -> Content:
@@ -78,6 +82,7 @@ class PickerScreen(Screen):
 ## Choose a scenario
 
 **enter** starts the selected one, **r** resumes a save. Same seed + same moves = the same game.
+Type your name first: it goes on your saves and exports, so a class can tell its games apart.
 """
     KEY_HELP = {
         "enter": "Start a new game of the selected scenario with the seed shown (via its briefing)",
@@ -85,11 +90,15 @@ class PickerScreen(Screen):
         "quit": "Quit",
     }
 
-    def __init__(self, entries: list[ScenarioEntry], selected: int = 0, seed: int = 0) -> None:
+    def __init__(self, entries: list[ScenarioEntry], selected: int = 0, seed: int = 0, *, player: str = "",
+                 class_dir: Path | None = None) -> None:
         super().__init__(id="picker")
         self.entries = entries
         self.selected = selected
         self.seed = seed
+        self.player = player
+        self.class_dir = class_dir
+        """Set in a class: each name plays in its own folder inside it."""
         self.save_infos: list[saves.SaveInfo] = []
 
     def compose(self) -> ComposeResult:
@@ -106,6 +115,10 @@ class PickerScreen(Screen):
         with Horizontal(id="picker-bottom"):
             with Vertical(id="new-game", classes="panel") as box:
                 box.border_title = "New game"
+                with Horizontal(id="player-row"):
+                    yield Label("Name ", id="player-label")
+                    yield Input(self.player, id="player", compact=True, max_length=saves.MAX_PLAYER,
+                                placeholder="your name", tooltip="Goes on your saves and exports")
                 with Horizontal(id="seed-row"):
                     yield Label("Seed ", id="seed-label")
                     yield Input(str(self.seed), type="integer", id="seed", compact=True,
@@ -121,7 +134,11 @@ class PickerScreen(Screen):
         scen = self.query_one("#scenarios", OptionList)
         if self.entries:
             scen.highlighted = self.selected
-        scen.focus()
+        self.use_player_folder()
+        if self.class_dir is not None and not self.player:
+            self.query_one("#player", Input).focus()  # a class visitor's first step
+        else:
+            scen.focus()
         self.show_entry()
 
     def on_screen_resume(self) -> None:
@@ -156,20 +173,38 @@ class PickerScreen(Screen):
         self.query_one("#scenario-info", VerticalScroll).scroll_home(animate=False)
         self.refresh_saves()
 
+    @property
+    def player_name(self) -> str:
+        return saves.clean_player(self.query_one("#player", Input).value)
+
+    def use_player_folder(self) -> None:
+        """In a class, the saves (and exports) folder is the one of the name typed."""
+        if self.class_dir is not None:
+            name = self.player_name
+            saves.use_data_dir(self.class_dir / saves.slug(name) if name else self.class_dir / ".no-name")
+
     def refresh_saves(self) -> None:
         e = self.entry
         ol = self.query_one("#saves", OptionList)
         ol.clear_options()
-        self.save_infos = saves.list_saves(e.scenario.id) if e is not None and e.scenario is not None else []
+        unnamed = self.class_dir is not None and not self.player_name
+        playable = e is not None and e.scenario is not None and not unnamed
+        self.save_infos = saves.list_saves(e.scenario.id) if playable and e is not None and e.scenario else []
         if not self.save_infos:
-            ol.add_option(Option(Content.styled("no saved games for this scenario", MUTED), disabled=True))
+            empty = "type your name to see your saved games" if unnamed else "no saved games for this scenario"
+            ol.add_option(Option(Content.styled(empty, MUTED), disabled=True))
         for n, info in enumerate(self.save_infos):
-            prompt = Content.assemble((f"seed {info.seed}", "bold"), f" · {info.actions} action(s)",
-                                      (f" · saved {saved_when(info.saved_at)}", MUTED))
+            started = f" · started {saved_when(info.started_at)}" if info.started_at else \
+                f" · saved {saved_when(info.saved_at)}"
+            prompt = Content.assemble(Content.styled(info.player or "(no name)", "bold"), f" · seed {info.seed}",
+                                      f" · round {info.round + 1} · {info.actions} action(s)", (started, MUTED))
             ol.add_option(Option(prompt, id=str(n)))
         self.update_seed_note()
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "player":
+            self.use_player_folder()
+            self.refresh_saves()
         self.update_seed_note()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -191,12 +226,9 @@ class PickerScreen(Screen):
         if seed is None:
             note.update(Content.styled(f"{NO} the seed must be a whole number from 0", ERROR))
             return
-        existing = next((i for i in self.save_infos
-                         if e is not None and e.scenario is not None
-                         and i.path == saves.default_save_path(e.scenario, seed)), None)
-        if existing is not None:
-            note.update(Content.styled(f"{WARN} a saved game with seed {seed} exists: a new game replaces it "
-                                       "(resume it on the right)", WARNING))
+        if e is not None and self.same_game_saves(seed):
+            note.update(Content.styled(f"{WARN} you have a saved game with seed {seed}: a new game is saved beside "
+                                       "it (resume it on the right)", WARNING))
         else:
             note.update(Content.styled("Same seed + same moves = the same game.", MUTED))
 
@@ -214,6 +246,10 @@ class PickerScreen(Screen):
             return
         self.action_start()
 
+    def same_game_saves(self, seed: int) -> list[saves.SaveInfo]:
+        """Saves of this scenario, seed and player: what a new game might be mistaken for."""
+        return [i for i in self.save_infos if i.seed == seed and i.player == self.player_name]
+
     def action_start(self) -> None:
         e = self.entry
         if e is None or e.scenario is None:
@@ -224,7 +260,30 @@ class PickerScreen(Screen):
             self.notify(f"The seed must be a whole number from 0 to {MAX_SEED}.", severity="error", markup=False)
             self.query_one("#seed", Input).focus()
             return
-        self.app.push_screen(BriefingScreen(e.scenario, e.ref, seed))
+        name = self.player_name
+        if self.class_dir is not None and not name:
+            self.notify("Type your name first: your games are kept under it.", severity="warning", markup=False)
+            self.query_one("#player", Input).focus()
+            return
+        scenario, ref = e.scenario, e.ref
+
+        def begin(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            if self.class_dir is None:
+                saves.remember_player(name)
+            self.app.push_screen(BriefingScreen(scenario, ref, seed, saved.Game.new(name)))
+
+        existing = self.same_game_saves(seed)
+        if not existing:
+            begin()
+            return
+        last = existing[0]
+        body = Content("\n").join([
+            plain(f"{name or 'A game with no name'} already has {len(existing)} saved game(s) with seed {seed} "
+                  f"(the latest at round {last.round + 1}, {last.actions} action(s))."),
+            Content.styled("A new game gets a save of its own: the saved ones stay under Saved games.", MUTED)])
+        self.app.push_screen(ConfirmModal("Start another game?", body, yes="New game", no="Cancel"), begin)
 
     def action_resume(self) -> None:
         if not self.save_infos:
@@ -237,11 +296,11 @@ class PickerScreen(Screen):
     def resume(self, n: int) -> None:
         info = self.save_infos[n]
         try:
-            session, ref = saved.resume(info.path)
+            session, ref, game = saved.resume_game(info.path)
         except LoadError as exc:
             self.show_save_error(exc)
             return
-        self.post_message(OpenSession(session, ref, info.path, resumed=True))
+        self.post_message(OpenSession(session, ref, info.path, resumed=True, game=game))
 
     def show_save_error(self, exc: LoadError) -> None:
         body = Content("\n").join([Content.styled("This saved game can't be resumed:", "bold"),
