@@ -5,6 +5,7 @@ from __future__ import annotations
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
 from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
+from sim.report.glossary import citation
 from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
@@ -21,9 +22,9 @@ def nash_distance_text(d: Debrief) -> str:
     s = d.scenario
     n = d.nash
     if n is None:
-        return "No package meets every party's reservation at the end, so there is no Nash package."
+        return "No package meets every party's walk-away point at the end, so there is no Nash package."
     how = "" if n.exact else " (approximate: the outcome space is too large to search exactly)"
-    lines = [f"Full-information Nash bargaining package (max Π(U − R)) at the end{how}:", ""]
+    lines = [f"Full-information Nash bargaining package (max Π(U − R), R each party's walk-away point) at the end{how}:", ""]
     for i in s.issue_ids:
         if n.nash[i] != s.issue(i).default_option:
             lines.append(f"- {s.issue(i).title}: {s.issue(i).option(n.nash[i]).label}")
@@ -122,8 +123,7 @@ def _story(d: Debrief) -> list[str]:
             when = f"Round {h.round + 1}: " if h.round is not None else ""
             cite = ""
             if h.quote:
-                src = s.source(h.quote.source)
-                cite = f" — “{_md(h.quote.text)}” ({_md(src.outlet)}, {src.date:%d %b %Y})"
+                cite = f" — “{_md(h.quote.text)}” ({_md(citation(s, h.quote.source, title=False))})"
             out.append(f"- {when}{_md(h.text)}{cite}")
         out.append("")
     if d.questions:

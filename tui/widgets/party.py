@@ -205,7 +205,8 @@ def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> 
                 body.append("\n")
             if st.share is not None:
                 body.append(f"matters {st.share:.0%} · ", style="bold")
-            body.append(" · ".join(f"{o} {st.values.get(o, 0):.0f}" for o in s.issue(issue_id).option_ids),
+            body.append(" · ".join(f"{option_label(s, issue_id, o)} {st.values.get(o, 0):.0f}"
+                                  for o in s.issue(issue_id).option_ids),
                         style=palette["muted"])
         items += [head, Padding(body, (0, 0, 0, 3))]
         items.append(Text(""))
