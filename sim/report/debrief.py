@@ -15,6 +15,7 @@ from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
 from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
+from sim.report.reveal import Reveal, reveal
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
 
 FORECAST_RUNS = 200
@@ -192,6 +193,8 @@ class Debrief:
     suspensions: tuple[Suspended, ...] = ()
     """Each time a party suspended its participation (the talks went on without it)."""
     rejoins: tuple[Rejoined, ...] = ()
+    reveal: Reveal | None = None
+    """Every party's real instructions, what the mediator learned and when, and the score sheet."""
 
     @property
     def end_reason(self) -> str | None:
@@ -323,6 +326,7 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         mediator=mediator_stake(session),
         suspensions=tuple(e for e in session.events if isinstance(e, Suspended)),
         rejoins=tuple(e for e in session.events if isinstance(e, Rejoined)),
+        reveal=reveal(session, package),
     )
 
 

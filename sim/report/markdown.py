@@ -6,6 +6,7 @@ from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
 from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
 from sim.report.glossary import citation
+from sim.report.sheet import reveal_markdown
 from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
@@ -146,6 +147,8 @@ def render(d: Debrief, extra: dict[str, str] | None = None) -> str:
                f"{d.rounds_played} of {s.clock.max_rounds} rounds")
     out.append("")
     out += _outcome(d)
+    if d.reveal is not None:
+        out += reveal_markdown(s, d.reveal, dict(d.package))
     for title, body in {**analysis_sections(d), **(extra or {})}.items():
         out += [f"## {_md(title)}", "", body, ""]
     out += _story(d)

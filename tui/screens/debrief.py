@@ -44,6 +44,7 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
+from ..widgets.reveal import reveal_lines, score_table
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -285,6 +286,14 @@ class DebriefScreen(Screen):
                         left.border_title = "Your talks"
                     with VerticalScroll(classes="history-col", id="history") as right:
                         right.border_title = "What actually happened"
+            with TabPane("What they really wanted", id="tab-reveal"):
+                with VerticalScroll(classes="tab-scroll", id="reveal-scroll"):
+                    yield Static(Content.styled(COMPUTING, MUTED), id="reveal-computing")
+            with TabPane("Score sheet", id="tab-score"):
+                with VerticalScroll(classes="tab-scroll", id="score-scroll"):
+                    yield Static(Content.styled("Points each party scores from the final deal: value × the issue's "
+                                                "weight share; the total is its utility.", MUTED))
+                    yield Static(Content.styled(COMPUTING, MUTED), id="score-sheet")
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled(COMPUTING, MUTED), id="questions")
@@ -337,6 +346,11 @@ class DebriefScreen(Screen):
                                          *[Static(line, classes="hist-move")
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
+        if d.reveal is not None:
+            self.query_one("#reveal-computing").remove()
+            self.query_one("#reveal-scroll").mount(*[Static(c, classes=f"reveal-line ind-{n}")
+                                                     for n, c in reveal_lines(d.scenario, d.reveal)])
+            self.query_one("#score-sheet", Static).update(score_table(d.scenario, d.reveal, d.package))
 
     def action_export(self) -> None:
         if self.debrief is None:
