@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
+from sim.report import figures
 from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
 from sim.report.glossary import citation
 from sim.report.sheet import reveal_markdown
@@ -135,6 +136,21 @@ def _story(d: Debrief) -> list[str]:
     return out
 
 
+def figure_lines(d: Debrief) -> list[str]:
+    """The outcome space of each pair and the offer history, as plotext text figures."""
+    s = d.scenario
+    if not d.spaces and not d.offers:
+        return []
+    out = ["## Figures", "", "The outcome space: utility to one party (across) against the other's (up); "
+           "the red lines are their walk-away points, N the Nash package, K the Kalai–Smorodinsky point, "
+           "+ a proposal both accepted, x one refused (numbered in order), ★ the final deal.", ""]
+    for sp in d.spaces:
+        out += ["```text", figures.as_text(figures.draw_space, s, sp), "```", ""]
+    if d.offers:
+        out += ["```text", figures.as_text(figures.draw_offers, s, d.offers, height=18), "```", ""]
+    return out
+
+
 def render(d: Debrief, extra: dict[str, str] | None = None) -> str:
     """The debrief as Markdown: tier and how long it held, incidents, surplus, the distance
     from the Nash package, durability, hints, timeline, history and questions.
@@ -151,6 +167,7 @@ def render(d: Debrief, extra: dict[str, str] | None = None) -> str:
         out += reveal_markdown(s, d.reveal, dict(d.package))
     for title, body in {**analysis_sections(d), **(extra or {})}.items():
         out += [f"## {_md(title)}", "", body, ""]
+    out += figure_lines(d)
     out += _story(d)
     return "\n".join(out)
 

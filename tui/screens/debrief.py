@@ -44,7 +44,8 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
-from ..widgets.reveal import reveal_lines, score_table
+from ..widgets.plots import OffersTab, SpaceTab
+from ..widgets.reveal import RevealTab, ScoreTab
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
@@ -242,6 +243,7 @@ class DebriefScreen(Screen):
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
+        Binding("x", "next_pair", "Next pair"),
         *HELP_AND_QUIT,
     ]
     HELP = """\
@@ -253,6 +255,7 @@ class DebriefScreen(Screen):
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
                   "folder",
         "new_game": "Back to the scenario picker",
+        "next_pair": "Outcome space: draw the next pair of parties (three or more parties)",
         "quit": "Quit",
     }
     """Action -> what its key does, for the app's help screen."""
@@ -287,13 +290,13 @@ class DebriefScreen(Screen):
                     with VerticalScroll(classes="history-col", id="history") as right:
                         right.border_title = "What actually happened"
             with TabPane("What they really wanted", id="tab-reveal"):
-                with VerticalScroll(classes="tab-scroll", id="reveal-scroll"):
-                    yield Static(Content.styled(COMPUTING, MUTED), id="reveal-computing")
+                yield RevealTab(classes="tab-scroll", id="reveal-scroll")
             with TabPane("Score sheet", id="tab-score"):
-                with VerticalScroll(classes="tab-scroll", id="score-scroll"):
-                    yield Static(Content.styled("Points each party scores from the final deal: value × the issue's "
-                                                "weight share; the total is its utility.", MUTED))
-                    yield Static(Content.styled(COMPUTING, MUTED), id="score-sheet")
+                yield ScoreTab(classes="tab-scroll", id="score-scroll")
+            with TabPane("Outcome space", id="tab-space"):
+                yield SpaceTab()
+            with TabPane("Offers", id="tab-offers"):
+                yield OffersTab()
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled(COMPUTING, MUTED), id="questions")
@@ -346,11 +349,18 @@ class DebriefScreen(Screen):
                                          *[Static(line, classes="hist-move")
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
-        if d.reveal is not None:
-            self.query_one("#reveal-computing").remove()
-            self.query_one("#reveal-scroll").mount(*[Static(c, classes=f"reveal-line ind-{n}")
-                                                     for n, c in reveal_lines(d.scenario, d.reveal)])
-            self.query_one("#score-sheet", Static).update(score_table(d.scenario, d.reveal, d.package))
+        self.query_one(SpaceTab).show(d)
+        self.query_one(OffersTab).show(d)
+        self.query_one(RevealTab).show(d)
+        self.query_one(ScoreTab).show(d)
+
+    def action_next_pair(self) -> None:
+        """The outcome space of the next pair of parties (three or more parties)."""
+        self.query_one(SpaceTab).next_pair()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        """Show the "Next pair" key only when there is more than one pair."""
+        return action != "next_pair" or len(self.scenario.parties) > 2
 
     def action_export(self) -> None:
         if self.debrief is None:

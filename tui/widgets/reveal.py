@@ -7,12 +7,18 @@ from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widgets import Static
 
+from sim.report.debrief import Debrief
 from sim.report.reveal import PartyReveal, Reveal, StanceReveal, known_words, reservation_words
 from sim.scenario.model import Scenario
 
 from .common import ERROR, MUTED, NO, OK, SUCCESS, plain
+
+WAITING = "Shown once the debrief is computed…"
 
 Line = tuple[int, Content]
 """(indent level, content): shown as a Static indented by ``ind-N`` so wrapped lines align."""
@@ -78,3 +84,31 @@ def score_table(s: Scenario, r: Reveal, package: Mapping[str, str]) -> Table:
     walk = [f"{p.reservation_end:.1f}" for p in r.parties] + (["—"] if r.mediator_score else [])
     table.add_row(Text("Walk-away point at the end"), *[Text(x) for x in walk])
     return table
+
+
+class RevealTab(VerticalScroll):
+    """The "What they really wanted" tab: a line per Static, indented so wrapped lines align."""
+
+    DEFAULT_CSS = ".reveal-line.ind-1 { padding-left: 2; } .reveal-line.ind-2 { padding-left: 4; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled(WAITING, MUTED), id="reveal-computing")
+
+    def show(self, d: Debrief) -> None:
+        if d.reveal is None:
+            return
+        self.query_one("#reveal-computing").remove()
+        self.mount(*[Static(c, classes=f"reveal-line ind-{n}") for n, c in reveal_lines(d.scenario, d.reveal)])
+
+
+class ScoreTab(VerticalScroll):
+    """The "Score sheet" tab."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Points each party scores from the final deal: value × the issue's weight share; "
+                                    "the total is its utility.", MUTED))
+        yield Static(Content.styled(WAITING, MUTED), id="score-sheet")
+
+    def show(self, d: Debrief) -> None:
+        if d.reveal is not None:
+            self.query_one("#score-sheet", Static).update(score_table(d.scenario, d.reveal, d.package))
