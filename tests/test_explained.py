@@ -18,6 +18,7 @@ from tui.messages import OpenSession
 from tui.screens.briefing import BriefingScreen, tier_blocks
 from tui.screens.help import HelpScreen
 from tui.screens.negotiation import NegotiationScreen
+from tui.widgets.bars import THRESHOLD_MARK, bar_content
 from tui.widgets.party import PartyPanel
 
 DUO = Path(__file__).parent / "fixtures" / "explain-duo.yaml"
@@ -112,3 +113,37 @@ async def test_a_consulted_party_panel_names_options_by_their_labels():
         text = norm(panel.text())
         assert "Seventy per cent upstream 100" in text
         assert "w70" not in text and "w50" not in text
+
+
+def test_the_bar_shows_the_estimate_its_spread_the_threshold_and_the_walk_away():
+    s = duo()
+    package = s.complete({"water": "w50", "bridge": "b2"})
+    before = Session(s, 0, [])
+    after = Session(s, 0, [actions.consult("down")])
+    unknown = str(bar_content(before.view(), "down", package))
+    known = str(bar_content(after.view(), "down", package))
+    assert "walk-away ~50?" in unknown, "an unknown walk-away point is the assumed one, marked"
+    assert "walk-away 45" in known and "?" not in known.splitlines()[1]
+    u, tau, spread = after.view().forecast("down", package)
+    assert f"est. {u:.0f} ±{spread:.0f}" in known and f"needs ~{tau:.0f}" in known
+    assert spread < before.view().forecast("down", package)[2], "consulting narrows the spread"
+    bar = known.splitlines()[0]
+    assert bar.index(THRESHOLD_MARK) == 2 + min(19, int(tau / 5)) and "W" in bar
+
+
+@pilot_test
+async def test_each_party_panel_draws_its_bar_while_building():
+    s = duo()
+    session = Session(s, 0, [actions.consult("up")])
+    app = MediateApp(str(DUO), seed=0)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.post_message(OpenSession(session, str(DUO)))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NegotiationScreen)
+        for panel in screen.query(PartyPanel):
+            text = panel.text()
+            assert THRESHOLD_MARK in text and "needs ~" in text
+        up = next(p for p in screen.query(PartyPanel) if p.party_id == "up")
+        assert "walk-away 40" in up.text().split("est.")[-1], "Upton's walk-away point, learned by consulting"

@@ -20,6 +20,7 @@ from sim.engine.view import MediatorView, PartyView, Prediction
 from sim.report.wire import response_reasons
 from sim.scenario.model import MEDIATOR, Scenario
 
+from .bars import bar_content
 from .common import (
     ERROR,
     MUTED,
@@ -229,8 +230,11 @@ class PartyPanel(VerticalScroll, can_focus=True):
         height: 1fr;
         padding: 0 1;
     }
-    PartyPanel > .party-prediction {
+    PartyPanel > .party-bar {
         margin-bottom: 1;
+    }
+    PartyPanel > .party-prediction {
+        margin-bottom: 0;
     }
     """
     ALLOW_MAXIMIZE = True
@@ -257,19 +261,26 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         yield Static(id="party-state", classes="party-state")
         yield Static(id="party-answer", classes="party-answer")
         yield Static(id="party-prediction", classes="party-prediction")
+        yield Static(id="party-bar", classes="party-bar")
         yield Static(id="party-stances", classes="party-stances")
 
     def on_mount(self) -> None:
         self._state = self.query_one("#party-state", Static)
         self._prediction = self.query_one("#party-prediction", Static)
+        self._bar = self.query_one("#party-bar", Static)
+        self._bar.display = False
         self._answer = self.query_one("#party-answer", Static)
         self._answer.display = False
         self._stances = self.query_one("#party-stances", Static)
 
-    def show_prediction(self, view: MediatorView, pred: Prediction) -> None:
+    def show_prediction(self, view: MediatorView, pred: Prediction, package: dict[str, str] | None = None) -> None:
         """The party's likely answer to the builder's package (``view``: the screen's, which the
-        screen's own watcher sees before this panel's binding has caught up)."""
+        screen's own watcher sees before this panel's binding has caught up), and with the
+        package, its estimate as a bar."""
         set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred))
+        self._bar.display = package is not None
+        if package is not None:
+            set_content(self._bar, bar_content(view, self.party_id, package))
 
     def show_answer(self, answer: Responded | None) -> None:
         """The party's answer to the last proposal (its first reason; the wire has them all)."""
@@ -295,5 +306,5 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
 
     def text(self) -> str:
         """The panel's plain text (for tests and screen readers)."""
-        parts = [self._state, self._answer, self._prediction]
+        parts = [self._state, self._answer, self._prediction, self._bar]
         return "\n".join([*(str(w.render()) for w in parts if w.display), self._stances_plain or ""])
