@@ -10,6 +10,7 @@ from pathlib import Path
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
 from sim.errors import LoadError, Problem, ReplayError
+from sim.runs.origins import Origin, origin_of, remember, save_path
 from sim.scenario import saves
 from sim.scenario.loader import load_scenario, resolve
 from sim.scenario.model import scenario_hash
@@ -38,11 +39,13 @@ def scenario_path(ref: str, named_in: str) -> Path:
 
 def save(session: Session, scenario_ref: str, path: Path | None = None) -> Path:
     """Write the session's save file (atomically) and return its path."""
-    path = path or saves.default_save_path(session.scenario, session.seed)
+    origin = origin_of(session)
+    path = path or save_path(session)
     data = saves.SaveFile(format=saves.FORMAT, scenario=scenario_ref, scenario_id=session.scenario.id,
                     scenario_hash=scenario_hash(session.scenario), seed=session.seed,
                     saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    actions=tuple(session.actions))
+                    actions=tuple(session.actions),
+                    branched_from=saves.BranchedFrom(**origin.to_data()) if origin is not None else None)
     return saves.write(path, data)
 
 
@@ -60,4 +63,6 @@ def resume(path: Path) -> tuple[Session, str]:
         session = Session(scenario, sf.seed, sf.actions, advisor=known_nash_package)
     except ReplayError as exc:
         raise LoadError([Problem(str(path), 1, 1, f"{exc}: start a new game")]) from None
+    if sf.branched_from is not None:
+        remember(session, Origin(**sf.branched_from.model_dump()))
     return session, sf.scenario

@@ -30,6 +30,16 @@ MAX_ACTIONS = 2_000
 the replay that resuming does (2,000 hints take about 5 s to replay)."""
 
 
+class BranchedFrom(BaseModel):
+    """Where a branched game came from: the save or transcript, and the rounds it kept."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    at_round: int = Field(ge=0)
+    actions: int = Field(ge=0)
+
+
 class SaveFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -41,6 +51,8 @@ class SaveFile(BaseModel):
     seed: int = Field(ge=0, lt=2**63)
     saved_at: str
     actions: tuple[Action, ...] = ()
+    branched_from: BranchedFrom | None = None
+    """Set for a game branched from another (left out of the file otherwise)."""
 
 
 def data_dir() -> Path:
@@ -65,6 +77,8 @@ def write(path: Path, data: SaveFile) -> Path:
     """Write a save file (atomically) and return its path."""
     payload = data.model_dump(mode="json")
     payload["actions"] = [a.to_data() for a in data.actions]
+    if payload.get("branched_from") is None:
+        payload.pop("branched_from", None)  # a game from the start: its save reads as it always did
     if path.parent == saves_dir():
         # The saves folder is mediate's own, made on first save; a folder the user names must exist.
         try:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from sim.engine.events import (
@@ -37,18 +38,21 @@ from sim.errors import MediateError
 from sim.files import atomic_write_text
 from sim.report import debrief, markdown, wire
 from sim.report.debrief import Debrief
-from sim.runs import transcripts
+from sim.runs import branching, saved, transcripts
 from sim.runs.scripts import history_moves
 from sim.scenario import loader
 from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
+from ..messages import OpenSession
+from ..widgets.analysis_text import forecast_text, nash_lines, questions_content
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
 from ..widgets.plots import OffersTab, SpaceTab
 from ..widgets.reveal import RevealTab, ScoreTab
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
+from .modals import ChoiceModal
 
 END_WORDS = {
     "deadline": "the deadline passed",
@@ -190,51 +194,6 @@ def historical_moves_lines(s: Scenario, moves: tuple[Action, ...] | None) -> lis
     return out
 
 
-def nash_lines(d: Debrief) -> list[Content]:
-    """The agreement beside the full-information Nash package, and the hints used."""
-    s = d.scenario
-    n = d.nash
-    how = "" if n is None or n.exact else " — approximate"
-    out = [Content(""), Content.styled(f"Beside the Nash bargaining package (full information, max Π(U − R)){how}",
-                                       "bold")]
-    if n is None:
-        out.append(Content.styled("  No package meets every party's walk-away point now: there is no Nash package.",
-                                  MUTED))
-    else:
-        for i in s.issue_ids:
-            if n.nash[i] != s.issue(i).default_option:
-                out.append(Content.assemble("  ", plain(s.issue(i).title), ": ",
-                                            plain(s.issue(i).option(n.nash[i]).label)))
-        same = len(s.issues) - len(n.issues_differ)
-        out.append(Content.assemble(("  Your result matches it on ", MUTED), (f"{same} of {len(s.issues)}", "bold"),
-                                    (" issues. ", MUTED), plain(d.nash_words or "")))
-        for p in s.parties:
-            gap = n.utility_gap[p.id]
-            gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
-            nu = n.nash_utility[p.id]
-            out.append(Content.assemble("  ", plain(p.name), f": Nash {nu:.1f}, yours ", f"{nu + gap:.1f} ",
-                                        (f"({gap:+.1f})", MUTED)))
-    out.append(Content.assemble(("Hints used: ", "bold"), str(len(d.hints))))
-    return out
-
-
-def forecast_text(d: Debrief) -> Content:
-    if not d.agreement or d.end_reason == "walkout":
-        return Content.styled("Durability forecast: no agreement in force to forecast.", MUTED)
-    if d.forecast is None:
-        return Content.styled("Durability forecast: not available.", MUTED)
-    return Content.assemble(("Durability forecast ", "bold"),
-                            (f"(if nobody renewed anything, {d.forecast.runs} simulated futures): ", MUTED),
-                            debrief.describe_forecast(d.forecast, d.scenario))
-
-
-def questions_content(d: Debrief) -> Content:
-    if not d.questions:
-        return Content.styled("This scenario has no discussion questions.", MUTED)
-    return Content("\n\n").join(Content.assemble((f"{n}. ", "bold"), plain(q))
-                                 for n, q in enumerate(d.questions, start=1))
-
-
 COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
@@ -243,18 +202,22 @@ class DebriefScreen(Screen):
     BINDINGS = [
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
+        Binding("b", "branch", "Branch"),
         Binding("x", "next_pair", "Next pair"),
         *HELP_AND_QUIT,
     ]
     HELP = """\
 ## The debrief
 
-**e** exports it (Markdown and transcript), **n** starts a new game; **← →** change tab.
+**e** exports it (Markdown and transcript), **n** starts a new game, **b** branches: pick a round of
+the timeline and play on from there as a new game (the rounds before it replayed as they were);
+**← →** change tab.
 """
     KEY_HELP = {
         "export": "Write the debrief (Markdown) and the transcript (.jsonl, for `mediate compare`) to the current "
                   "folder",
         "new_game": "Back to the scenario picker",
+        "branch": "What if: pick a round of the timeline and play on from there, as a new game",
         "next_pair": "Outcome space: draw the next pair of parties (three or more parties)",
         "quit": "Quit",
     }
@@ -385,6 +348,30 @@ class DebriefScreen(Screen):
             return
         self.app.call_from_thread(self.notify, f"Wrote {path} and {jsonl.name} (for `mediate compare`)",
                                   title="Exported", markup=False)
+
+    def action_branch(self) -> None:
+        """Offer every round the game reached; the pick starts a branch in the negotiation screen."""
+        s = self.scenario
+        options = [Option(f"Round {r + 1} · {round_when(s, r):%d %b}"
+                          + (" (from the start)" if r == 0 else f" (rounds 1-{r} as played)"), id=str(r))
+                   for r in range(self.session.round + 1)]
+        self.app.push_screen(ChoiceModal("Play on from which round?", options,
+                                         Content.styled("The rounds before it are replayed as they were, "
+                                                        "with the same chances; then the moves are yours.", MUTED),
+                                         highlight=self.session.round),
+                             self.start_branch)
+
+    def start_branch(self, picked: str | None) -> None:
+        if picked is None:
+            return
+        branch = branching.start(self.session, int(picked), branching.game_name(self.session, self.scenario_ref))
+        path: Path | None = None  # unsaved, the branch still plays: the negotiation screen saves it later
+        try:
+            path = saved.save(branch, self.scenario_ref)
+        except MediateError as exc:
+            self.notify(f"Could not save the branch: {exc}", title="Save failed", severity="error", markup=False)
+        self.notify(f"Branched at round {int(picked) + 1}: {len(branch.actions)} action(s) replayed", markup=False)
+        self.post_message(OpenSession(branch, self.scenario_ref, path))
 
     def action_new_game(self) -> None:
         self.app.pop_screen()
