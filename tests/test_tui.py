@@ -14,7 +14,7 @@ from textual.widgets import OptionList, RichLog, Static, TabbedContent
 
 from sim.engine.events import Proposed
 from sim.engine.session import Session
-from sim.report import markdown
+from sim.report import glossary, markdown
 from sim.runs import saved, transcripts
 from sim.scenario import actions, loader, saves
 from sim.scenario.loader import LoadError
@@ -75,8 +75,8 @@ def check_picker(app, s) -> None:
         assert picker.entry.ref == loader.DEFAULT_SCENARIO
     info = static_text(picker.query_one("#info", Static))
     assert norm(s.title) in info
-    for src in s.sources:
-        assert norm(src.outlet) in info
+    for src in s.sources:  # cited by outlet, or plainly where the article names none
+        assert norm(glossary.outlet(s, src.id)) in info
 
 
 async def check_briefing(app, pilot, s) -> None:

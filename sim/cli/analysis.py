@@ -15,7 +15,7 @@ from sim.scenario.model import Scenario
 @click.command()
 @click.argument("scenario")
 @click.option("--round", "round_", type=click.IntRange(0, None), default=None,
-              help="Use the parties' thresholds at this round (initial trust) instead of their reservations.")
+              help="Use the parties' thresholds at this round (initial trust) instead of their walk-away points.")
 @click.option("--known", is_flag=True, help="Only what the mediator knows at the start (public stances).")
 @click.option("--agreement", metavar="ISSUE=OPTION,…",
               help="Forecast how long this package would hold if agreed now (e.g. truce_scope=energy).")
@@ -104,7 +104,7 @@ def render_analysis(s: Scenario, r: dict) -> None:
         text = "; ".join(f"{i}={o}" for i, o in point["package"].items() if o != s.issue(i).default_option)
         table.add_row(label, Text(text or "the status quo"),
                       *[f"{point['utility'][p.id]:.1f}" for p in s.parties])
-    table.add_row(Text("reservation / threshold", style="dim"), "",
+    table.add_row(Text("walk-away point / threshold", style="dim"), "",
                   *[Text(f"{r['reservations'][p.id]:.1f}", style="dim") for p in s.parties])
     out.print(table)
     _render_tiers(s, r)
@@ -157,7 +157,7 @@ def _render_infeasible(r: dict) -> None:
         out.print(Text("No feasible package found within the time allowed; that does not prove there is none.",
                        style="bold yellow"))
     elif r["frontier"]["packages"] == 0:
-        out.print(Text("No package is feasible: none touches no red line and meets every reservation.", style="bold red"))
+        out.print(Text("No package is feasible: none touches no red line and meets every walk-away point.", style="bold red"))
         if r["relaxations"]:
             out.print(Text("Smallest single changes that would make one feasible:", style="bold"))
             for x in r["relaxations"]:
@@ -167,4 +167,4 @@ def _render_infeasible(r: dict) -> None:
         elif not r.get("relaxations_complete", True):
             out.print(Text("No single change found within the time allowed; that does not prove none exists."))
         else:
-            out.print(Text("No single change (one red line or one reservation) is enough: several must give way."))
+            out.print(Text("No single change (one red line or one walk-away point) is enough: several must give way."))

@@ -81,7 +81,7 @@ def scenario_warnings(scenario: Scenario, loc: Locator, path: Path) -> list[str]
     found: list[str] = []
     check = tier_check(scenario)
     if check.none_reachable:
-        found.append(f"{path}: warning: no outcome tier is reachable with these red lines and reservations "
+        found.append(f"{path}: warning: no outcome tier is reachable with these red lines and walk-away points "
                      "(see `mediate analyze` for what blocks each one)")
     elif check.inconclusive:
         found.append(f"{path}: warning: could not tell within validate's time bound whether any outcome tier is "

@@ -66,13 +66,18 @@ def class_table(rows: list[dict], s: Scenario) -> Table:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--scenario", help="The scenario the games were played on, when it is not the bundled one.")
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+@click.option("--plot", is_flag=True, help="Also draw every game's final deal on one pair's outcome space.")
+@click.option("--pair", metavar="A,B", help="The two parties (ids) the plot sets against each other "
+                                          "(default: the first two).")
 @friendly
-def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None) -> None:
+def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None, plot: bool = False,
+            pair: str | None = None) -> None:
     """Set a class's results side by side: FILES are transcripts (.jsonl), saves, or class folders.
 
     Each game is replayed from its seed and actions, so the table shows what happened. A folder
     (``mediate serve --class-dir``'s, or a data folder) gives every game in it: exported transcripts, and
     the saves of games not exported yet (still being played); run it again for the latest.
+    ``--plot`` draws the deals on the outcome space (numbered as the table's rows).
     """
     import csv
     import io
@@ -103,6 +108,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         for r in rows:
             counts[r["best_tier"]] = counts.get(r["best_tier"], 0) + 1
         out.print(Text("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items())))
+        if plot:
+            draw_deals([r.session for r in results], pair)
         if csv_out is not None:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -112,3 +119,23 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
             wrote(csv_out)
     if problems:
         fail(problems)
+
+
+
+def draw_deals(sessions: list, pair: str | None) -> None:
+    """The class's deals on one outcome space, in the terminal (plotext text)."""
+    from sim.report import figures
+    from sim.report.space import space
+
+    s = sessions[0].scenario
+    ids = tuple(x.strip() for x in pair.split(",")) if pair else tuple(s.party_ids[:2])
+    if len(ids) != 2 or any(i not in s.party_ids for i in ids):
+        raise click.UsageError(f"--pair needs two party ids of {s.id}, e.g. --pair {','.join(s.party_ids[:2])}")
+    base = space(sessions[0], (ids[0], ids[1]))
+    deals = [(str(n), (se.utility(ids[0], dict(se.agreement or s.default_package)),
+                       se.utility(ids[1], dict(se.agreement or s.default_package))))
+             for n, se in enumerate(sessions, start=1)]
+    width = max(40, min(out.width, 120))
+    out.print(Text(figures.as_text(figures.draw_class, s, base, deals, width=width, height=24)))
+    out.print(Text("Numbers: the table's rows (no deal: the status quo) · N Nash package · K Kalai–Smorodinsky · "
+                   "red lines: walk-away points at the end of game 1", style="dim"))

@@ -15,7 +15,12 @@ from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
 from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
+from sim.report.reveal import Reveal, reveal
+from sim.report.space import Offer, Space, offers, pairs, space
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
+
+MAX_PAIRS = 6
+"""Most pairs of parties whose outcome space the debrief draws."""
 
 FORECAST_RUNS = 200
 """Simulated futures in the debrief's durability forecast."""
@@ -192,6 +197,12 @@ class Debrief:
     suspensions: tuple[Suspended, ...] = ()
     """Each time a party suspended its participation (the talks went on without it)."""
     rejoins: tuple[Rejoined, ...] = ()
+    reveal: Reveal | None = None
+    """Every party's real instructions, what the mediator learned and when, and the score sheet."""
+    spaces: tuple[Space, ...] = ()
+    """The outcome space of each pair of parties (the first :data:`MAX_PAIRS`)."""
+    offers: tuple[Offer, ...] = ()
+    """Every proposal with each party's utility and answer (the offer history)."""
 
     @property
     def end_reason(self) -> str | None:
@@ -323,6 +334,9 @@ def compute(session: Session, forecast_runs: int = FORECAST_RUNS, nash: bool = T
         mediator=mediator_stake(session),
         suspensions=tuple(e for e in session.events if isinstance(e, Suspended)),
         rejoins=tuple(e for e in session.events if isinstance(e, Rejoined)),
+        reveal=reveal(session, package),
+        spaces=tuple(space(session, pair) for pair in pairs(s.party_ids)[:MAX_PAIRS]) if nash else (),
+        offers=offers(session.events),
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sim.engine.events import Shifted, TrustChanged
 from sim.engine.session import Session
+from sim.report import figures
 from sim.report.debrief import FORECAST_RUNS, Debrief, compute, describe_forecast, describe_mediator_stake
+from sim.report.glossary import citation
+from sim.report.sheet import reveal_markdown
 from sim.report.wire import line, name_of, stamp, walkout_reason
 
 
@@ -21,9 +24,9 @@ def nash_distance_text(d: Debrief) -> str:
     s = d.scenario
     n = d.nash
     if n is None:
-        return "No package meets every party's reservation at the end, so there is no Nash package."
+        return "No package meets every party's walk-away point at the end, so there is no Nash package."
     how = "" if n.exact else " (approximate: the outcome space is too large to search exactly)"
-    lines = [f"Full-information Nash bargaining package (max Π(U − R)) at the end{how}:", ""]
+    lines = [f"Full-information Nash bargaining package (max Π(U − R), R each party's walk-away point) at the end{how}:", ""]
     for i in s.issue_ids:
         if n.nash[i] != s.issue(i).default_option:
             lines.append(f"- {s.issue(i).title}: {s.issue(i).option(n.nash[i]).label}")
@@ -122,8 +125,7 @@ def _story(d: Debrief) -> list[str]:
             when = f"Round {h.round + 1}: " if h.round is not None else ""
             cite = ""
             if h.quote:
-                src = s.source(h.quote.source)
-                cite = f" — “{_md(h.quote.text)}” ({_md(src.outlet)}, {src.date:%d %b %Y})"
+                cite = f" — “{_md(h.quote.text)}” ({_md(citation(s, h.quote.source, title=False))})"
             out.append(f"- {when}{_md(h.text)}{cite}")
         out.append("")
     if d.questions:
@@ -131,6 +133,21 @@ def _story(d: Debrief) -> list[str]:
         for n, q in enumerate(d.questions, start=1):
             out.append(f"{n}. {_md(q)}")
         out.append("")
+    return out
+
+
+def figure_lines(d: Debrief) -> list[str]:
+    """The outcome space of each pair and the offer history, as plotext text figures."""
+    s = d.scenario
+    if not d.spaces and not d.offers:
+        return []
+    out = ["## Figures", "", "The outcome space: utility to one party (across) against the other's (up); "
+           "the red lines are their walk-away points, N the Nash package, K the Kalai–Smorodinsky point, "
+           "+ a proposal both accepted, x one refused (numbered in order), ★ the final deal.", ""]
+    for sp in d.spaces:
+        out += ["```text", figures.as_text(figures.draw_space, s, sp), "```", ""]
+    if d.offers:
+        out += ["```text", figures.as_text(figures.draw_offers, s, d.offers, height=18), "```", ""]
     return out
 
 
@@ -146,8 +163,11 @@ def render(d: Debrief, extra: dict[str, str] | None = None) -> str:
                f"{d.rounds_played} of {s.clock.max_rounds} rounds")
     out.append("")
     out += _outcome(d)
+    if d.reveal is not None:
+        out += reveal_markdown(s, d.reveal, dict(d.package))
     for title, body in {**analysis_sections(d), **(extra or {})}.items():
         out += [f"## {_md(title)}", "", body, ""]
+    out += figure_lines(d)
     out += _story(d)
     return "\n".join(out)
 

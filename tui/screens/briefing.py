@@ -1,5 +1,5 @@
 """The briefing: background, each party's public demands and red lines with their quotes and
-sources, the mediator's levers, the issues on the table, how a round works, the sources."""
+sources, the mediator's levers, the issues on the table, the outcome tiers and what each needs, how a round works, the sources."""
 
 from __future__ import annotations
 
@@ -94,6 +94,23 @@ def issue_blocks(s: Scenario) -> list[Block]:
     return out
 
 
+def tier_blocks(s: Scenario) -> list[Block]:
+    """The outcome tiers, lowest first, and what each needs (option labels, never ids): the
+    header's "tier 1 of 4" means something only if the player has read this."""
+    out: list[Block] = [heading("The outcome tiers: what each needs"),
+                        (1, Content.styled("An agreement reaches the highest tier whose every condition it meets; "
+                                           "each tier needs all the issues listed under it.", MUTED))]
+    for n, oc in enumerate(s.outcomes, start=1):
+        out.append((1, Content.assemble((f"Tier {n} of {len(s.outcomes)}: ", "bold"), (oc.title, "bold"))))
+        if oc.description:
+            out.append((2, plain(oc.description)))
+        for issue_id, opts in oc.when.items():
+            iss = s.issue(issue_id)
+            out.append((2, Content.assemble("• ", plain(iss.title), ": ",
+                                            plain(" or ".join(iss.option(o).label for o in opts)))))
+    return out
+
+
 def rules_blocks(s: Scenario, step: str) -> list[Block]:
     c = s.clock
     return [
@@ -157,6 +174,7 @@ red lines, your levers, the issues, how a round works, the sources.
         step = round_fraction(self.session.view().step_cost)
         out += lever_blocks(s, step)
         out += issue_blocks(s)
+        out += tier_blocks(s)
         out += rules_blocks(s, step)
         out += source_blocks(s)
         return out

@@ -44,7 +44,10 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Scenario
 
 from ..messages import OpenSession
+from ..widgets.analysis_text import forecast_text, nash_lines, questions_content
 from ..widgets.common import ERROR, MUTED, NO, OK, SUCCESS, WARN, WARNING, plain, quote_content, round_when
+from ..widgets.plots import OffersTab, SpaceTab
+from ..widgets.reveal import RevealTab, ScoreTab
 from ..widgets.trust_chart import TrustChart
 from ..widgets.wire import NewsWire
 from .exporting import Exporting, export_name, transcript_name  # noqa: F401  (the names stay importable here)
@@ -183,51 +186,6 @@ def historical_moves_lines(s: Scenario, moves: tuple[Action, ...] | None) -> lis
     return out
 
 
-def nash_lines(d: Debrief) -> list[Content]:
-    """The agreement beside the full-information Nash package, and the hints used."""
-    s = d.scenario
-    n = d.nash
-    how = "" if n is None or n.exact else " — approximate"
-    out = [Content(""), Content.styled(f"Beside the Nash bargaining package (full information, max Π(U − R)){how}",
-                                       "bold")]
-    if n is None:
-        out.append(Content.styled("  No package meets every party's walk-away point now: there is no Nash package.",
-                                  MUTED))
-    else:
-        for i in s.issue_ids:
-            if n.nash[i] != s.issue(i).default_option:
-                out.append(Content.assemble("  ", plain(s.issue(i).title), ": ",
-                                            plain(s.issue(i).option(n.nash[i]).label)))
-        same = len(s.issues) - len(n.issues_differ)
-        out.append(Content.assemble(("  Your result matches it on ", MUTED), (f"{same} of {len(s.issues)}", "bold"),
-                                    (" issues. ", MUTED), plain(d.nash_words or "")))
-        for p in s.parties:
-            gap = n.utility_gap[p.id]
-            gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
-            nu = n.nash_utility[p.id]
-            out.append(Content.assemble("  ", plain(p.name), f": Nash {nu:.1f}, yours ", f"{nu + gap:.1f} ",
-                                        (f"({gap:+.1f})", MUTED)))
-    out.append(Content.assemble(("Hints used: ", "bold"), str(len(d.hints))))
-    return out
-
-
-def forecast_text(d: Debrief) -> Content:
-    if not d.agreement or d.end_reason == "walkout":
-        return Content.styled("Durability forecast: no agreement in force to forecast.", MUTED)
-    if d.forecast is None:
-        return Content.styled("Durability forecast: not available.", MUTED)
-    return Content.assemble(("Durability forecast ", "bold"),
-                            (f"(if nobody renewed anything, {d.forecast.runs} simulated futures): ", MUTED),
-                            debrief.describe_forecast(d.forecast, d.scenario))
-
-
-def questions_content(d: Debrief) -> Content:
-    if not d.questions:
-        return Content.styled("This scenario has no discussion questions.", MUTED)
-    return Content("\n\n").join(Content.assemble((f"{n}. ", "bold"), plain(q))
-                                 for n, q in enumerate(d.questions, start=1))
-
-
 COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
@@ -237,6 +195,7 @@ class DebriefScreen(Exporting):
         Binding("e", "export", "Export"),
         Binding("n", "new_game", "New game"),
         Binding("b", "branch", "Branch"),
+        Binding("x", "next_pair", "Next pair"),
         *HELP_AND_QUIT,
     ]
     HELP = """\
@@ -251,6 +210,7 @@ the timeline and play on from there as a new game (the rounds before it replayed
                   "folder (`play --out DIR`; in a browser, also download them)",
         "new_game": "Back to the scenario picker",
         "branch": "What if: pick a round of the timeline and play on from there, as a new game",
+        "next_pair": "Outcome space: draw the next pair of parties (three or more parties)",
         "quit": "Quit",
     }
     """Action -> what its key does, for the app's help screen."""
@@ -292,6 +252,14 @@ the timeline and play on from there as a new game (the rounds before it replayed
                         left.border_title = "Your talks"
                     with VerticalScroll(classes="history-col", id="history") as right:
                         right.border_title = "What actually happened"
+            with TabPane("What they really wanted", id="tab-reveal"):
+                yield RevealTab(classes="tab-scroll", id="reveal-scroll")
+            with TabPane("Score sheet", id="tab-score"):
+                yield ScoreTab(classes="tab-scroll", id="score-scroll")
+            with TabPane("Outcome space", id="tab-space"):
+                yield SpaceTab()
+            with TabPane("Offers", id="tab-offers"):
+                yield OffersTab()
             with TabPane("Questions", id="tab-questions"):
                 with VerticalScroll(classes="tab-scroll"):
                     yield Static(Content.styled(COMPUTING, MUTED), id="questions")
@@ -344,6 +312,18 @@ the timeline and play on from there as a new game (the rounds before it replayed
                                          *[Static(line, classes="hist-move")
                                            for line in historical_moves_lines(d.scenario, self.history_moves)])
         self.query_one("#questions", Static).update(questions_content(d))
+        self.query_one(SpaceTab).show(d)
+        self.query_one(OffersTab).show(d)
+        self.query_one(RevealTab).show(d)
+        self.query_one(ScoreTab).show(d)
+
+    def action_next_pair(self) -> None:
+        """The outcome space of the next pair of parties (three or more parties)."""
+        self.query_one(SpaceTab).next_pair()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        """Show the "Next pair" key only when there is more than one pair."""
+        return action != "next_pair" or len(self.scenario.parties) > 2
 
     def action_branch(self) -> None:
         """Offer every round the game reached; the pick starts a branch in the negotiation screen."""

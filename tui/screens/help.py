@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -21,7 +22,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent, TabPane
+
+from sim.report.glossary import GLOSSARY
 
 from ..widgets.common import rich_palette
 from ..widgets.proposal import MARK_LEGEND
@@ -100,14 +103,27 @@ def help_renderable(app: App, sections: list[tuple[str, list[Row]]]) -> Group:
     return Group(*parts)
 
 
+def glossary_renderable(app: App) -> Group:
+    """Each term in bold on its own line, its meaning indented below (so both wrap at any width);
+    the same words as the report and the docs."""
+    pal = rich_palette(app)
+    parts: list = [Text("The words the game, the report and the docs use, each with one meaning", style=pal["muted"]),
+                   Text("")]
+    for term, meaning in GLOSSARY:
+        parts += [Text(term, style=pal["accent"] + Style(bold=True)), Padding(Text(meaning), (0, 0, 1, 2))]
+    return Group(*parts)
+
+
 class HelpScreen(MediateModal[None]):
-    """Every key, screen by screen."""
+    """Every key, screen by screen, and a glossary of the terms (← → change tab)."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
     HELP = """\
 ## Keys
 
-Every key of every screen, with what it does. Scroll with ↑ ↓ PgUp PgDn; **esc** closes.
+Every key of every screen, with what it does, and a **Glossary** tab of the terms (utility,
+walk-away point, threshold, surplus, Nash package…). **← →** change tab; scroll with ↑ ↓ PgUp PgDn;
+**esc** closes.
 """
 
     def __init__(self, sources: Sequence[HelpSource], modal_bindings: Iterable[BindingType] = ()) -> None:
@@ -116,15 +132,18 @@ Every key of every screen, with what it does. Scroll with ↑ ↓ PgUp PgDn; **e
         self.modal_bindings = tuple(modal_bindings)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box", classes="modal-box") as box:
-            box.border_title = "Keys"
-            box.border_subtitle = "esc close"
-            box.can_focus = True
-            sections = help_sections(self.app, self.sources, self.modal_bindings)
-            yield Static(help_renderable(self.app, sections), id="help-text")
+        with TabbedContent(id="help-box", classes="modal-box") as box:
+            box.border_title = "Help"
+            box.border_subtitle = "← → tab · esc close"
+            with TabPane("Keys", id="help-keys"), VerticalScroll(id="help-keys-scroll", classes="help-scroll"):
+                sections = help_sections(self.app, self.sources, self.modal_bindings)
+                yield Static(help_renderable(self.app, sections), id="help-text")
+            with TabPane("Glossary", id="help-glossary"), VerticalScroll(id="help-glossary-scroll",
+                                                                         classes="help-scroll"):
+                yield Static(glossary_renderable(self.app), id="glossary-text")
 
     def on_mount(self) -> None:
-        self.query_one("#help-box").focus()
+        self.query_one("#help-box Tabs").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

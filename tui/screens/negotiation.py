@@ -185,7 +185,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         package = self.scenario.complete(self.builder.package())
         self.predictions = self.view.predict(package)
         for panel in self.panels:
-            panel.show_prediction(self.view, self.predictions[panel.party_id])
+            panel.show_prediction(self.view, self.predictions[panel.party_id], package)
 
     def on_proposal_builder_changed(self, _event: ProposalBuilder.Changed) -> None:
         self.refresh_predictions()

@@ -15,6 +15,7 @@ from textual.app import App
 from textual.content import Content
 from textual.widgets import Static
 
+from sim.report import glossary
 from sim.scenario.model import Quote, Scenario
 
 OK = "✓"
@@ -99,13 +100,9 @@ def round_when(scenario: Scenario, round_: int) -> dt.datetime:
 
 
 def source_text(scenario: Scenario, source_id: str, *, title: bool = True) -> str:
-    """A citation: outlet, “title”, date (``title=False`` leaves the title out, beside a quote);
-    the bare id for a source the scenario does not list."""
-    src = next((x for x in scenario.sources if x.id == source_id), None)
-    if src is None:
-        return source_id
-    headline = f"“{src.title}”, " if title else ""
-    return f"{src.outlet}, {headline}{src.date:%d %b %Y}"
+    """A citation: outlet (or a plain description where the article names none), “title”, date
+    (``title=False`` leaves the title out, beside a quote); the bare id for an unlisted source."""
+    return glossary.citation(scenario, source_id, title=title)
 
 
 def quote_content(scenario: Scenario, quote: Quote | None, indent: str = "") -> Content:

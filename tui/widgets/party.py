@@ -20,6 +20,7 @@ from sim.engine.view import MediatorView, PartyView, Prediction
 from sim.report.wire import response_reasons
 from sim.scenario.model import MEDIATOR, Scenario
 
+from .bars import bar_content
 from .common import (
     ERROR,
     MUTED,
@@ -206,7 +207,8 @@ def stance_renderable(s: Scenario, pv: PartyView, palette: dict[str, Style]) -> 
                 body.append("\n")
             if st.share is not None:
                 body.append(f"matters {st.share:.0%} · ", style="bold")
-            body.append(" · ".join(f"{o} {st.values.get(o, 0):.0f}" for o in s.issue(issue_id).option_ids),
+            body.append(" · ".join(f"{option_label(s, issue_id, o)} {st.values.get(o, 0):.0f}"
+                                  for o in s.issue(issue_id).option_ids),
                         style=palette["muted"])
         items += [head, Padding(body, (0, 0, 0, 3))]
         items.append(Text(""))
@@ -229,8 +231,11 @@ class PartyPanel(VerticalScroll, can_focus=True):
         height: 1fr;
         padding: 0 1;
     }
-    PartyPanel > .party-state {
+    PartyPanel > .party-state, PartyPanel > .party-bar {
         margin-bottom: 1;
+    }
+    PartyPanel > .party-prediction {
+        margin-bottom: 0;
     }
     """
     ALLOW_MAXIMIZE = True
@@ -257,6 +262,7 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         # The red-line counter and the forecast first: they stay in view in a 60×20 terminal.
         yield Static(id="party-risk", classes="party-risk")
         yield Static(id="party-prediction", classes="party-prediction")
+        yield Static(id="party-bar", classes="party-bar")
         yield Static(id="party-answer", classes="party-answer")
         yield Static(id="party-state", classes="party-state")
         yield Static(id="party-stances", classes="party-stances")
@@ -274,14 +280,20 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         self._risk = self.query_one("#party-risk", Static)
         self._state = self.query_one("#party-state", Static)
         self._prediction = self.query_one("#party-prediction", Static)
+        self._bar = self.query_one("#party-bar", Static)
+        self._bar.display = False
         self._answer = self.query_one("#party-answer", Static)
         self._answer.display = False
         self._stances = self.query_one("#party-stances", Static)
 
-    def show_prediction(self, view: MediatorView, pred: Prediction) -> None:
+    def show_prediction(self, view: MediatorView, pred: Prediction, package: dict[str, str] | None = None) -> None:
         """The party's likely answer to the builder's package (``view``: the screen's, which the
-        screen's own watcher sees before this panel's binding has caught up)."""
+        screen's own watcher sees before this panel's binding has caught up), and with the
+        package, its estimate as a bar."""
         set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred))
+        self._bar.display = package is not None
+        if package is not None:
+            set_content(self._bar, bar_content(view, self.party_id, package))
 
     def show_answer(self, answer: Responded | None) -> None:
         """The party's answer to the last proposal (its first reason; the wire has them all)."""
@@ -308,5 +320,5 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
 
     def text(self) -> str:
         """The panel's plain text (for tests and screen readers)."""
-        parts = [self._risk, self._prediction, self._answer, self._state]
+        parts = [self._risk, self._prediction, self._bar, self._answer, self._state]
         return "\n".join([*(str(w.render()) for w in parts if w.display), self._stances_plain or ""])
