@@ -53,7 +53,9 @@ def class_table(rows: list[dict], s: Scenario) -> Table:
         table.add_column(col, justify="right", no_wrap=True, min_width=len(col))  # a header is never cut to "…"
     parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
     for p in parties:
-        table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold", min_width=6)
+        # A party's name wraps between words, never inside one.
+        table.add_column(Text(f"±{p.name}"), justify="right", overflow="fold",
+                         min_width=1 + max(len(w) for w in p.name.split()))
     for r in rows:
         off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
         table.add_row(Text(printable(r["player"]) or "–"), Text(game_label(r, s.id)), str(r["seed"]),
