@@ -192,6 +192,8 @@ def _full_nash(session) -> tuple[dict[str, str], dict[str, float], bool] | None:
     full = domain_from_scenario(s, session)
     present = [p for p in s.party_ids if p not in session.suspended]
     for parties, fixed in groups_among(s, present):
+        if not parties:  # nobody at the table: no bargaining point
+            continue
         whole = not fixed and len(parties) == len(s.party_ids)
         dom, _ = collapse_ties(full if whole else restrict(full, parties, fixed, s))
         sol = nash_point(dom, budget=Budget(NASH_WORK))

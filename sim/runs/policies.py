@@ -51,8 +51,9 @@ def renew_step(view: MediatorView) -> Action | None:
     """Renew the option in force that lapses soonest, when it lapses within the next round."""
     if view.ended or view.agreement is None:
         return None  # a renewal needs an agreement in force
-    soon = view.lapsing(view.scenario.clock.round_hours)
-    return Action(renew=soon[0][0]) if soon else None
+    # A lapse due this very hour is already under way (its process runs before the action).
+    soon = [i for i, left in view.lapsing(view.scenario.clock.round_hours) if left > 1e-9]
+    return Action(renew=soon[0]) if soon else None
 
 
 def known_red(view: MediatorView, issue: str, option: str) -> bool:
