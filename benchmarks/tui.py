@@ -6,7 +6,9 @@ Drives the real app headless (Textual's Pilot) at 80×24 on the flagship. For ea
 it times, inside the app, from the moment the key's action starts (the engine step, the
 news wire, the panels, the autosave) until the screen has been refreshed with the result
 (``call_after_refresh``). Opening the negotiation screen is timed from the key press until
-the app is idle. The quality bar is 100 ms per action.
+the app is idle. Tab between the builder's issues is timed the same way, from the focus move
+to the refreshed screen (the marks, the detail line, the footer's keys). The quality bar is
+100 ms per action and 50 ms per Tab.
 
 Beside the wall-clock time it prints the CPU time the process spent over the same span,
 which other programs on a busy machine do not inflate: compare builds by that column.
@@ -30,7 +32,9 @@ os.environ.setdefault("MEDIATE_DATA_DIR", tempfile.mkdtemp())  # never touch the
 from tui.app import MediateApp  # noqa: E402
 from tui.screens.negotiation import NegotiationScreen  # noqa: E402
 
-LABELS = ("open negotiation", "propose", "consult", "hint", "wait")
+LABELS = ("open negotiation", "tab between issues", "propose", "consult", "hint", "wait")
+TABS = 8
+"""Tab presses timed per round (focus moves to the next issue in the builder)."""
 
 
 async def measure(rounds: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
@@ -52,7 +56,20 @@ async def measure(rounds: int) -> tuple[dict[str, list[float]], dict[str, list[f
         self.call_after_refresh(done)
         return result
 
+    def timed_focus_next(self, *args):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = original_focus_next(self, *args)
+
+        def done() -> None:
+            times["tab between issues"].append(time.perf_counter() - started)
+            cpu["tab between issues"].append(time.process_time() - cpu_started)
+
+        self.call_after_refresh(done)
+        return result
+
     NegotiationScreen.act = timed_act  # type: ignore[method-assign]
+    original_focus_next = MediateApp.action_focus_next
+    MediateApp.action_focus_next = timed_focus_next  # type: ignore[method-assign]
     app = MediateApp(None, 0, None)
     app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
@@ -64,14 +81,22 @@ async def measure(rounds: int) -> tuple[dict[str, list[float]], dict[str, list[f
         times["open negotiation"].append(time.perf_counter() - t)
         cpu["open negotiation"].append(time.process_time() - c)
         for _ in range(rounds):
+            if app.screen.id != "negotiation":
+                break
+            app.screen.query_one("#builder .issue-select").focus()
+            await pilot.pause()
+            for _tab in range(TABS):
+                await pilot.press("tab")
+                await pilot.pause()
             for label, keys in (("hint", ["h"]), ("consult", ["c", "enter"]), ("propose", ["p"]), ("wait", ["w"])):
                 if app.screen.id != "negotiation":
-                    return times, cpu
+                    break
                 current["label"] = label
                 await pilot.press(*keys)
                 await pilot.pause()
                 app.clear_notifications()
     NegotiationScreen.act = original_act  # type: ignore[method-assign]
+    MediateApp.action_focus_next = original_focus_next  # type: ignore[method-assign]
     return times, cpu
 
 

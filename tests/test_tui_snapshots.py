@@ -1,4 +1,5 @@
-"""Snapshot tests of every TUI screen at 80×24 (pytest-textual-snapshot).
+"""Snapshot tests of every TUI screen at 80×24, and the negotiation at 60×20 and 120×40
+(pytest-textual-snapshot).
 
 Deterministic: fixed seed, saves in an empty per-test data folder (conftest), no wall-clock
 text on screen. Regenerate after a deliberate change to the screens or to the bundled
@@ -100,6 +101,29 @@ def test_briefing(snap_compare):
 def test_negotiation_after_a_proposal(snap_compare):
     assert snap_compare(new_app(), terminal_size=SIZE, run_before=_steps(
         PickerScreen, "enter", BriefingScreen, "enter", NegotiationScreen, "enter", "down", "enter", "p"))
+
+
+def test_negotiation_at_60x20(snap_compare):
+    """The smallest layout: forecast and red-line counter in each panel, every key in the footer."""
+    assert snap_compare(new_app(), press=["enter", "enter", "right"], terminal_size=(60, 20))
+
+
+def test_negotiation_at_120x40(snap_compare):
+    """Wide: issue titles beside their options, wrapped, never cut."""
+    assert snap_compare(new_app(), press=["enter", "enter", "right", "tab", "right"], terminal_size=(120, 40))
+
+
+def test_negotiation_focus_on_a_party_at_80x24(snap_compare):
+    """Focus on a party's panel: ▶ in its title and a heavy border."""
+    assert snap_compare(new_app(), press=["enter", "enter", "right", "1"], terminal_size=SIZE)
+
+
+def test_negotiation_too_small(snap_compare):
+    assert snap_compare(new_app(), press=["enter", "enter"], terminal_size=(50, 16))
+
+
+def test_terms_in_force(snap_compare):
+    assert snap_compare(new_app(), press=["enter", "enter", "t"], terminal_size=SIZE)
 
 
 def test_help(snap_compare):

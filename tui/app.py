@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import NoScreen
+from textual.screen import Screen
 
 from .entries import MAX_SEED, Prepared, ScenarioEntry, prepare
 from .messages import OpenSession
@@ -23,6 +26,7 @@ from .screens.help import HelpScreen, HelpSource
 from .screens.modals import ConfirmModal
 from .screens.negotiation import NegotiationScreen
 from .screens.picker import PickerScreen
+from .widgets.focus import FocusTracker
 
 __all__ = ["MAX_SEED", "MediateApp", "Prepared", "ScenarioEntry", "prepare", "run_tui"]
 
@@ -56,6 +60,16 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
                  prepared: Prepared | None = None):
         super().__init__()
         self.prepared = prepared if prepared is not None else prepare(scenario_ref, seed, resume)
+        self._focus: dict[Screen, FocusTracker] = {}
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the panel that now holds the focus on its screen (a ▶ and a heavy border)."""
+        try:
+            screen = event.widget.screen
+        except NoScreen:  # focused, then removed before this message arrived
+            return
+        self._focus = {s: t for s, t in self._focus.items() if s.is_attached}
+        self._focus.setdefault(screen, FocusTracker()).focus_moved(event.widget)
 
     def on_mount(self) -> None:
         p = self.prepared

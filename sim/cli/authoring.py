@@ -22,13 +22,14 @@ SCHEMA_FILE = "mediate-scenario.schema.json"
 @friendly
 def list_cmd() -> None:
     """List the bundled scenarios."""
-    table = Table(title="Bundled scenarios", title_justify="left")
-    table.add_column("id", style="bold")
-    table.add_column("title")
-    table.add_column("parties")
-    table.add_column("issues", justify="right")
-    table.add_column("rounds", justify="right")
     found = loader.bundled()
+    # The id is what a user types: never cut, never wrapped; titles and names wrap, never cut.
+    table = Table(title="Bundled scenarios", title_justify="left")
+    table.add_column("id", style="bold", no_wrap=True, min_width=max((len(printable(p.stem)) for p in found), default=2))
+    table.add_column("title", overflow="fold")
+    table.add_column("parties", overflow="fold")
+    table.add_column("issues", justify="right", no_wrap=True, min_width=6)
+    table.add_column("rounds", justify="right", no_wrap=True, min_width=6)
     for path in found:
         try:
             s = loader.load_scenario(path)

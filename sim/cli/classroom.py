@@ -43,13 +43,14 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None)
         from rich import box
 
         table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
-                      box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("game", justify="left", no_wrap=True)
+                      box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        # A long game name wraps (fold); the headers keep their width, never collapsing to "…".
+        table.add_column("game", justify="left", overflow="fold", min_width=8)
         for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
-            table.add_column(col, justify="right", no_wrap=True)
+            table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
         parties = [p for p in s.parties if all(f"surplus_{p.id}" in r for r in rows)]
         for p in parties:
-            table.add_column(Text(f"±{p.name}"), justify="right", no_wrap=True)
+            table.add_column(Text(f"±{p.name}"), justify="right", no_wrap=True, min_width=len(p.name) + 1)
         for r in rows:
             off = "–" if r["issues_off_nash"] is None else str(r["issues_off_nash"])
             table.add_row(Text(printable(r["name"])), str(r["seed"]), str(level.get(r["best_tier"], 0)),

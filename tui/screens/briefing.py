@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
@@ -27,6 +27,7 @@ from ..widgets.common import (
     source_text,
     when_text,
 )
+from ..widgets.footer import KeysFooter
 from .help import HELP_AND_QUIT
 
 Block = tuple[int, Content]
@@ -169,7 +170,7 @@ red lines, your levers, the issues, how a round works, the sources.
         with Horizontal(id="briefing-buttons"):
             yield Button("◀ Back", id="back", compact=True)
             yield Button("Begin negotiation ▶", id="begin", variant="success", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#briefing-body").focus()

@@ -61,7 +61,7 @@ def screen_rows(app: App, cls: type[DOMNode]) -> list[Row]:
     helps: dict[str, str] = getattr(cls, "KEY_HELP", {})
     rows = []
     for b in _bindings(cls.BINDINGS):
-        if b.action.startswith("app.help"):
+        if b.action.startswith("app.help") or b.system:  # system: a family of keys MORE_KEYS lists once
             continue
         rows.append((_key_text(app, b), helps.get(b.action.split("(")[0]) or b.tooltip or b.description))
     return rows + list(getattr(cls, "MORE_KEYS", ()))

@@ -71,6 +71,7 @@ class ChoiceModal(MediateModal[str | None]):
             ol.highlighted = self.highlight
         elif first is not None:
             ol.highlighted = first
+        self.call_after_refresh(ol.scroll_to_highlight)  # once the list has its real height
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,7 +23,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from sim.engine.events import Event, Proposed, Responded
@@ -34,12 +35,13 @@ from sim.scenario.actions import Action
 
 from ..messages import OpenSession
 from ..widgets.common import ERROR, NO, WARN, plain
+from ..widgets.footer import KeysFooter
 from ..widgets.party import PartyPanel, forecast_warning
 from ..widgets.proposal import OptionPicker, ProposalBuilder
-from ..widgets.status import StatusBar
+from ..widgets.status import StatusBar, terms_content
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
-from .modals import ChoiceModal, ConfirmModal, consult_modal, lever_modal, renew_modal
+from .modals import ChoiceModal, ConfirmModal, MessageModal, consult_modal, lever_modal, renew_modal
 
 
 def last_answers(events: Sequence[Event]) -> dict[str, Responded]:
@@ -63,7 +65,12 @@ class NegotiationScreen(Screen):
         Binding("n", "renew", "Renew", show=False, tooltip="Renew options in force before they lapse"),
         Binding("r", "reset", "Reset", show=False, tooltip="Reset the builder to the agreement in force"),
         Binding("z", "zoom", "Zoom", show=False, tooltip="Zoom the focused panel (esc to restore)"),
+        Binding("t", "terms", "Terms"),
         Binding("s", "save", "Save"),
+        Binding("b", "jump('builder')", "Proposal", show=False, tooltip="Go to the proposal builder"),
+        Binding("e", "jump('wire')", "News wire", show=False, tooltip="Go to the news wire"),
+        *[Binding(str(n), f"jump('party-{n}')", f"Party {n}", show=False, system=True)  # one help row: MORE_KEYS
+          for n in range(1, 10)],
         *HELP_AND_QUIT,
     ]
     CSS_PATH = "negotiation.tcss"
@@ -87,15 +94,20 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
                  "round; the parties are not asked again). The header warns when one lapses soon",
         "reset": "Reset the builder to the agreement in force (or the status quo)",
         "zoom": "Zoom the focused panel to the whole screen (esc to restore)",
+        "terms": "Show the agreement in force in full: its tier, every term, when options lapse",
         "save": "Save now (the game also saves itself after every action)",
         "quit": "Save and quit",
     }
+
+    MIN_SIZE = (60, 20)
+    """The smallest terminal the screen lays out in; below it, a notice asks for more room."""
 
     MORE_KEYS = (
         ("tab / shift+tab", "Move between the issues in the builder and the panels"),
         ("← / →", "Step the focused issue to the previous / next option"),
         ("enter / space", "List the focused issue's options; arrows move, enter chooses, esc closes"),
         ("esc", "Restore a zoomed panel"),
+        ("1 … 9", "Go to a party's panel (1 is the leftmost)"),
     )
     """Keys the builder's widgets handle themselves, for the help screen."""
 
@@ -110,6 +122,9 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.scenario_ref = scenario_ref
         self.save_path = save_path
         self.set_reactive(NegotiationScreen.view, session.view())
+        self._settled: dict[str, str] | None = None
+        """The builder's package as the latest hint or proposal left it: in the record, so a
+        hint replaces it without asking (unproposed work of the person's own is asked about)."""
 
     # ------------------------------------------------------------ layout
 
@@ -124,7 +139,10 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             wire = NewsWire(s, id="wire", classes="panel")
             wire.border_title = "News wire"
             yield wire
-        yield Footer()
+        w, h = self.MIN_SIZE
+        yield Static(f"Enlarge the window to at least {w}×{h} to negotiate.\n\nThe game is saved; q quits.",
+                     id="too-small")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.status = self.query_one(StatusBar)
@@ -135,6 +153,17 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.show_answers()
         self.refresh_predictions()
         self.query_one("#builder .issue-select").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        w, h = self.MIN_SIZE
+        small = event.size.width < w or event.size.height < h
+        self.set_class(small, "-too-small")
+        self.set_class(event.size.width < 80, "-narrow")
+        self.set_class(event.size.height < 24, "-short")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"Enlarge the window to at least {w}×{h} to negotiate "
+                f"(it is {event.size.width}×{event.size.height}).\n\nThe game is saved; q quits.")
 
     def _builder_default(self) -> dict[str, str]:
         return dict(self.view.agreement) if self.view.agreement else dict(self.scenario.default_package)
@@ -220,7 +249,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         walkers = [pv for pv in self.view.parties
                    if preds[pv.id].needed and pv.walks_out_over(preds[pv.id].red_lines)]
         if not walkers:
-            self.act(actions.propose(**package))
+            self._propose(package)
             return
         names = ", ".join(pv.name for pv in walkers)
         body = Content.assemble(
@@ -232,9 +261,14 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
         def decided(yes: bool | None) -> None:
             if yes:
-                self.act(actions.propose(**package))
+                self._propose(package)
 
         self.app.push_screen(ConfirmModal(f"{NO} Walk-out risk", body, yes="Propose anyway", no="Go back"), decided)
+
+    def _propose(self, package: dict[str, str]) -> None:
+        built = self.builder.package()
+        if self.act(actions.propose(**package)):
+            self._settled = built
 
     def action_consult(self) -> None:
         def chosen(party_id: str | None) -> None:
@@ -258,12 +292,26 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
         self.act(actions.wait())
 
     def action_hint(self) -> None:
+        built = self.builder.package()
+        if built in (self.scenario.complete(self._builder_default()), self._settled):
+            self._hint()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._hint()
+
+        body = plain("The hint replaces the package you have built in the builder. Replace it?")
+        self.app.push_screen(ConfirmModal("Replace your package?", body, yes="Replace it", no="Keep mine"), decided)
+
+    def _hint(self) -> None:
         if not self.act(actions.hint()):
             return
         hinted = self.session.events[-1]
         package = getattr(hinted, "package", None)
         if package is not None:
             self.builder.set_package(package)
+            self._settled = self.builder.package()
             self.refresh_predictions()
             # The hint is the Nash package of estimates: say who may still refuse it, and why.
             for pv in self.view.parties:
@@ -286,6 +334,20 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
     def action_reset(self) -> None:
         self.builder.set_package(self._builder_default())
+
+    def action_terms(self) -> None:
+        self.app.push_screen(MessageModal("Terms in force", terms_content(self.scenario, self.view), error=False))
+
+    def action_jump(self, target: str) -> None:
+        """Focus a panel: the builder (its focused issue), the wire, or the n-th party's panel."""
+        if target == "builder":
+            self.query_one(f"#select-{self.builder.focus_issue}").focus()
+        elif target == "wire":
+            self.wire.focus()
+        else:
+            n = int(target.removeprefix("party-"))
+            if n <= len(self.panels):
+                self.panels[n - 1].focus()
 
     def action_save(self) -> None:
         if self.autosave(announce=True) is None and not self.session.actions:

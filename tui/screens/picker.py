@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim.runs import saved
@@ -20,6 +20,7 @@ from sim.scenario.loader import LoadError
 from ..entries import MAX_SEED, ScenarioEntry
 from ..messages import OpenSession
 from ..widgets.common import ERROR, MUTED, NO, WARN, WARNING, plain, source_text, when_text
+from ..widgets.footer import KeysFooter
 from .briefing import BriefingScreen
 from .help import HELP_AND_QUIT
 from .modals import MessageModal
@@ -114,7 +115,7 @@ class PickerScreen(Screen):
             saves_list = OptionList(id="saves", classes="panel")
             saves_list.border_title = "Saved games"
             yield saves_list
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         scen = self.query_one("#scenarios", OptionList)

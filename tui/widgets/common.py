@@ -135,3 +135,43 @@ def rich_palette(app: App) -> dict[str, Style]:
         "accent": col("text-accent", "cyan"),
         "primary": col("text-primary", "blue"),
     }
+
+
+def _shared_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def distinct_label(label: str, others: list[str], width: int) -> str:
+    """``label`` cut to ``width`` columns, keeping the words that tell it from the option it
+    starts like: "Pause on strikes… Kremlin's wording)" rather than "Pause on strikes agai…".
+    Options that start differently are simply cut at the end."""
+    if len(label) <= width:
+        return label
+    if width < 2:
+        return "…"[:width]
+    words = label.split()
+    rival = max(others, key=lambda o: _shared_prefix(words, o.split()), default="")
+    prefix = _shared_prefix(words, rival.split())
+    own = set(rival.split())
+    # The longest run of words the rival lacks, after the shared start (the last such run on a tie).
+    runs: list[tuple[int, int]] = []
+    for n in range(prefix, len(words)):
+        if words[n] in own:
+            continue
+        if runs and runs[-1][1] == n:
+            runs[-1] = (runs[-1][0], n + 1)
+        else:
+            runs.append((n, n + 1))
+    if prefix < 2 or not runs:
+        return label[: width - 1].rstrip() + "…"
+    start, end = max(reversed(runs), key=lambda r: r[1] - r[0])
+    while end < len(words) and len(" ".join(words[start:end + 1])) <= width - 7:
+        end += 1  # the words after the difference, as far as they fit beside a short head
+    key = " ".join(words[start:end]) + ("…" if end < len(words) else "")
+    room = width - len(key) - 2
+    if room < 3:
+        return ("…" + key)[:width - 1] + "…" if len(key) + 1 > width else "…" + key
+    return label[:room].rstrip() + "… " + key

@@ -35,6 +35,7 @@ from .common import (
     rich_palette,
     set_content,
 )
+from .focus import MARKER
 
 
 def trust_lines(s: Scenario, view: MediatorView, pv: PartyView) -> list[Content]:
@@ -228,7 +229,7 @@ class PartyPanel(VerticalScroll, can_focus=True):
         height: 1fr;
         padding: 0 1;
     }
-    PartyPanel > .party-prediction {
+    PartyPanel > .party-state {
         margin-bottom: 1;
     }
     """
@@ -253,12 +254,24 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         self._stances_plain: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="party-state", classes="party-state")
-        yield Static(id="party-answer", classes="party-answer")
+        # The red-line counter and the forecast first: they stay in view in a 60×20 terminal.
+        yield Static(id="party-risk", classes="party-risk")
         yield Static(id="party-prediction", classes="party-prediction")
+        yield Static(id="party-answer", classes="party-answer")
+        yield Static(id="party-state", classes="party-state")
         yield Static(id="party-stances", classes="party-stances")
 
+    def on_resize(self) -> None:
+        """The leader's name only when the whole title fits: a party's name is never cut."""
+        p = self.scenario.party(self.party_id)
+        full = p.name + (f" — {p.leader}" if p.leader else "")
+        marker = MARKER if str(self.border_title or "").startswith(MARKER) else ""
+        # The border leaves its content width less 4 for the title; room for the focus marker too.
+        title = full if len(MARKER + full) <= self.size.width - 4 else p.name
+        self.border_title = plain(marker + title)
+
     def on_mount(self) -> None:
+        self._risk = self.query_one("#party-risk", Static)
         self._state = self.query_one("#party-state", Static)
         self._prediction = self.query_one("#party-prediction", Static)
         self._answer = self.query_one("#party-answer", Static)
@@ -281,9 +294,10 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
             return
         pv = view.party(self.party_id)
         s = self.scenario
+        set_content(self._risk, risk_line(pv))
         say = consent_line(s, pv)
-        state = [*trust_lines(s, view, pv), knowledge_line(pv), risk_line(pv), *([say] if say else [])]
-        set_content(self._state, Content("\n").join(state))
+        set_content(self._state, Content("\n").join([*trust_lines(s, view, pv), knowledge_line(pv),
+                                                     *([say] if say else [])]))
         group, plain_text = stance_renderable(s, pv, rich_palette(self.app))
         if plain_text != self._stances_plain:
             self._stances_plain = plain_text
@@ -294,5 +308,5 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
 
     def text(self) -> str:
         """The panel's plain text (for tests and screen readers)."""
-        parts = [self._state, self._answer, self._prediction]
+        parts = [self._risk, self._prediction, self._answer, self._state]
         return "\n".join([*(str(w.render()) for w in parts if w.display), self._stances_plain or ""])

@@ -23,7 +23,7 @@ from sim.engine.view import MediatorView
 from sim.scenario import requires
 from sim.scenario.model import Issue, Scenario
 
-from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, plain, set_content
+from .common import ERROR, MUTED, NO, OK, SUCCESS, UNKNOWN, WARNING, distinct_label, plain, set_content
 
 MARK_LEGEND = f"{OK} their demand · {NO} their red line · ~ neither · {UNKNOWN} not known · · no stance"
 
@@ -143,7 +143,10 @@ Marks per party: {MARK_LEGEND}.
         self.set_reactive(OptionPicker.value, value)
 
     def render(self) -> Content:
-        return Content.assemble(plain(self.issue.option(self.value).label), (" ▾", MUTED))
+        label = self.issue.option(self.value).label
+        others = [o.label for o in self.issue.options if o.id != self.value]
+        fitted = distinct_label(label, others, self.size.width - 2) if self.size.width > 2 else label
+        return Content.assemble(plain(fitted), (" ▾", MUTED))
 
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))
@@ -160,8 +163,9 @@ Marks per party: {MARK_LEGEND}.
         self.action_choose()
 
 
-class IssueRow(Horizontal):
-    """One issue: its title, its option picker, a mark per party."""
+class IssueRow(Widget):
+    """One issue: its title (wrapped, never cut), its option picker, a mark per party; in a
+    narrow builder the title takes a line of its own above the picker."""
 
     DEFAULT_CLASSES = "issue-row"
 
@@ -175,9 +179,10 @@ class IssueRow(Horizontal):
     def compose(self) -> ComposeResult:
         iss = self.scenario.issue(self.issue_id)
         yield Label(plain(iss.title), classes="issue-title", markup=False)
-        yield OptionPicker(iss, self.value, id=f"select-{self.issue_id}", classes="issue-select")
-        # Start at the marks' final width (3 columns a party): later updates skip layout.
-        yield Static(" " * 3 * len(self.scenario.parties), classes="issue-marks")
+        with Horizontal(classes="issue-choice"):
+            yield OptionPicker(iss, self.value, id=f"select-{self.issue_id}", classes="issue-select")
+            # Start at the marks' final width (3 columns a party): later updates skip layout.
+            yield Static(" " * 3 * len(self.scenario.parties), classes="issue-marks")
 
 
 class ProposalBuilder(Vertical):
@@ -196,21 +201,36 @@ class ProposalBuilder(Vertical):
             scrollbar-size-vertical: 1;
         }
         .issue-row {
-            height: 1;
+            height: auto;
+            layout: horizontal;
         }
         .issue-head {
             color: $text-muted;
         }
         .issue-title {
-            width: 13;
-            height: 1;
-            text-wrap: nowrap;
-            text-overflow: ellipsis;
+            width: 2fr;
+            height: auto;
             color: $text-muted;
         }
         .issue-row.-changed .issue-title {
             color: $text;
             text-style: bold;
+        }
+        .issue-choice {
+            width: 3fr;
+            height: 1;
+        }
+        &.-stacked IssueRow {
+            layout: vertical;
+        }
+        &.-stacked IssueRow .issue-title, &.-stacked .issue-choice {
+            width: 1fr;
+        }
+        &.-stacked IssueRow .issue-choice {
+            padding-left: 2;
+        }
+        &.-stacked .issue-head .issue-title {
+            display: none;
         }
         .issue-select-head {
             width: 1fr;
@@ -264,12 +284,21 @@ class ProposalBuilder(Vertical):
         head = "".join(short_name(p.name).center(3) for p in s.parties)
         with Horizontal(classes="issue-row issue-head"):
             yield Label("Issue", classes="issue-title")
-            yield Label("Your option", classes="issue-select-head")
-            yield Label(plain(head), classes="issue-marks", markup=False)
+            with Horizontal(classes="issue-choice"):
+                yield Label("Your option", classes="issue-select-head")
+                yield Label(plain(head), classes="issue-marks", markup=False)
         with VerticalScroll(id="issues"):
             for iss in s.issues:
                 yield IssueRow(s, iss.id, self._initial.get(iss.id, iss.default_option), id=f"row-{iss.id}")
         yield Static(id="issue-detail")
+
+    STACK_BELOW = 60
+    """Content width under which each issue's title takes its own line (the picker gets the width)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.STACK_BELOW, "-stacked")
+        self.border_subtitle = ("tab move · enter choose · p propose" if event.size.width >= 38
+                                else "tab · enter · p propose")
 
     def on_mount(self) -> None:
         self._selects = {i: self.query_one(f"#select-{i}", OptionPicker) for i in self.scenario.issue_ids}
