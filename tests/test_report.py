@@ -163,7 +163,7 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
     assert r.exit_code == 0, r.output
     got = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     table = rows.reporters(s)
-    assert list(got[0]) == ["run", "id", *rows.BATCH, *rows.surplus_columns(s), "status", "error"]
+    assert list(got[0]) == ["run", "id", *rows.BATCH, *rows.surplus_columns(s), *rows.BATCH_TAIL, "status", "error"]
     assert set(rows.BATCH) <= set(table)
     for line in got:
         session = play(s, "incremental", int(line["seed"]))

@@ -16,6 +16,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
+
 from sim.analysis.budget import ANALYZE_WORK, Budget
 from sim.analysis.frontier import FrontierTooLarge, pareto_frontier
 from sim.analysis.points import kalai_smorodinsky, max_welfare, nash_point
@@ -24,6 +26,7 @@ from sim.analysis.scenario_domains import collapse_ties, domain_from_scenario, d
 from sim.analysis.tiers import tier_reachability
 from sim.analysis.zopa import zopa_size
 from sim.engine.session import Session
+from sim.scenario import requires
 from sim.scenario.loader import Locator
 from sim.scenario.model import Scenario
 
@@ -58,12 +61,16 @@ def assess(s: Scenario, loc: Locator, path: Path, round_: int | None = None, kno
     relax = smallest_relaxation(dom, budget=relax_budget) if count == 0 and front.exact else []
 
     def pkg(sol) -> dict[str, str] | None:
-        return None if sol is None else listed.describe_package(sol.package)
+        # The searches are additive and don't see `requires`: name the mended package.
+        return None if sol is None else requires.repair(s, listed.describe_package(sol.package))
 
     def util(sol) -> dict[str, float] | None:
         if sol is None:
             return None
-        return {p: round(float(u), 3) for p, u in zip(dom.parties, sol.utilities, strict=True)}
+        mended = pkg(sol)
+        assert mended is not None
+        us = dom.utilities(np.array([[dom.options[n].index(mended[i]) for n, i in enumerate(dom.issues)]]))[0]
+        return {p: round(float(u), 3) for p, u in zip(dom.parties, us, strict=True)}
 
     def relax_line(r) -> dict:
         p = s.party_ids.index(r.party_id)

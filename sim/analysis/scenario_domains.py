@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.analysis.budget import NASH_WORK, Budget
 from sim.analysis.domain import Domain
-from sim.analysis.points import Solution, nash_point
+from sim.analysis.points import nash_point
 from sim.engine.consent import holds
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
 from sim.scenario import requires
@@ -100,8 +100,11 @@ def consent_groups(view: MediatorView) -> list[tuple[tuple[str, ...], tuple[str,
     parties at the table that is exactly the union of the holders of the issues it may move.
     Without consent rules or suspensions there is one group: every party, every issue free.
     At most :data:`MAX_GROUPS` groups (the largest), so the hint stays bounded."""
-    s = view.scenario
-    present = [pv.id for pv in view.parties if not pv.suspended]  # as before: a walkout ends the game
+    return groups_among(view.scenario, [pv.id for pv in view.parties if not pv.suspended])
+
+
+def groups_among(s: Scenario, present: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """:func:`consent_groups` among the parties ``present`` (those not suspended)."""
     holders = {i: frozenset(p for p in s.party_ids if holds(s, p, i)) for i in s.issue_ids}
     found: dict[frozenset[str], tuple[str, ...]] = {}
     for size in range(len(present), 0, -1):
@@ -116,6 +119,20 @@ def consent_groups(view: MediatorView) -> list[tuple[tuple[str, ...], tuple[str,
     if not found:
         return [(tuple(present), ())]
     return [(tuple(p for p in s.party_ids if p in g), fixed) for g, fixed in found.items()]
+
+
+def restrict(dom: Domain, parties: Sequence[str], fixed: Sequence[str], s: Scenario) -> Domain:
+    """``dom`` counting only ``parties``, with the ``fixed`` issues held at their default."""
+    rows = [dom.parties.index(p) for p in parties]
+    options, contrib, red = list(dom.options), list(dom.contrib), list(dom.red_lines)
+    for n, issue in enumerate(dom.issues):
+        keep = list(range(len(options[n])))
+        if issue in fixed:
+            keep = [options[n].index(s.issue(issue).default_option)]
+            options[n] = (s.issue(issue).default_option,)
+        contrib[n], red[n] = contrib[n][np.ix_(rows, keep)], red[n][np.ix_(rows, keep)]
+    return Domain(dom.issues, tuple(options), tuple(parties), tuple(contrib), tuple(red),
+                  np.array(dom.reservation, dtype=float)[rows])
 
 
 def collapse_ties(dom: Domain) -> tuple[Domain, dict[str, dict[str, str]]]:
@@ -165,32 +182,51 @@ def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     return None
 
 
-def _full_nash(session) -> tuple[Domain, Solution | None]:
-    dom, _ = collapse_ties(domain_from_scenario(session.scenario, session))
-    return dom, nash_point(dom, budget=Budget(NASH_WORK))
+def _full_nash(session) -> tuple[dict[str, str], dict[str, float], bool] | None:
+    """The full-information Nash package (mended to meet ``requires``), every party's utility of
+    it, and whether it is exact.
+
+    As for the hint, the Nash product counts the parties whose acceptance a package needs:
+    the consent groups among the parties at the table (not suspended), most inclusive first."""
+    s = session.scenario
+    full = domain_from_scenario(s, session)
+    present = [p for p in s.party_ids if p not in session.suspended]
+    for parties, fixed in groups_among(s, present):
+        if not parties:  # nobody at the table: no bargaining point
+            continue
+        whole = not fixed and len(parties) == len(s.party_ids)
+        dom, _ = collapse_ties(full if whole else restrict(full, parties, fixed, s))
+        sol = nash_point(dom, budget=Budget(NASH_WORK))
+        if sol is None:
+            continue
+        found = dom.describe_package(sol.package)
+        nash = requires.repair(s, found)
+        if whole and nash == found:  # the search's own utilities: the same figures as ever
+            return nash, dict(zip(dom.parties, map(float, sol.utilities), strict=True)), sol.exact
+        return nash, {p: session.utility(p, nash) for p in s.party_ids}, sol.exact
+    return None
 
 
 def full_nash(session) -> tuple[dict[str, str], dict[str, float]] | None:
-    """The full-information Nash package at the session's current state, with utilities."""
-    dom, sol = _full_nash(session)
-    if sol is None:
+    """The full-information Nash package at the session's current state, with every party's utility."""
+    found = _full_nash(session)
+    if found is None:
         return None
-    return dom.describe_package(sol.package), dict(zip(dom.parties, map(float, sol.utilities), strict=True))
+    return found[0], found[1]
 
 
 def nash_distance(session) -> dict | None:
     """How far the agreement in force (or the status quo) is from the full-information
     Nash package: issues that differ and each party's utility gap.  ``exact`` is False when
     the package is the best a bounded search found (a very large scenario)."""
-    dom, sol = _full_nash(session)
-    if sol is None:
+    found = _full_nash(session)
+    if found is None:
         return None
-    nash = dom.describe_package(sol.package)
-    nash_u = dict(zip(dom.parties, map(float, sol.utilities), strict=True))
+    nash, nash_u, exact = found
     s = session.scenario
     package = session.agreement or s.default_package
     differ = [i for i in s.issue_ids if package[i] != nash[i]]
     gaps = {p: session.utility(p, package) - nash_u[p] for p in s.party_ids}
     return {"nash": nash, "nash_utility": nash_u, "issues_differ": differ, "utility_gap": gaps,
-            "exact": sol.exact}
+            "exact": exact}
 

@@ -204,8 +204,13 @@ def print_one(s: Scenario, summary: Any, title: str) -> None:
     means.add_column("measure")
     means.add_column("mean", justify="right")
     for key, label in [("rounds", "rounds played"), ("days_in_force", "days the final agreement held"),
-                       ("violations", "violations"), ("disputes", "disputes")]:
+                       ("violations", "violations"), ("disputes", "disputes"), ("suspensions", "suspensions"),
+                       ("denunciations", "denunciations")]:
         means.add_row(label, f"{summary.mean(key):.2f}")
+    if summary.n:
+        means.add_row("last deal coerced", f"{summary.coerced / summary.n:.1%}")
+    if summary.stakes:
+        means.add_row("mediator's own utility", f"{summary.mean('mediator_utility'):.2f}")
     for party in s.parties:
         means.add_row(Text(f"surplus {party.name}"), f"{summary.mean(f'surplus_{party.id}'):+.2f}")
     ends = ", ".join(f"{k} {v / summary.n:.1%}" for k, v in sorted(summary.ends.items())) if summary.n else ""

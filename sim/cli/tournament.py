@@ -49,7 +49,7 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     from sim.runs import plugins
     from sim.runs.batch import columns
     from sim.runs.tables import CsvTable
-    from sim.runs.tournament import COERCION, METRICS, cells, lineup, run_tournament
+    from sim.runs.tournament import METRICS, cells, lineup, run_tournament
 
     asked = [p.strip() for p in policies.split(",") if p.strip()]
     if not asked:
@@ -79,8 +79,6 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     if sink is not None:
         sink.commit()
     show(st, METRICS, f"{', '.join(ids)} · {runs:,} seeds each (root seed {seed})")
-    if not COERCION:
-        say("note: the engine does not record coerced deals yet, so that column is left out", style="dim")
     if any(st.failed.values()):
         say("note: failed runs (the policy raised): "
             + ", ".join(f"{p} {n:,}" for p, n in st.failed.items() if n), style="yellow")

@@ -45,11 +45,11 @@ class Measure:
     """Whether :class:`Summary` can count these rows (it reads the batch columns)."""
 
     def columns(self, s: Scenario) -> list[str]:
-        return [*rows_.BATCH, *rows_.surplus_columns(s)]
+        return [*rows_.BATCH, *rows_.surplus_columns(s), *rows_.BATCH_TAIL]
 
     def __call__(self, session: Session) -> dict[str, Any]:
         surplus = rows_.surplus_columns(session.scenario)
-        return rows_.row(session, [*rows_.BATCH, *surplus], dict.fromkeys(surplus, rows_.BATCH_DIGITS))
+        return rows_.row(session, [*rows_.BATCH, *surplus, *rows_.BATCH_TAIL], dict.fromkeys(surplus, rows_.BATCH_DIGITS))
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,10 @@ class Summary:
     final: dict[str, int] = field(default_factory=dict)
     ends: dict[str, int] = field(default_factory=dict)
     sums: dict[str, float] = field(default_factory=dict)
+    coerced: int = 0
+    """Runs whose last agreement had coerced parties."""
+    stakes: int = 0
+    """Runs with a mediator utility (the mediator holds stakes), the count its mean is over."""
 
     def add(self, row: dict) -> None:
         if row.get("status", "ok") != "ok":
@@ -154,9 +158,17 @@ class Summary:
         self.ends[row["end"]] = self.ends.get(row["end"], 0) + 1
         for k in ("rounds", "days_in_force", "violations", "disputes", *[f"surplus_{p}" for p in self.parties]):
             self.sums[k] = self.sums.get(k, 0.0) + float(row[k])
+        # Rows resumed from a CSV written before these columns existed lack them.
+        self.coerced += bool(row.get("coerced"))
+        for k in ("suspensions", "denunciations"):
+            self.sums[k] = self.sums.get(k, 0.0) + float(row.get(k) or 0)
+        if row.get("mediator_utility", "") != "":
+            self.stakes += 1
+            self.sums["mediator_utility"] = self.sums.get("mediator_utility", 0.0) + float(row["mediator_utility"])
 
     def mean(self, key: str) -> float:
-        return self.sums.get(key, 0.0) / self.n if self.n else float("nan")
+        n = self.stakes if key == "mediator_utility" else self.n
+        return self.sums.get(key, 0.0) / n if n else float("nan")
 
     def reached(self, level: int) -> int:
         """Runs whose best tier was ``level`` or higher."""

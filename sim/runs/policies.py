@@ -16,6 +16,9 @@ actions caused. It never reads engine truth. All policies are deterministic give
 - ``pressure``: plays like ``maximal``, but when a party rejects a package that touches none
   of its red lines, pulls a lever on that party (the one that lowers its walk-away point most,
   while credibility lasts) before proposing again.
+
+Every policy but ``random`` first renews an option in force that would lapse within the next
+round (:func:`renew_step`), rather than let it lapse.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ class Policy:
 
     def observe(self, events: list[Event]) -> None:
         """Events caused by the policy's last action (default: ignored)."""
+
+
+def renew_step(view: MediatorView) -> Action | None:
+    """Renew the option in force that lapses soonest, when it lapses within the next round."""
+    if view.ended or view.agreement is None:
+        return None  # a renewal needs an agreement in force
+    # A lapse due this very hour is already under way (its process runs before the action).
+    soon = [i for i, left in view.lapsing(view.scenario.clock.round_hours) if left > 1e-9]
+    return Action(renew=soon[0]) if soon else None
 
 
 def known_red(view: MediatorView, issue: str, option: str) -> bool:
@@ -132,6 +144,8 @@ class Incremental(Policy):
         """Issue -> option -> the parties' total gap on the issue with that option proposed."""
 
     def decide(self, view: MediatorView) -> Action:
+        if (renewal := renew_step(view)) is not None:
+            return renewal
         for p in view.parties:
             if p.id not in self.consulted:
                 self.consulted.append(p.id)
@@ -176,6 +190,8 @@ class Maximal(Policy):
         self.consulted: list[str] = []
 
     def decide(self, view: MediatorView) -> Action:
+        if (renewal := renew_step(view)) is not None:
+            return renewal
         for p in view.parties:
             if p.id not in self.consulted:
                 self.consulted.append(p.id)
@@ -240,6 +256,8 @@ class Nash(Policy):
     def decide(self, view: MediatorView) -> Action:
         from sim.analysis.scenario_domains import known_nash_package
 
+        if (renewal := renew_step(view)) is not None:
+            return renewal
         for p in view.parties:
             if self.consults.get(p.id, 0) < self.consults_per_party and p.hidden > 0:
                 self.consults[p.id] = self.consults.get(p.id, 0) + 1
@@ -331,4 +349,4 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
     return session
 
 
-__all__ = ["POLICIES", "Policy", "make", "play", "tier_package"]
+__all__ = ["POLICIES", "Policy", "make", "play", "renew_step", "tier_package"]

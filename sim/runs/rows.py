@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sim.analysis.scenario_domains import nash_distance
-from sim.engine.events import Ended, Hinted
+from sim.engine.events import AgreementDenounced, AgreementReached, Ended, Hinted, Suspended
 from sim.engine.session import Session
 from sim.scenario.model import Scenario
 
@@ -43,6 +43,18 @@ def _issues_off_nash(session: Session) -> int | None:
     return len(d["issues_differ"]) if d else None
 
 
+def _coerced(session: Session) -> str:
+    """The parties coerced into the run's last agreement (space-separated; empty when none)."""
+    last = next((e for e in reversed(session.events) if isinstance(e, AgreementReached)), None)
+    return " ".join(last.coerced) if last else ""
+
+
+def _mediator_utility(session: Session) -> float | str:
+    """U_m of the agreement in force at the end (else the status quo); empty without stakes."""
+    u = session.mediator_utility()
+    return "" if u is None else round(u, BATCH_DIGITS)
+
+
 def _surplus(party: str) -> Reporter:
     return lambda session: session.surplus()[party]
 
@@ -65,6 +77,10 @@ def reporters(scenario: Scenario) -> dict[str, Reporter]:
         "walkout": lambda se: next(iter(se.walkouts), ""),
         "hints": lambda se: sum(isinstance(e, Hinted) for e in se.events),
         "issues_off_nash": _issues_off_nash,
+        "coerced": _coerced,
+        "suspensions": lambda se: sum(isinstance(e, Suspended) for e in se.events),
+        "denunciations": lambda se: sum(isinstance(e, AgreementDenounced) for e in se.events),
+        "mediator_utility": _mediator_utility,
     }
     for p in scenario.party_ids:
         table[f"surplus_{p}"] = _surplus(p)
@@ -76,7 +92,11 @@ def surplus_columns(scenario: Scenario) -> list[str]:
 
 
 BATCH = ("seed", "tier", "best_tier", "end", "rounds", "days_in_force", "violations", "disputes", "walkout")
-"""The batch CSV's columns after ``run`` (then one surplus column per party)."""
+"""The batch CSV's columns after ``run`` (then one surplus column per party, then :data:`BATCH_TAIL`)."""
+
+BATCH_TAIL = ("coerced", "suspensions", "denunciations", "mediator_utility")
+"""The batch CSV's last columns: who was coerced into the last agreement, the suspensions and
+denunciations, and the mediator's utility at the end (empty when it holds no stakes)."""
 
 BATCH_DIGITS = 4
 """Batch surplus columns carry the engine's precision (``Ended.surplus``)."""

@@ -3,7 +3,8 @@
 Each run is scored on the tier reached (the best tier's level, 0 for none), the days the final
 agreement held, its distance from the full-information Nash point (Euclidean, in utility), the
 total surplus, durability (the share of the best tier still in force at the end: level at end
-over best level, 0 with no deal) and, when the engine records coercion, coerced deals.
+over best level, 0 with no deal) and coerced deals (1 when the run's last agreement had parties
+coerced into it, ``AgreementReached.coerced``, else 0: its mean is the share of such runs).
 Baselines always play: ``wait`` (no mediator) and ``random``. Each policy is compared with a
 reference (``wait`` unless told) on every measure: the mean paired difference, its bootstrap
 interval and a sign-flip p-value, Holm-corrected across the whole table.
@@ -27,10 +28,7 @@ from sim.runs.batch import Cell, Measure, run_batch
 from sim.scenario.model import Scenario
 
 BASELINES = ("wait", "random")
-COERCION = any("coerced" in getattr(c, "model_fields", {}) for c in vars(ev).values() if isinstance(c, type))
-"""Whether the engine's events say a deal was coerced; without it the column is left out."""
-
-METRICS = ("tier", "days_held", "nash_distance", "surplus", "durability", *(("coerced",) if COERCION else ()))
+METRICS = ("tier", "days_held", "nash_distance", "surplus", "durability", "coerced")
 HIGHER_IS_BETTER = {"tier": True, "days_held": True, "nash_distance": False, "surplus": True,
                     "durability": True, "coerced": False}
 STATS_STREAM = 0x544F55  # the resampling's own seed stream, apart from the runs' seeds
@@ -55,10 +53,15 @@ class Score(Measure):
             "nash_distance": round(math.sqrt(sum(g * g for g in d["utility_gap"].values())), 4) if d else "",
             "surplus": round(sum(session.surplus().values()), 4),
             "durability": round(session.tier / best, 4) if best else 0.0,
+            "coerced": coerced_deal(session),
         }
-        if COERCION:
-            row["coerced"] = sum(bool(getattr(e, "coerced", False)) for e in session.events)
         return row
+
+
+def coerced_deal(session: Session) -> int:
+    """1 when the run's last agreement had coerced parties (denounced since or not), else 0."""
+    last = next((e for e in reversed(session.events) if isinstance(e, ev.AgreementReached)), None)
+    return int(bool(last and last.coerced))
 
 
 @dataclass
