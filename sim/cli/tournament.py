@@ -88,10 +88,11 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
 
 def show(st, metrics: tuple[str, ...], title: str) -> None:  # noqa: ANN001 (Standings; imported lazily)
     ranking = Table(title=Text(f"Ranking · {title}"), title_justify="left")
-    ranking.add_column("#", justify="right")
-    ranking.add_column("policy")
+    ranking.add_column("#", justify="right", no_wrap=True)
+    # A policy's name is never cut; the measures' headers wrap between words instead.
+    ranking.add_column("policy", no_wrap=True, min_width=max(len(p) for p in st.ranking()))
     for m in metrics:
-        ranking.add_column(LABELS[m], justify="right")
+        ranking.add_column(LABELS[m], justify="right", min_width=max(len(w) for w in LABELS[m].split()))
     for k, p in enumerate(st.ranking(), 1):
         ranking.add_row(str(k), Text(p), *(_num(st.means[p][m]) for m in metrics))
     out.print(ranking)
