@@ -7,6 +7,7 @@ import socket
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import distributed  # the [dask] extra; the test extras install it
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +16,6 @@ from sim.runs.batch import Cell, run_batch
 from sim.scenario import loader
 from tests.conftest import TEMPLATE
 
-distributed = pytest.importorskip("distributed")  # the [dask] extra; the test extras install it
 STEADY = f"{Path(__file__).resolve().parents[1] / 'docs' / 'example_policy.py'}:Steady"
 SWEEP = ["--runs", "40", "--seed", "3", "--sweep", "parties.north.reservation=30,60"]
 
