@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sim.analysis.scenario_domains import known_nash_package
 from sim.engine.session import Session
-from sim.errors import ActionRefused, MediateError
+from sim.errors import MediateError
 from sim.files import read_bytes_bounded
 from sim.runs import compare, transcripts
 from sim.runs.origins import Origin, origin_of, remember, save_path
 from sim.runs.plugins import PluginError, make_policy, resolve
-from sim.runs.scripts import ScriptRun
+from sim.runs.scripts import play_on_moves
 from sim.scenario import requires, saves
 from sim.scenario.actions import Action, wait
 from sim.text import printable
@@ -93,26 +93,6 @@ def start(original: Session, at_round: int, source: str = "") -> Session:
         branch.act(a)
     remember(branch, Origin(source, at_round, len(branch.actions)))
     return branch
-
-
-def play_on_moves(session: Session, moves: Sequence[Action]) -> ScriptRun:
-    """Play ``moves`` on from where ``session`` stands, then wait until the game ends."""
-    played = 0
-    for n, a in enumerate(moves):
-        if session.ended:
-            break
-        try:
-            if a.until_round is None:
-                session.act(a)
-            else:
-                while not session.ended and session.round < a.until_round:
-                    session.act(a.once())
-        except ActionRefused as exc:
-            return ScriptRun(session, played, (n, str(exc)))
-        played += 1
-    while not session.ended:
-        session.act(wait())
-    return ScriptRun(session, played)
 
 
 def play_on_policy(session: Session, spec: str, max_actions: int = 10_000) -> Session:

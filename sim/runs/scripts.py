@@ -56,7 +56,11 @@ def history_moves(scenario: Scenario, scenario_path: Path | None) -> tuple[Actio
 
 def play_moves(scenario: Scenario, seed: int, moves: Sequence[Action]) -> ScriptRun:
     """Play ``moves``; after the last one the mediator waits until the game ends."""
-    session = Session(scenario, seed, advisor=known_nash_package)
+    return play_on_moves(Session(scenario, seed, advisor=known_nash_package), moves)
+
+
+def play_on_moves(session: Session, moves: Sequence[Action]) -> ScriptRun:
+    """Play ``moves`` on from where ``session`` stands, then wait until the game ends."""
     played = 0
     for n, a in enumerate(moves):
         if session.ended:
