@@ -24,7 +24,8 @@ from collections.abc import Callable, Mapping
 
 from sim.engine import events as ev
 from sim.engine.parties import counterparts
-from sim.engine.state import EPS, SessionState, stream
+from sim.engine.state import EPS, stream
+from sim.engine.tiering import TierMixin
 from sim.scenario.model import Scenario
 
 
@@ -38,7 +39,7 @@ def is_coerced(utility: float, status_quo: float, tau_ref: float | None) -> bool
     return utility < status_quo - EPS or (tau_ref is not None and utility < tau_ref - EPS)
 
 
-class CoercionMixin(SessionState):
+class CoercionMixin(TierMixin):
     """Marks coerced acceptances and runs the denunciation hazard of a session."""
 
     def __init__(self, scenario: Scenario, seed: int, branch: tuple[int, float] | None,
@@ -48,9 +49,6 @@ class CoercionMixin(SessionState):
         self._coerced_serial = 0
         self._denounce_rngs: dict[str, random.Random] = {}
         self._denounce_branched: set[str] = set()
-
-    def _update_tier(self) -> None:
-        raise NotImplementedError  # provided by Session
 
     @property
     def marks_coercion(self) -> bool:

@@ -15,6 +15,7 @@ from sim.engine import rules as neg
 from sim.engine.effects import EffectsMixin
 from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
+from sim.engine.tiering import TierMixin
 from sim.scenario.incident_checks import provoked_bound
 from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
@@ -22,11 +23,8 @@ from sim.scenario.model import RandomIncident, ScheduledIncident
 AnyIncident = ScheduledIncident | RandomIncident
 
 
-class IncidentsMixin(PledgesMixin, EffectsMixin):
+class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
     """The incident processes and mechanisms of a session."""
-
-    def _update_tier(self) -> None:
-        raise NotImplementedError  # provided by Session
 
     def _scheduled(self):
         for inc in sorted(self._scenario.incidents.scheduled, key=lambda i: (i.round * self._H + i.hour, i.id)):

@@ -13,15 +13,12 @@ mediator brokers the extension, which is why it costs only part of a round.
 from __future__ import annotations
 
 from sim.engine import events as ev
-from sim.engine.state import SessionState
+from sim.engine.tiering import TierMixin
 from sim.errors import ActionRefused
 
 
-class RenewalMixin(SessionState):
+class RenewalMixin(TierMixin):
     """Lapse, warning and renewal processes of a session."""
-
-    def _update_tier(self) -> None:
-        raise NotImplementedError  # provided by Session
 
     def _schedule_lapses(self, issues: list[str] | None = None) -> None:
         serial = self._accord.serial

@@ -211,14 +211,6 @@ class Session(IncidentsMixin, RenewalMixin, CoercionMixin, SuspensionMixin):
         self._hold_coerced(serial, coerced)
         self._update_tier()
 
-    def _update_tier(self) -> None:
-        level = self._accord.retier(self._env.now)
-        if level is None:
-            return
-        oc = self._scenario.outcomes[level - 1] if level else None
-        self._emit(ev.TierChanged, tier=oc.id if oc else None, title=oc.title if oc else "no agreement tier",
-                   level=level)
-
     def _end_of_round(self) -> None:
         s = self._scenario
         self._rejoins()

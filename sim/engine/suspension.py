@@ -13,14 +13,12 @@ start again from zero.
 from __future__ import annotations
 
 from sim.engine import events as ev
-from sim.engine.state import EPS, SessionState
+from sim.engine.state import EPS
+from sim.engine.tiering import TierMixin
 
 
-class SuspensionMixin(SessionState):
+class SuspensionMixin(TierMixin):
     """Leaving the table (suspension or walkout) and coming back."""
-
-    def _update_tier(self) -> None:
-        raise NotImplementedError  # provided by Session
 
     def _end(self, reason: str) -> None:
         raise NotImplementedError  # provided by Session
