@@ -29,24 +29,35 @@ def touched(s: Scenario, package: Mapping[str, str]) -> tuple[str, ...]:
 
 def needed(s: Scenario, package: Mapping[str, str]) -> tuple[str, ...]:
     """The parties whose acceptance ``package`` needs, in scenario order."""
-    if not _restricted(s):
+    rules = _rules(s)
+    if rules is None:
         return s.party_ids  # every party holds every issue: the package needs everyone
-    moved = touched(s, package)
+    needs: set[str] = set()
+    moved = False
+    for i, default, holders in rules:
+        if package.get(i, default) != default:
+            needs |= holders
+            moved = True
     if not moved:
-        return s.party_ids
-    return tuple(p for p in s.party_ids if any(holds(s, p, i) for i in moved))
+        return s.party_ids  # the status quo touches nothing
+    return tuple(p for p in s.party_ids if p in needs)
 
 
-_RESTRICTED: dict[int, tuple[Scenario, bool]] = {}
+_RULES: dict[int, tuple[Scenario, tuple | None]] = {}
 
 
-def _restricted(s: Scenario) -> bool:
-    """:func:`uses_consent`, remembered per scenario (asked for every trial package)."""
-    hit = _RESTRICTED.get(id(s))
+def _rules(s: Scenario) -> tuple[tuple[str, str, frozenset[str]], ...] | None:
+    """(issue, default, parties holding it) per issue, remembered per scenario (asked for every
+    trial package); None when the scenario restricts consent nowhere."""
+    hit = _RULES.get(id(s))
     if hit is None or hit[0] is not s:
-        if len(_RESTRICTED) >= 16:
-            _RESTRICTED.pop(next(iter(_RESTRICTED)))
-        hit = _RESTRICTED[id(s)] = (s, uses_consent(s))
+        if len(_RULES) >= 16:
+            _RULES.pop(next(iter(_RULES)))
+        rules = None
+        if uses_consent(s):
+            rules = tuple((i, s.issue(i).default_option, frozenset(p for p in s.party_ids if holds(s, p, i)))
+                          for i in s.issue_ids)
+        hit = _RULES[id(s)] = (s, rules)
     return hit[1]
 
 

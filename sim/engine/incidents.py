@@ -89,7 +89,15 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
     def _covered_for(self, actor: str | None, reader: str) -> set[str]:
         """What ``reader`` reads as protected from ``actor``: the agreement, and actor's pledges."""
         tags = self.covered(reader)
-        return tags | self.pledged(actor, reader) if actor is not None and self._scenario.pledges else tags
+        if actor is None or not self._scenario.pledges:
+            return tags
+        # Asked by every candidate arrival: the union holds while the clock and the agreement stand.
+        memo = self._pledge_memo()
+        key = ("cov", actor, reader)
+        hit = memo.get(key)
+        if hit is None or hit[0] is not tags:
+            hit = memo[key] = (tags, tags | self.pledged(actor, reader))
+        return hit[1]
 
     def _blamed(self, inc: AnyIncident, party: str) -> str | None:
         """Whom ``party`` holds responsible for a deliberate act (None: nobody, an accident)."""

@@ -36,14 +36,33 @@ class PledgesMixin(SessionState):
         if not self._ended:
             self._emit(ev.PledgeLapsed, pledge=pl.id, party=pl.party)
 
+    def _pledge_memo(self) -> dict:
+        """What pledges cover now, by question: in force is a function of the clock alone, so the
+        answers hold until the clock moves (every random-incident candidate asks them)."""
+        now = self._env.now
+        memo = self._pledges_now
+        if memo is None or memo[0] != now:
+            memo = self._pledges_now = (now, {})
+        return memo[1]
+
     def pledges_in_force(self, party: str | None = None) -> tuple[Pledge, ...]:
         """The pledges in force now (of ``party`` only, when given)."""
-        return tuple(pl for pl in self._scenario.pledges if (party is None or pl.party == party)
-                     and rules.pledge_in_force(pl, self._H, self._env.now, EPS))
+        memo = self._pledge_memo()
+        key = ("in", party)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = tuple(pl for pl in self._scenario.pledges if (party is None or pl.party == party)
+                                    and rules.pledge_in_force(pl, self._H, self._env.now, EPS))
+        return hit
 
     def pledged(self, actor: str, reader: str | None) -> set[str]:
-        """Tags ``actor``'s pledges in force protect, as ``reader`` reads them (None: by their text)."""
-        tags: set[str] = set()
-        for pl in self.pledges_in_force(actor):
-            tags.update(pl.reads.get(reader, pl.covers) if reader is not None else pl.covers)
-        return tags
+        """Tags ``actor``'s pledges in force protect, as ``reader`` reads them (None: by their text).
+        The set is shared: callers must not change it."""
+        memo = self._pledge_memo()
+        key = (actor, reader)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = set()
+            for pl in self.pledges_in_force(actor):
+                hit.update(pl.reads.get(reader, pl.covers) if reader is not None else pl.covers)
+        return hit

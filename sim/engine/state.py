@@ -87,6 +87,8 @@ class SessionState:
         self._view_carry: dict = {}
         self._party_views: dict[str, tuple[tuple, PartyView]] = {}
         """What the views of this game compute once and share (see ``MediatorView._carry``)."""
+        self._pledges_now: tuple[float, dict] | None = None
+        """(hour, answers): what pledges cover at that hour (see ``PledgesMixin``)."""
 
     # ------------------------------------------------------------ read-only state
 

@@ -131,6 +131,13 @@ class MediatorView:
         estimate's error on U − τ, from what is still unknown: option values of stances not
         revealed, the walk-away point, the rate of concession and the party's noise.
         """
+        key = ("fc", party_id, tuple(package.items()))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._forecast(party_id, package)
+        return hit
+
+    def _forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
         pv = self.party(party_id)
         u, tau, gap = self._model_estimate(party_id, package, self.round)
         noise_var = (self.scenario.party(party_id).noise / math.sqrt(3)) ** 2
@@ -330,8 +337,12 @@ class MediatorView:
 
     def counted(self, package: dict[str, str]) -> tuple[PartyView, ...]:
         """The parties whose answer decides ``package``: needed and at the table."""
-        needs = self.needs(package)
-        return tuple(p for p in self.parties if p.id in needs and p.present)
+        key = ("counted", tuple(package.items()))
+        hit = self._memo.get(key)
+        if hit is None:
+            needs = self.needs(package)
+            hit = self._memo[key] = tuple(p for p in self.parties if p.id in needs and p.present)
+        return hit
 
     def blocked_by_absence(self, package: dict[str, str]) -> tuple[str, ...]:
         """Suspended parties whose consent ``package`` needs: it can't pass while they are away."""
