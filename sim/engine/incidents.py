@@ -76,6 +76,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
 
     def _allowed(self, inc: AnyIncident) -> bool:
         """Whether every ``while`` option is in force and no ``unless`` option is."""
+        if not inc.while_ and not inc.unless:
+            return True
         package = self._accord.package
 
         def holds(ref: str) -> bool:
@@ -176,14 +178,19 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             self._provoked.setdefault(pr.incident, {})[inc.id] = (pr.factor, until)
             self._emit(ev.Provoked, incident=pr.incident, by=inc.id, factor=pr.factor, until=until)
 
-    def _victims(self, inc: AnyIncident) -> list[str]:
+    def _victims(self, inc: AnyIncident) -> tuple[str, ...]:
         """The parties an incident hits: those named, else every party but the actor (none
         without an actor)."""
-        if inc.victims:
-            return list(inc.victims)
-        if inc.victim:
-            return [inc.victim]
-        return [v for v in self._scenario.party_ids if v != inc.actor] if inc.actor is not None else []
+        hit = self._victims_of.get(id(inc))  # the scenario is frozen: ask once per incident
+        if hit is None:
+            if inc.victims:
+                hit = tuple(inc.victims)
+            elif inc.victim:
+                hit = (inc.victim,)
+            else:
+                hit = tuple(v for v in self._scenario.party_ids if v != inc.actor) if inc.actor is not None else ()
+            self._victims_of[id(inc)] = hit
+        return hit
 
     def _maybe_denounce(self, inc: AnyIncident, judged: list[tuple[str, str]]) -> None:
         """A victim that reads the incident as breaking the agreement, and whose trust in the

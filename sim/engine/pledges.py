@@ -37,12 +37,14 @@ class PledgesMixin(SessionState):
             self._emit(ev.PledgeLapsed, pledge=pl.id, party=pl.party)
 
     def _pledge_memo(self) -> dict:
-        """What pledges cover now, by question: in force is a function of the clock alone, so the
-        answers hold until the clock moves (every random-incident candidate asks them)."""
+        """What pledges cover now, by question (every random-incident candidate asks): in force is
+        a function of the clock alone, so the answers hold while the same pledges are in force."""
         now = self._env.now
         memo = self._pledges_now
         if memo is None or memo[0] != now:
-            memo = self._pledges_now = (now, {})
+            # Keyed by which pledges are in force, so the answers outlive the hour.
+            flags = tuple(rules.pledge_in_force(pl, self._H, now, EPS) for pl in self._scenario.pledges)
+            memo = self._pledges_now = (now, self._pledge_answers.setdefault(flags, {}))
         return memo[1]
 
     def pledges_in_force(self, party: str | None = None) -> tuple[Pledge, ...]:

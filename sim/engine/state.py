@@ -88,6 +88,8 @@ class SessionState:
         self._party_views: dict[str, tuple[tuple, PartyView]] = {}
         """What the views of this game compute once and share (see ``MediatorView._carry``)."""
         self._pledges_now: tuple[float, dict] | None = None
+        self._victims_of: dict[int, tuple[str, ...]] = {}
+        self._pledge_answers: dict[tuple[bool, ...], dict] = {}
         """(hour, answers): what pledges cover at that hour (see ``PledgesMixin``)."""
 
     # ------------------------------------------------------------ read-only state

@@ -164,24 +164,34 @@ class MediatorView:
     def _value_variance(self, party_id: str, package: dict[str, str], said: dict[str, str] | None) -> float:
         """Variance of the estimated utility from option values not yet revealed (only over the
         issues where ``package`` differs from ``said``, the package the party answered)."""
-        pv = self.party(party_id)
-        beliefs = self._shares(party_id)
-        total = sum(w for w, _, _ in beliefs.values()) or 1.0
         var = linear = 0.0
-        for i, (w, _vals, _) in beliefs.items():
-            st = pv.stances.get(i)
-            if st is not None and st.revealed:
-                continue
+        for i, share, demand in self._unrevealed(party_id):
             if said is not None and said[i] == package[i]:
                 continue
-            sd = VALUE_SD / 2 if st is not None and package[i] == st.demand else VALUE_SD
+            sd = VALUE_SD / 2 if demand is not None and package[i] == demand else VALUE_SD
             if said is not None:
                 sd *= math.sqrt(2)  # the error on a change between two guessed values
-            var += (w / total * sd) ** 2
-            linear += w / total * sd
+            var += (share * sd) ** 2
+            linear += share * sd
         # The assumed values err together (one pessimistic guess repeated over many issues),
         # so part of the error does not average out.
         return var + (VALUE_CORRELATION * linear) ** 2
+
+    def _unrevealed(self, party_id: str) -> tuple[tuple[str, float, str | None], ...]:
+        """(issue, share of the belief weight, demand) of each issue whose values are still guessed."""
+        key = ("unrevealed", party_id)
+        hit = self._memo.get(key)
+        if hit is None:
+            pv = self.party(party_id)
+            beliefs = self._shares(party_id)
+            total = sum(w for w, _, _ in beliefs.values()) or 1.0
+            out = []
+            for i, (w, _vals, _) in beliefs.items():
+                st = pv.stances.get(i)
+                if st is None or not st.revealed:
+                    out.append((i, w / total, st.demand if st is not None else None))
+            hit = self._memo[key] = tuple(out)
+        return hit
 
     def beliefs(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
         """The mediator's model of a party: issue -> (weight, value per option, best value).
