@@ -43,7 +43,11 @@ class PledgesMixin(SessionState):
         memo = self._pledges_now
         if memo is None or memo[0] != now:
             # Keyed by which pledges are in force, so the answers outlive the hour.
-            flags = tuple(rules.pledge_in_force(pl, self._H, now, EPS) for pl in self._scenario.pledges)
+            spans = self._pledge_spans
+            if spans is None:
+                spans = self._pledge_spans = tuple(rules.pledge_span(pl, self._H) for pl in self._scenario.pledges)
+            # rules.pledge_in_force, inlined: asked at every new hour.
+            flags = tuple(start <= now + EPS and (end is None or now < end - EPS) for start, end in spans)
             memo = self._pledges_now = (now, self._pledge_answers.setdefault(flags, {}))
         return memo[1]
 

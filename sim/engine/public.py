@@ -13,6 +13,18 @@ from sim.scenario.model import Party, Scenario, Stance
 
 ASSUMED_RESERVATION = 50.0
 ASSUMED_WEIGHT = 10.0
+ASSUMED_DEFAULT_VALUE = 60.0
+ASSUMED_CHANGE_VALUE = 40.0
+VALUE_SD = 40.0
+"""Spread of an unknown option value (points): the assumed 50 (or 100, 0) may be far off."""
+VALUE_CORRELATION = 0.6
+"""Share of the value error common to all the assumed values (it does not average out)."""
+RESERVATION_SD = 12.0
+"""Spread of an unknown walk-away point around the assumed 50."""
+CONCESSION_SD = 0.5
+"""Relative spread of how much a party concedes per round: its concession rate is unknown."""
+TRUST_SD = 3.0
+"""Threshold points that trust moves since the last answer may add or take away."""
 _CACHE: dict[int, tuple[Scenario, Scenario]] = {}
 _CACHE_SIZE = 16
 

@@ -90,6 +90,7 @@ class SessionState:
         self._pledges_now: tuple[float, dict] | None = None
         self._victims_of: dict[int, tuple[str, ...]] = {}
         self._pledge_answers: dict[tuple[bool, ...], dict] = {}
+        self._pledge_spans: tuple[tuple[float, float | None], ...] | None = None
         """(hour, answers): what pledges cover at that hour (see ``PledgesMixin``)."""
 
     # ------------------------------------------------------------ read-only state

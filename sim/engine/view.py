@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sim.engine import public as assumed
 from sim.engine.consent import needed
 from sim.engine.known import KnownStance, LeverView, PartyView, PledgeView, Prediction
 from sim.engine.public import ASSUMED_RESERVATION, ASSUMED_WEIGHT, public_scenario
@@ -26,23 +27,11 @@ from sim.scenario.model import MEDIATOR, Scenario
 
 __all__ = ["KnownStance", "LeverView", "MediatorView", "PartyView", "PledgeView", "Prediction"]
 
-ASSUMED_DEFAULT_VALUE = 60.0
-ASSUMED_CHANGE_VALUE = 40.0
 CONFIDENT = 0.8
 """A forecast is a confident ✓ or ✗ when the estimated chance of acceptance is at least this
 (or at most 1 − this); in between it is '?'. Measured by ``benchmarks/forecast.py``."""
 CERTAIN = 0.99
 """With everything about a party known, a chance this extreme reads as 'accepts'/'rejects'."""
-VALUE_SD = 40.0
-"""Spread of an unknown option value (points): the assumed 50 (or 100, 0) may be far off."""
-VALUE_CORRELATION = 0.6
-"""Share of the value error common to all the assumed values (it does not average out)."""
-RESERVATION_SD = 12.0
-"""Spread of an unknown walk-away point around the assumed 50."""
-CONCESSION_SD = 0.5
-"""Relative spread of how much a party concedes per round: its concession rate is unknown."""
-TRUST_SD = 3.0
-"""Threshold points that trust moves since the last answer may add or take away."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +106,8 @@ class MediatorView:
 
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
         """Estimated (utility, threshold) of a full package for a party, from known information
-        (see :meth:`forecast`)."""
-        u, tau, _ = self.forecast(party_id, package)
+        (see :meth:`forecast`; policies ask it for every trial package, so it skips the spread)."""
+        u, tau, _, _ = self._point(party_id, package)
         return u, tau
 
     def forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
@@ -134,20 +123,21 @@ class MediatorView:
         key = ("fc", party_id, tuple(package.items()))
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = self._forecast(party_id, package)
+            u, tau, _, _ = self._point(party_id, package)
+            hit = self._memo[key] = (u, tau, self._spread(party_id, package))
         return hit
 
-    def _forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
-        pv = self.party(party_id)
+    def _point(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float, float]:
+        """(utility, threshold, aspiration − walk-away, threshold drift since the last answer)."""
+        key = ("pt", party_id, tuple(package.items()))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
         u, tau, gap = self._model_estimate(party_id, package, self.round)
-        noise_var = (self.scenario.party(party_id).noise / math.sqrt(3)) ** 2
-        last = pv.last_response
+        last = self.party(party_id).last_response
         if last is None:
-            s = min(1.0, (self.round + 1) / self.max_rounds)
-            res_sd = 0.0 if pv.reservation is not None else RESERVATION_SD * s
-            var = (self._value_variance(party_id, package, None) + res_sd ** 2
-                   + CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
-            return u, tau, math.sqrt(var + 1.0)
+            hit = self._memo[key] = (u, tau, gap, 0.0)
+            return hit
         said_pkg, said_u, said_tau, said_round = last
         said = self._memo.get(("said", party_id))
         if said is None:
@@ -156,10 +146,25 @@ class MediatorView:
         drift = tau - tau0
         u = min(100.0, max(0.0, u + said_u - u0))
         tau = min(100.0, max(0.0, said_tau + drift))
+        hit = self._memo[key] = (u, tau, gap, drift)
+        return hit
+
+    def _spread(self, party_id: str, package: dict[str, str]) -> float:
+        pv = self.party(party_id)
+        _, _, gap, drift = self._point(party_id, package)
+        noise_var = (self.scenario.party(party_id).noise / math.sqrt(3)) ** 2
+        last = pv.last_response
+        if last is None:
+            s = min(1.0, (self.round + 1) / self.max_rounds)
+            res_sd = 0.0 if pv.reservation is not None else assumed.RESERVATION_SD * s
+            var = (self._value_variance(party_id, package, None) + res_sd ** 2
+                   + assumed.CONCESSION_SD ** 2 * gap ** 2 * (1 - s) + noise_var)
+            return math.sqrt(var + 1.0)
+        said_pkg, _, _, said_round = last
         moved = self.round != said_round
-        var = (self._value_variance(party_id, package, said_pkg) + (CONCESSION_SD * drift) ** 2
-               + (TRUST_SD ** 2 if moved else 0.0) + 2 * noise_var)
-        return u, tau, math.sqrt(var + 1.0)
+        var = (self._value_variance(party_id, package, said_pkg) + (assumed.CONCESSION_SD * drift) ** 2
+               + (assumed.TRUST_SD ** 2 if moved else 0.0) + 2 * noise_var)
+        return math.sqrt(var + 1.0)
 
     def _value_variance(self, party_id: str, package: dict[str, str], said: dict[str, str] | None) -> float:
         """Variance of the estimated utility from option values not yet revealed (only over the
@@ -168,14 +173,14 @@ class MediatorView:
         for i, share, demand in self._unrevealed(party_id):
             if said is not None and said[i] == package[i]:
                 continue
-            sd = VALUE_SD / 2 if demand is not None and package[i] == demand else VALUE_SD
+            sd = assumed.VALUE_SD / 2 if demand is not None and package[i] == demand else assumed.VALUE_SD
             if said is not None:
                 sd *= math.sqrt(2)  # the error on a change between two guessed values
             var += (share * sd) ** 2
             linear += share * sd
         # The assumed values err together (one pessimistic guess repeated over many issues),
         # so part of the error does not average out.
-        return var + (VALUE_CORRELATION * linear) ** 2
+        return var + (assumed.VALUE_CORRELATION * linear) ** 2
 
     def _unrevealed(self, party_id: str) -> tuple[tuple[str, float, str | None], ...]:
         """(issue, share of the belief weight, demand) of each issue whose values are still guessed."""
@@ -247,9 +252,9 @@ class MediatorView:
                 lines = pv.stances[i].red_lines if i in pv.stances else ()
                 # What a counterpart demands in public is assumed to cost this party most.
                 rivals = {o.stances[i].demand for o in self.parties if o.id != party_id and i in o.stances}
-                out[i] = (w, {o: 0.0 if o in lines or o in rivals else ASSUMED_DEFAULT_VALUE
-                              if o == iss.default_option else ASSUMED_CHANGE_VALUE for o in iss.option_ids},
-                          ASSUMED_DEFAULT_VALUE)
+                out[i] = (w, {o: 0.0 if o in lines or o in rivals else assumed.ASSUMED_DEFAULT_VALUE
+                              if o == iss.default_option else assumed.ASSUMED_CHANGE_VALUE for o in iss.option_ids},
+                          assumed.ASSUMED_DEFAULT_VALUE)
         return out
 
     def _shares(self, party_id: str) -> dict[str, tuple[float, dict[str, float], float]]:
