@@ -58,15 +58,18 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
         """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
         covered (by the agreement or its own pledge), ×Π factor of the provocations running,
         ×(1 + gain·(1 − the actor's mean trust in its victims)); 0 outside ``while``/``unless``."""
-        if not self._allowed(inc):
+        if (inc.while_ or inc.unless) and not self._allowed(inc):
             return 0.0
         dyn = self._scenario.dynamics
         rate = inc.rate_per_day / 24
         if inc.actor is not None and inc.target is not None and inc.target in self._covered_for(inc.actor, inc.actor):
             rate *= dyn.covered_rate_factor
-        for factor, until in self._provoked.get(inc.id, {}).values():
-            if self._env.now < until - EPS:
-                rate *= factor
+        provoked = self._provoked.get(inc.id)
+        if provoked:
+            now = self._env.now
+            for factor, until in provoked.values():
+                if now < until - EPS:
+                    rate *= factor
         if inc.actor is None:
             return rate
         actor = self._parties[inc.actor]

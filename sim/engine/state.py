@@ -91,6 +91,8 @@ class SessionState:
         self._victims_of: dict[int, tuple[str, ...]] = {}
         self._pledge_answers: dict[tuple[bool, ...], dict] = {}
         self._pledge_spans: tuple[tuple[float, float | None], ...] | None = None
+        self._stamp: tuple[float, float, int] = (-1.0, 0.0, 0)
+        """(hour, its rounded t, its round) of the last event emitted."""
         """(hour, answers): what pledges cover at that hour (see ``PledgesMixin``)."""
 
     # ------------------------------------------------------------ read-only state
@@ -256,5 +258,8 @@ class SessionState:
     def _emit(self, cls: type[Event], **kw) -> None:
         # The round is read off the clock, so an incident at a round's first hour belongs to it
         # even when it fires before the rounds process has announced the round.
-        r = min(self._max_rounds - 1, int((self._env.now + EPS) // self._H))
-        self._events.append(cls(t=round(self._env.now, 6), round=r, **kw))
+        now = self._env.now
+        stamp = self._stamp
+        if stamp[0] != now:  # several events share an hour: stamp it once
+            stamp = self._stamp = (now, round(now, 6), min(self._max_rounds - 1, int((now + EPS) // self._H)))
+        self._events.append(cls(t=stamp[1], round=stamp[2], **kw))
