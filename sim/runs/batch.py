@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -99,9 +100,22 @@ def one_run(cell: Cell, root: int, index: int, run_id: str | None = None) -> dic
     return {**head, **measured, "status": "ok", "error": ""}
 
 
-def run_chunk(cell: Cell, root: int, indices: tuple[int, ...]) -> list[dict[str, Any]]:
-    """The rows of some runs of one cell (what a worker is sent)."""
+def run_chunk(cell: Cell | bytes, root: int, indices: tuple[int, ...]) -> list[dict[str, Any]]:
+    """The rows of some runs of one cell (what a worker is sent): the cell, or the cell pickled
+    once by :func:`rows`, which the worker unpickles once and keeps (with the caches the engine
+    builds on its scenario) for the cell's later chunks."""
+    if isinstance(cell, bytes):
+        kept = _CELLS.get(cell)
+        if kept is None:
+            if len(_CELLS) >= KEEP_CELLS:  # a sweep's cells come in order: keep memory flat
+                _CELLS.pop(next(iter(_CELLS)))
+            kept = _CELLS[cell] = pickle.loads(cell)
+        cell = kept
     return [one_run(cell, root, i) for i in indices]
+
+
+KEEP_CELLS = 4
+_CELLS: dict[bytes, Cell] = {}
 
 
 def tasks(cells: Iterable[Cell], runs: int, root: int, skip: Collection[str] = (),
@@ -130,7 +144,15 @@ def rows(cells: list[Cell], runs: int, root: int, executor: Executor | None = No
             for i in idx:  # one at a time, so an interruption keeps every run finished so far
                 yield n, one_run(cell, root, i)
         return
-    calls = ((run_chunk, (cell, root, idx), n) for n, cell, idx in work)
+    blobs: dict[int, bytes] = {}
+
+    def blob(n: int, cell: Cell) -> bytes:
+        if n not in blobs:
+            blobs.clear()  # cells come in order: only the current one is needed
+            blobs[n] = pickle.dumps(cell)
+        return blobs[n]
+
+    calls = ((run_chunk, (blob(n, cell), root, idx), n) for n, cell, idx in work)
     for n, chunk_rows in ordered(executor, calls, inflight):
         for row in chunk_rows:
             yield n, row
