@@ -74,7 +74,8 @@ def test_a_grid_sweep_rows_same_seeds_and_summary(tmp_path):
     assert all(x["best_tier"] == "" for k, v in cells.items() if k[0] == "95" for x in v)
     assert all(x["best_tier"] != "" for k, v in cells.items() if k[0] == "30" for x in v)
     assert max(int(x["rounds"]) for x in cells[("95", "6")]) == 6 and max(int(x["rounds"]) for x in cells[("95", "8")]) == 8
-    assert "4 points × 8 runs" in r.output and "any tier [95%]" in r.output and "100.0% [67.6%–100.0%]" in r.output
+    assert "4 points × 8 runs" in r.output and "any tier" in r.output and "67.6%–100.0%" in r.output
+    assert "failed" not in r.output, "a failed column only when runs failed"
     # A row replays with `run --set ... --seed`.
     row = cells[("30", "8")][3]
     j = tmp_path / "t.jsonl"
@@ -82,6 +83,25 @@ def test_a_grid_sweep_rows_same_seeds_and_summary(tmp_path):
            "--set", "clock.max_rounds=8", "--json", str(j), "-q")
     end = json.loads(j.read_text().splitlines()[-1])
     assert (end["best_tier"] or "") == row["best_tier"] and end["round"] + 1 == int(row["rounds"])
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_sweep_summary_is_never_cut_in_a_narrow_terminal(tmp_path, monkeypatch, width):
+    from sim.cli import common
+
+    monkeypatch.setattr(common.out, "width", width)  # the console's own setter: as if the terminal were this wide
+    r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "incremental", "--runs", "4",
+                                  "--sweep", "parties.north.reservation=30,95", "--sweep", "clock.max_rounds=6:8:2",
+                                  "--csv", str(tmp_path / "s.csv")])
+    assert r.exit_code == 0, r.output
+    table = r.output[r.output.index("┏"):r.output.index("┘") + 1]
+    assert "…" not in table and all(len(line) <= width for line in table.splitlines())
+    # Every interval whole on its own line, and each path readable once the header's lines are joined.
+    assert table.count("51.0%–100.0%") == 2 and table.count("0.0%–49.0%") == 6
+    header = table[:table.index("┡")]
+    cols = ["".join(parts) for parts in zip(*[[c.strip() for c in line.split("┃")[1:-1]]
+                                               for line in header.splitlines()[1:]], strict=True)]
+    assert cols[:2] == ["parties.north.reservation", "clock.max_rounds"]
 
 
 def test_an_lhs_sweep_from_the_command_line(tmp_path):

@@ -218,19 +218,38 @@ def print_one(s: Scenario, summary: Any, title: str) -> None:
     out.print(means)
 
 
+def _fold_path(path: str, width: int = 14) -> str:
+    """A what-if path as a column header, broken after its dots so it wraps, never cut."""
+    lines: list[str] = []
+    for part in path.split("."):
+        piece = part if not lines else "." + part
+        if lines and len(lines[-1]) + len(piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
+
+
 def print_sweep(cells: list, sums: list, title: str) -> None:
-    """One row per sweep point: its values, any tier and the top tier reached (Wilson 95 %), means."""
+    """One row per sweep point: its values, any tier and the top tier reached (Wilson 95 %, the
+    interval on a line of its own so a narrow terminal never cuts it), days held, and failed runs
+    when there are any (the title gives the runs per point)."""
     from sim.analysis.stats import wilson
 
     table = Table(title=Text(title), title_justify="left")
     for k, _ in cells[0].labels:
-        table.add_column(Text(k), justify="right")
+        table.add_column(Text(_fold_path(k)), justify="right", overflow="fold")
     top = len(cells[0].scenario.outcomes)
-    for name in ("runs", "any tier [95%]", "top tier [95%]", "days held", "failed"):
-        table.add_column(name, justify="right")
+    for name in ("any tier\n[95%]", "top tier\n[95%]"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("days\nheld", justify="right")
+    failed = any(sm.failed for sm in sums)
+    if failed:
+        table.add_column("failed", justify="right", no_wrap=True)
     for cell, sm in zip(cells, sums, strict=True):
         p, lo, hi = wilson(sm.reached(1), sm.n)
         q, qlo, qhi = wilson(sm.reached(top), sm.n)
-        table.add_row(*(Text(str(v)) for _, v in cell.labels), f"{sm.n:,}", f"{p:.1%} [{lo:.1%}–{hi:.1%}]",
-                      f"{q:.1%} [{qlo:.1%}–{qhi:.1%}]", f"{sm.mean('days_in_force'):.1f}", f"{sm.failed:,}")
+        row = [*(Text(str(v)) for _, v in cell.labels), f"{p:.1%}\n{lo:.1%}–{hi:.1%}",
+               f"{q:.1%}\n{qlo:.1%}–{qhi:.1%}", f"{sm.mean('days_in_force'):.1f}"]
+        table.add_row(*row, *([f"{sm.failed:,}"] if failed else []))
     out.print(table)
