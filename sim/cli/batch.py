@@ -249,7 +249,7 @@ def print_sweep(cells: list, sums: list, title: str) -> None:
     for cell, sm in zip(cells, sums, strict=True):
         p, lo, hi = wilson(sm.reached(1), sm.n)
         q, qlo, qhi = wilson(sm.reached(top), sm.n)
-        row = [*(Text(str(v)) for _, v in cell.labels), f"{p:.1%}\n{lo:.1%}–{hi:.1%}",
+        row: list[Text | str] = [*(Text(str(v)) for _, v in cell.labels), f"{p:.1%}\n{lo:.1%}–{hi:.1%}",
                f"{q:.1%}\n{qlo:.1%}–{qhi:.1%}", f"{sm.mean('days_in_force'):.1f}"]
         table.add_row(*row, *([f"{sm.failed:,}"] if failed else []))
     out.print(table)
