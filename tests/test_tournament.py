@@ -56,6 +56,21 @@ def test_the_tournament_command(tmp_path):
     assert "coerced" in r.stderr or "coerced" in r.output
 
 
+def test_tournament_tables_fit_80_columns_uncut(monkeypatch):
+    from sim.cli import common
+
+    monkeypatch.setattr(common.out, "width", 80)  # the console's own setter: an 80-column terminal
+    r = CliRunner().invoke(main, ["tournament", str(TEMPLATE), "--policies", "incremental,maximal", "--runs", "12"])
+    assert r.exit_code == 0, r.output
+    tables = r.output[r.output.index("┏"):r.output.rindex("┘") + 1]
+    assert "…" not in tables.replace(" … ", ""), "a cell was cut"
+    assert all(len(line) <= 80 for line in tables.splitlines() if line[:1] in "┏┃┡│├└"), "a table is too wide"
+    paired = tables[tables.index("Paired"):]
+    # The policy is named once per block, and each significant line is starred beside its p.
+    assert sum(line.startswith("│ incremental ") for line in paired.splitlines()) == 1
+    assert " * │" in paired and "* p < 0.05" in paired
+
+
 def test_tournament_errors_are_clean():
     r = CliRunner().invoke(main, ["tournament", str(TEMPLATE), "--policies", "incremental,nope", "--runs", "2"])
     assert r.exit_code == 1 and "unknown policy 'nope'" in r.stderr

@@ -87,21 +87,32 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
 
 
 def show(st, metrics: tuple[str, ...], title: str) -> None:  # noqa: ANN001 (Standings; imported lazily)
-    ranking = Table(title=Text(f"Ranking · {title}"), title_justify="left")
+    ranking = Table(title=Text(f"Ranking · {title}"), title_justify="left", pad_edge=False)
     ranking.add_column("#", justify="right", no_wrap=True)
-    # A policy's name is never cut; the measures' headers wrap between words instead.
+    # A policy's name is never cut. Each measure is exactly as wide as its widest figure or
+    # header word (its header wraps between words), so the built-ins fit in 80 columns.
     ranking.add_column("policy", no_wrap=True, min_width=max(len(p) for p in st.ranking()))
-    for m in metrics:
-        ranking.add_column(LABELS[m], justify="right", min_width=max(len(w) for w in LABELS[m].split()))
+    cells = {p: [_num(st.means[p][m]) for m in metrics] for p in st.ranking()}
+    for k, m in enumerate(metrics):
+        width = max(*(len(w) for w in LABELS[m].split()), *(len(v[k]) for v in cells.values()))
+        ranking.add_column(LABELS[m], justify="right", width=width)
     for k, p in enumerate(st.ranking(), 1):
-        ranking.add_row(str(k), Text(p), *(_num(st.means[p][m]) for m in metrics))
+        ranking.add_row(str(k), Text(p), *cells[p])
     out.print(ranking)
     diffs = Table(title=Text(f"Paired differences from {st.reference} (95% bootstrap interval; "
-                             f"sign-flip p, Holm-corrected over {len(st.comparisons)} tests)"), title_justify="left")
-    for name in ("policy", "measure", "mean difference", "95% interval", "p (Holm)", ""):
-        diffs.add_column(name, justify="left" if name in ("policy", "measure", "") else "right", no_wrap=True)
-    for c in st.comparisons:
-        mark = "*" if c.p_holm < 0.05 else ""
-        diffs.add_row(Text(c.policy), LABELS[c.metric], f"{c.mean_diff:+.3f}" if c.n else "–",
-                      f"{_num(c.low, 3)} … {_num(c.high, 3)}", f"{c.p_holm:.4f}", mark)
+                             f"sign-flip p, Holm-corrected over {len(st.comparisons)} tests; * p < 0.05)"),
+                  title_justify="left")
+    # Nothing is ever cut: the policy is named once per block, measures and intervals wrap between words.
+    names = [c.policy for c in st.comparisons] or [""]
+    diffs.add_column("policy", no_wrap=True, min_width=max(len(p) for p in names))
+    diffs.add_column("measure", min_width=max(len(w) for m in metrics for w in LABELS[m].split()))
+    diffs.add_column("mean\ndifference", justify="right", no_wrap=True)
+    diffs.add_column("95% interval", justify="right", min_width=len("-00.000 …"))
+    diffs.add_column("p (Holm)", justify="right", no_wrap=True)
+    for k, c in enumerate(st.comparisons):
+        first = k == 0 or st.comparisons[k - 1].policy != c.policy
+        last = k + 1 == len(st.comparisons) or st.comparisons[k + 1].policy != c.policy
+        diffs.add_row(Text(c.policy if first else ""), LABELS[c.metric], f"{c.mean_diff:+.3f}" if c.n else "–",
+                      f"{_num(c.low, 3)} … {_num(c.high, 3)}", f"{c.p_holm:.4f}{' *' if c.p_holm < 0.05 else '  '}",
+                      end_section=last)
     out.print(diffs)
