@@ -199,3 +199,29 @@ async def test_tui_debrief_branches_from_a_picked_round_into_a_new_game(tmp_path
         data = json.loads(screen.save_path.read_text())
         assert data["branched_from"]["at_round"] == 3 and data["branched_from"]["source"] == str(path)
         assert json.loads(path.read_text()).get("branched_from") is None, "the original's save is untouched"
+
+
+def test_the_readme_branching_example_says_what_the_flagship_does(tmp_path):
+    """README, "Branching from a round": on seed 0 the maximal and pressure branches from round 3
+    make 17 proposals to the record's 3 and end where it ends (tier 1, 29 days, 7 violations),
+    with Russia +21.0 and Ukraine +28.6 against the record's +20.7 and +27.6."""
+    record = tmp_path / "history.jsonl"
+    assert invoke("run", "energy-truce-2025-03", "--script", "history", "--json", str(record), "-q").exit_code == 0
+    ends = {"history": record}
+    for policy in ("maximal", "pressure"):
+        ends[policy] = tmp_path / f"{policy}-r3.jsonl"
+        r = invoke("run", "--from", str(record), "--at-round", "3", "--policy", policy, "--json", str(ends[policy]), "-q")
+        assert r.exit_code == 0, r.output
+    facts = {}
+    for name, path in ends.items():
+        lines = [json.loads(x) for x in path.read_text().splitlines()]
+        end = lines[-1]
+        facts[name] = (sum(x["kind"] == "proposal" for x in lines), end["best_tier"], end["violations"])
+    assert facts == {"history": (3, "energy_pause", 7), "maximal": (17, "energy_pause", 7),
+                     "pressure": (17, "energy_pause", 7)}
+    r = invoke("compare", *(str(p) for p in ends.values()))
+    rows = {line.split()[1]: line.split() for line in r.output.splitlines() if line.split()[1:2] and
+            line.split()[1] in ("history", "maximal-r3", "pressure-r3")}
+    assert [rows[g][4] for g in ("history", "maximal-r3", "pressure-r3")] == ["29.0"] * 3, r.output
+    assert [rows[g][9:11] for g in ("history", "maximal-r3", "pressure-r3")] == \
+        [["+20.7", "+27.6"], ["+21.0", "+28.6"], ["+21.0", "+28.6"]], r.output
