@@ -175,3 +175,24 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
     assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id
     assert row["issues_off_nash"] == len(history_debrief().nash.issues_differ) == 3
     assert row["surplus_russia"] == round(history_debrief().parties[0].surplus, 2)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_the_terminal_result_is_never_cut(width):
+    d = history_debrief()
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    for part in text.summary(d):
+        console.print(part)
+    printed = console.file.getvalue()
+    table = printed[printed.index("┏"):printed.index("┘") + 1]
+    assert "…" not in table and all(len(line) <= width for line in table.splitlines())
+    flat = " ".join(printed.split())
+    assert "vs walk-away: the surplus against each" in flat
+    for p in d.parties:
+        # Each party's standing reads whole: in its column at 100 columns and more, on a line of its own below.
+        if width >= 100:
+            row = " ".join(c.strip() for line in table.splitlines() for c in line.split("│")[-2:-1]
+                           if line.startswith("│"))
+            assert p.verdict in " ".join(row.split())
+        else:
+            assert f"{p.name}: {p.verdict}" in printed.splitlines()
