@@ -34,8 +34,8 @@ class ResultTable:
             style = {True: "green", False: "red", None: ""}[p.good]
             walk = f"{p.start_reservation:.1f} →{cut}{p.reservation:.1f}" if p.moved else f"{p.reservation:.1f}"
             vs_walk = f"{p.surplus_start:+.1f} /{cut}{p.surplus:+.1f}" if p.moved else f"{p.surplus:+.1f}"
-            cells = [Text(p.name), f"{p.utility:.1f}", f"{p.status_quo:.1f}", walk, f"{p.surplus_status_quo:+.1f}",
-                     Text(vs_walk, style=style)]
+            cells: list[Text | str] = [Text(p.name), f"{p.utility:.1f}", f"{p.status_quo:.1f}", walk,
+                                       f"{p.surplus_status_quo:+.1f}", Text(vs_walk, style=style)]
             table.add_row(*cells, *([Text(p.verdict, style=style)] if wide else []))
             lines.append(Text.assemble((p.name, "bold"), ": ", (p.verdict, style)))
         if any(p.moved for p in d.parties):
