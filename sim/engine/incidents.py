@@ -62,7 +62,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             return 0.0
         dyn = self._scenario.dynamics
         rate = inc.rate_per_day / 24
-        if inc.actor is not None and inc.target is not None and inc.target in self._covered_for(inc.actor, inc.actor):
+        actor_id = inc.actor
+        if actor_id is not None and inc.target is not None and self._reads_covered(inc.target, actor_id, actor_id):
             rate *= dyn.covered_rate_factor
         provoked = self._provoked.get(inc.id)
         if provoked:
@@ -70,11 +71,14 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             for factor, until in provoked.values():
                 if now < until - EPS:
                     rate *= factor
-        if inc.actor is None:
+        if actor_id is None:
             return rate
-        actor = self._parties[inc.actor]
+        actor = self._parties[actor_id]
         victims = self._victims(inc)
-        trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
+        if len(victims) == 1:  # the common case, without the mean's generator (the same float)
+            trust = actor.trust[victims[0]]
+        else:
+            trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
         return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
 
     def _allowed(self, inc: AnyIncident) -> bool:
@@ -91,18 +95,12 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
 
         return all(holds(r) for r in inc.while_) and not any(holds(r) for r in inc.unless)
 
-    def _covered_for(self, actor: str | None, reader: str) -> set[str]:
-        """What ``reader`` reads as protected from ``actor``: the agreement, and actor's pledges."""
-        tags = self.covered(reader)
-        if actor is None or not self._scenario.pledges:
-            return tags
-        # Asked by every candidate arrival: the union holds while the clock and the agreement stand.
-        memo = self._pledge_memo()
-        key = ("cov", actor, reader)
-        hit = memo.get(key)
-        if hit is None or hit[0] is not tags:
-            hit = memo[key] = (tags, tags | self.pledged(actor, reader))
-        return hit[1]
+    def _reads_covered(self, tag: str, actor: str | None, reader: str) -> bool:
+        """Whether ``reader`` reads ``tag`` as protected from ``actor``: by the agreement, or by
+        actor's pledges (every candidate arrival asks, so no union of the two is built)."""
+        if tag in self._accord.covered(reader):
+            return True
+        return actor is not None and bool(self._scenario.pledges) and tag in self.pledged(actor, reader)
 
     def _blamed(self, inc: AnyIncident, party: str) -> str | None:
         """Whom ``party`` holds responsible for a deliberate act (None: nobody, an accident)."""
@@ -161,7 +159,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
     def _described(self, inc: AnyIncident, denied: list[str]) -> dict:
         """The Incident event's readings and, when used, its victims, attribution and pledges."""
         s = self._scenario
-        readings = {p: inc.target is not None and inc.target in self._covered_for(inc.actor, p) for p in s.party_ids}
+        target = inc.target
+        readings = {p: target is not None and self._reads_covered(target, inc.actor, p) for p in s.party_ids}
         out: dict = {"readings": readings}
         if inc.victims:
             out["victims"] = tuple(inc.victims)

@@ -71,7 +71,10 @@ class PartyAgent:
         self.cited: dict[str, list[str]] = {}
         # (package, utility, threshold, round) of its latest response: said in the open.
         self.last_response: tuple[dict[str, str], float, float, int] | None = None
-        self._known_cache: tuple[tuple, Mapping[str, KnownStance], int] | None = None
+        self._known_cache: tuple[int, Mapping[str, KnownStance], int] | None = None
+        self._knowledge = 0
+        """Counts the changes to what :meth:`known` reads (revealed, cited, weights): bumped by
+        the only methods that make them, so a view need not compare them."""
         self._table = rules.value_table(p)
         self._demands = {i: st.demand for i, st in p.stances.items()}
         self._aspiration: tuple[tuple[float, ...], float] | None = None
@@ -124,6 +127,7 @@ class PartyAgent:
             i, o = ref.split(".", 1)
             if o not in self.cited.setdefault(i, []):
                 self.cited[i].append(o)
+                self._knowledge += 1
         if hit and needed:
             self.red_line_count += 1
         return Response(ok, round(u, 4), round(tau, 4), hit, gaps, forced)
@@ -165,6 +169,7 @@ class PartyAgent:
         if hidden:
             i = hidden[0]
             self.revealed.append(i)
+            self._knowledge += 1
             revealed.append(i)
             stance = self.party.stances[i]
             share = self.weights[i] / sum(self.weights.values())
@@ -196,6 +201,7 @@ class PartyAgent:
             return None
         before = self.weights[issue]
         self.weights[issue] = max(0.01, before + delta)
+        self._knowledge += 1
         return before, self.weights[issue]
 
     def low_trust_counterpart(self, rounds: int) -> str | None:
@@ -213,8 +219,7 @@ class PartyAgent:
     def known(self) -> tuple[Mapping[str, KnownStance], int]:
         """What the mediator knows of this party's stances, and how many are hidden; rebuilt
         only when that knowledge or the weights changed (views are taken before every decision)."""
-        key = (tuple(self.revealed), tuple((i, tuple(o)) for i, o in self.cited.items()),
-               tuple(self.weights.values()))
+        key = self._knowledge
         if self._known_cache is not None and self._known_cache[0] == key:
             return self._known_cache[1], self._known_cache[2]
         known: dict[str, KnownStance] = {}

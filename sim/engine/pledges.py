@@ -36,21 +36,6 @@ class PledgesMixin(SessionState):
         if not self._ended:
             self._emit(ev.PledgeLapsed, pledge=pl.id, party=pl.party)
 
-    def _pledge_memo(self) -> dict:
-        """What pledges cover now, by question (every random-incident candidate asks): in force is
-        a function of the clock alone, so the answers hold while the same pledges are in force."""
-        now = self._env.now
-        memo = self._pledges_now
-        if memo is None or memo[0] != now:
-            # Keyed by which pledges are in force, so the answers outlive the hour.
-            spans = self._pledge_spans
-            if spans is None:
-                spans = self._pledge_spans = tuple(rules.pledge_span(pl, self._H) for pl in self._scenario.pledges)
-            # rules.pledge_in_force, inlined: asked at every new hour.
-            flags = tuple(start <= now + EPS and (end is None or now < end - EPS) for start, end in spans)
-            memo = self._pledges_now = (now, self._pledge_answers.setdefault(flags, {}))
-        return memo[1]
-
     def pledges_in_force(self, party: str | None = None) -> tuple[Pledge, ...]:
         """The pledges in force now (of ``party`` only, when given)."""
         memo = self._pledge_memo()

@@ -8,6 +8,7 @@ change the game. The session adds the processes and the mechanisms that move it.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from datetime import datetime, timedelta
 from typing import Any, Generic, NoReturn, TypeVar, overload
@@ -23,6 +24,7 @@ from sim.scenario.actions import Action
 from sim.scenario.model import Party, Scenario
 
 EPS = 1e-9
+_PLEDGE_MARGIN = 1e-6
 T = TypeVar("T")
 
 
@@ -87,13 +89,15 @@ class SessionState:
         self._view_carry: dict = {}
         self._party_views: dict[str, tuple[tuple, PartyView]] = {}
         """What the views of this game compute once and share (see ``MediatorView._carry``)."""
+        self._lever_views: tuple[tuple[int, ...], tuple[LeverView, ...]] = ((), ())
+        """(uses left per lever, the views of the levers with those uses)."""
         self._pledges_now: tuple[float, dict] | None = None
+        """(hour until which the answers hold, answers): what pledges cover (see ``_pledge_memo``)."""
         self._victims_of: dict[int, tuple[str, ...]] = {}
         self._pledge_answers: dict[tuple[bool, ...], dict] = {}
         self._pledge_spans: tuple[tuple[float, float | None], ...] | None = None
         self._stamp: tuple[float, float, int] = (-1.0, 0.0, 0)
         """(hour, its rounded t, its round) of the last event emitted."""
-        """(hour, answers): what pledges cover at that hour (see ``PledgesMixin``)."""
 
     # ------------------------------------------------------------ read-only state
 
@@ -218,8 +222,11 @@ class SessionState:
         """What the mediator can know now."""
         s = self._scenario
         parties = [self._party_view(p) for p in s.parties]
-        levers = tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id], lv.description)
-                       for lv in s.mediator.levers)
+        uses = tuple(self._uses.values())
+        if self._lever_views[0] != uses:  # rebuilt only when a lever is used
+            self._lever_views = (uses, tuple(LeverView(lv.id, lv.label, lv.target, lv.cost, self._uses[lv.id],
+                                                       lv.description) for lv in s.mediator.levers))
+        levers = self._lever_views[1]
         tier = self._accord.tier
         title = s.outcomes[tier - 1].title if tier else "no agreement tier"
         return MediatorView(self._round, self._max_rounds, self._env.now, self.when(), self._budget,
@@ -246,9 +253,35 @@ class SessionState:
         self._party_views[p.id] = (key, pv)
         return pv
 
+    def _pledge_memo(self) -> dict:
+        """What pledges cover now, by question (every random-incident candidate asks): in force is
+        a function of the clock alone, so the answers hold while the same pledges are in force."""
+        now = self._env.now
+        memo = self._pledges_now
+        if memo is None or now >= memo[0]:
+            # Keyed by which pledges are in force, so the answers outlive the hour.
+            spans = self._pledge_spans
+            if spans is None:
+                spans = self._pledge_spans = tuple(rules.pledge_span(pl, self._H) for pl in self._scenario.pledges)
+            # rules.pledge_in_force, inlined.
+            flags = tuple(start <= now + EPS and (end is None or now < end - EPS) for start, end in spans)
+            # The flags hold until the clock nears the next start or end (the clock only moves on);
+            # the margin makes sure they are read afresh before any of them can change.
+            edges = [x - _PLEDGE_MARGIN for span in spans for x in span if x is not None and x - _PLEDGE_MARGIN > now]
+            memo = self._pledges_now = (min(edges, default=math.inf), self._pledge_answers.setdefault(flags, {}))
+        return memo[1]
+
     def _pledge_views(self) -> tuple[PledgeView, ...]:
-        return tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text, rules.pledge_span(pl, self._H)[1])
-                     for pl in self._scenario.pledges if rules.pledge_in_force(pl, self._H, self._env.now, EPS))
+        if not self._scenario.pledges:
+            return ()
+        memo = self._pledge_memo()  # the views hold while the same pledges are in force
+        hit = memo.get("views")
+        if hit is None:
+            hit = memo["views"] = tuple(PledgeView(pl.id, pl.party, pl.covers, pl.text,
+                                                   rules.pledge_span(pl, self._H)[1])
+                                        for pl in self._scenario.pledges
+                                        if rules.pledge_in_force(pl, self._H, self._env.now, EPS))
+        return hit
 
     def _threshold(self, party_id: str, noisy: bool = True, at_round: int | None = None) -> float:
         s = self._scenario

@@ -107,7 +107,7 @@ class MediatorView:
     def estimate(self, party_id: str, package: dict[str, str]) -> tuple[float, float]:
         """Estimated (utility, threshold) of a full package for a party, from known information
         (see :meth:`forecast`; policies ask it for every trial package, so it skips the spread)."""
-        u, tau, _, _ = self._point(party_id, package)
+        u, tau, _, _ = self._point_now(party_id, package)  # trial packages are rarely asked twice
         return u, tau
 
     def forecast(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float]:
@@ -131,13 +131,15 @@ class MediatorView:
         """(utility, threshold, aspiration − walk-away, threshold drift since the last answer)."""
         key = ("pt", party_id, tuple(package.items()))
         hit = self._memo.get(key)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self._memo[key] = self._point_now(party_id, package)
+        return hit
+
+    def _point_now(self, party_id: str, package: dict[str, str]) -> tuple[float, float, float, float]:
         u, tau, gap = self._model_estimate(party_id, package, self.round)
         last = self.party(party_id).last_response
         if last is None:
-            hit = self._memo[key] = (u, tau, gap, 0.0)
-            return hit
+            return u, tau, gap, 0.0
         said_pkg, said_u, said_tau, said_round = last
         said = self._memo.get(("said", party_id))
         if said is None:
@@ -146,8 +148,7 @@ class MediatorView:
         drift = tau - tau0
         u = min(100.0, max(0.0, u + said_u - u0))
         tau = min(100.0, max(0.0, said_tau + drift))
-        hit = self._memo[key] = (u, tau, gap, drift)
-        return hit
+        return u, tau, gap, drift
 
     def _spread(self, party_id: str, package: dict[str, str]) -> float:
         pv = self.party(party_id)
@@ -282,20 +283,20 @@ class MediatorView:
 
     def _model_estimate(self, party_id: str, package: dict[str, str], round_: int) -> tuple[float, float, float]:
         """The model's (utility, threshold in ``round_`` with today's trust, aspiration − walk-away)."""
-        shares, aspiration, den, r = self._aspiration(party_id)
+        key = ("est", party_id, round_)
+        hit = self._memo.get(key)  # what every package's estimate for the party shares in this snapshot
+        if hit is None:
+            shares, aspiration, den, r = self._aspiration(party_id)
+            s = self.scenario
+            party = s.party(party_id)
+            tau = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1), s.clock.max_rounds, 1.0,
+                            party.distrust_penalty, self._trust_eff(party_id))
+            hit = self._memo[key] = (shares, den, tau, max(0.0, aspiration - r))
+        shares, den, tau, gap = hit
         num = 0.0
         for i, w, vals in shares:
             num += w * vals[package[i]]
-        u = num / den if den else 50.0
-        key = ("tau", party_id, round_)
-        tau = self._memo.get(key)
-        if tau is None:
-            s = self.scenario
-            party = s.party(party_id)
-            tau = self._memo[key] = threshold(r, aspiration, min(round_, s.clock.max_rounds - 1),
-                                              s.clock.max_rounds, 1.0, party.distrust_penalty,
-                                              self._trust_eff(party_id))
-        return u, tau, max(0.0, aspiration - r)
+        return (num / den if den else 50.0), tau, gap
 
     def _aspiration(self, party_id: str) -> tuple[tuple[tuple[str, float, dict[str, float]], ...], float, float, float]:
         """(issue, share, values) per issue, the model's aspiration, the shares' sum and the
@@ -352,12 +353,8 @@ class MediatorView:
 
     def counted(self, package: dict[str, str]) -> tuple[PartyView, ...]:
         """The parties whose answer decides ``package``: needed and at the table."""
-        key = ("counted", tuple(package.items()))
-        hit = self._memo.get(key)
-        if hit is None:
-            needs = self.needs(package)
-            hit = self._memo[key] = tuple(p for p in self.parties if p.id in needs and p.present)
-        return hit
+        needs = self.needs(package)  # not memoised: policies ask it once per trial package
+        return tuple(p for p in self.parties if p.id in needs and p.present)
 
     def blocked_by_absence(self, package: dict[str, str]) -> tuple[str, ...]:
         """Suspended parties whose consent ``package`` needs: it can't pass while they are away."""

@@ -341,7 +341,8 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
         if session.ended:
             break
         action = pol.decide(session.view())
-        if action.propose is not None and requires.missing(scenario, scenario.complete(action.propose)):
+        if (action.propose is not None and scenario.requirements
+                and requires.missing(scenario, scenario.complete(action.propose))):
             # Policies choose issue by issue; a package missing a requirement is mended, not refused.
             fixed = requires.repair(scenario, action.propose)
             action = Action(propose={i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})

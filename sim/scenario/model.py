@@ -319,6 +319,12 @@ class Scenario(Frozen):
     def issue(self, issue_id: str) -> Issue:
         return self._issue_map[issue_id]
 
+    @cached_property
+    def requirements(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(issue, option, the ``issue.option`` references it requires) of each option that
+        requires any, in issue order: most scenarios have none, so most packages need no check."""
+        return tuple((i.id, o.id, o.requires) for i in self.issues for o in i.options if o.requires)
+
     def party(self, party_id: str) -> Party:
         return self._party_map[party_id]
 

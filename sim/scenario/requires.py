@@ -15,9 +15,10 @@ from sim.scenario.model import Scenario
 def missing(s: Scenario, package: Mapping[str, str]) -> list[tuple[str, str]]:
     """(``issue.option`` in the package, ``issue.option`` it requires but the package lacks)."""
     out = []
-    for i in s.issue_ids:
-        o = package[i]
-        for ref in s.issue(i).option(o).requires:
+    for i, o, refs in s.requirements:
+        if package[i] != o:
+            continue
+        for ref in refs:
             ri, _, ro = ref.partition(".")
             if package.get(ri) != ro:
                 out.append((f"{i}.{o}", ref))
