@@ -97,10 +97,14 @@ class Domain:
                 raise ValueError(f"contrib[{i}] has shape {c.shape}, expected {(m, k)}")
             if r.shape != (m, k):
                 raise ValueError(f"red_lines[{i}] has shape {r.shape}, expected {(m, k)}")
-            if not np.all(np.isfinite(c)):
-                raise ValueError(f"contrib[{i}] has non-finite values")
             contrib.append(c)
             red.append(r)
+        # One pass over all issues at once (policies build a domain every time what they know
+        # changes): the same elementwise results as issue by issue.
+        flat = np.concatenate([c.ravel() for c in contrib]) if contrib else np.zeros(0)
+        if not np.isfinite(flat).all():
+            bad = next(i for i, c in enumerate(contrib) if not np.isfinite(c).all())
+            raise ValueError(f"contrib[{bad}] has non-finite values")
         res = np.asarray(self.reservation, dtype=np.float64).reshape(-1)
         if res.shape != (m,):
             raise ValueError(f"reservation has shape {res.shape}, expected {(m,)}")
@@ -109,12 +113,16 @@ class Domain:
         # exact dyadic grid: every sum of <= n contributions, times m, < 2**53 units
         bound = sum(float(np.max(np.abs(c))) for c in contrib) * m
         e = 0 if bound == 0.0 else 52 - math.frexp(bound)[1]
-        contrib = [np.ldexp(np.rint(np.ldexp(c, e)), -e) for c in contrib]
+        snapped = np.ldexp(np.rint(np.ldexp(flat, e)), -e)
+        snapped.setflags(write=False)
+        ends = np.cumsum([c.size for c in contrib])[:-1]
+        parts = np.split(snapped, ends) if contrib else []
+        contrib = [part.reshape(c.shape) for part, c in zip(parts, contrib, strict=True)]
         s = object.__setattr__
         s(self, "issues", issues)
         s(self, "options", options)
         s(self, "parties", parties)
-        s(self, "contrib", tuple(_frozen(c) for c in contrib))
+        s(self, "contrib", tuple(contrib))  # views of one read-only array
         s(self, "red_lines", tuple(_frozen(r) for r in red))
         s(self, "reservation", _frozen(res))
         s(self, "allowed", tuple(_frozen(np.asarray(~r.any(axis=0))) for r in red))

@@ -66,7 +66,7 @@ class CoercionMixin(TierMixin):
         """Whether an answer worth ``u`` against threshold ``tau`` would be coerced."""
         a = self._parties[pid]
         s = self._scenario
-        status_quo = a.utility(s.default_package)
+        status_quo = a.status_quo()
         r_ref = reference_reservation(a.reservation, a.party.reservation, a.lever_push)
         tau_ref = None
         if r_ref > a.reservation + EPS:

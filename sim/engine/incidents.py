@@ -169,10 +169,21 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
                              or p in self._victims(inc) or p in inc.attribution}
             out["denied"] = tuple(denied)
         if s.pledges and inc.target is not None:
-            accused = sorted({a for v in self._victims(inc) if (a := self._blamed(inc, v)) is not None})
-            out["pledges"] = tuple(pl.id for a in accused for pl in self.pledges_in_force(a)
-                                   if any(inc.target in self.pledged(a, v) for v in self._victims(inc)))
+            out["pledges"] = self._pledges_hit(inc, inc.target)
         return out
+
+    def _pledges_hit(self, inc: AnyIncident, target: str) -> tuple[str, ...]:
+        """The pledges in force of the parties the victims blame that cover ``target`` as a victim
+        reads them: a function of the incident and of which pledges are in force."""
+        memo = self._pledge_memo()
+        key = ("hit", id(inc))  # the scenario is frozen: its incidents live as long as the session
+        hit = memo.get(key)
+        if hit is None:
+            victims = self._victims(inc)
+            accused = sorted({a for v in victims if (a := self._blamed(inc, v)) is not None})
+            hit = memo[key] = tuple(pl.id for a in accused for pl in self.pledges_in_force(a)
+                                    if any(target in self.pledged(a, v) for v in victims))
+        return hit
 
     def _provoke(self, inc: AnyIncident) -> None:
         for pr in inc.provokes:

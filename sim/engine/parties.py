@@ -76,9 +76,13 @@ class PartyAgent:
         """Counts the changes to what :meth:`known` reads (revealed, cited, weights): bumped by
         the only methods that make them, so a view need not compare them."""
         self._table = rules.value_table(p)
+        self._red_lines = rules.red_line_table(p)
         self._demands = {i: st.demand for i, st in p.stances.items()}
-        self._aspiration: tuple[tuple[float, ...], float] | None = None
-        """(weights, A_p at those weights): the aspiration moves only when the weights do."""
+        self._defaults = s.default_package
+        self._weights_moved = 0
+        """Counts the weight shifts (:meth:`shift_weight` is the only one to make them)."""
+        self._aspiration: tuple[int, tuple[float, float]] | None = None
+        """(weight shifts, (A_p, status-quo utility) at those weights): they move only with the weights."""
 
     @property
     def id(self) -> str:
@@ -91,9 +95,17 @@ class PartyAgent:
 
     def aspiration(self) -> float:
         """A_p at the current weights (:func:`rules.aspiration`)."""
-        key = tuple(self.weights.values())
-        if self._aspiration is None or self._aspiration[0] != key:
-            self._aspiration = (key, rules.table_utility(self._table, self.weights, self._demands))
+        return self._at_weights()[0]
+
+    def status_quo(self) -> float:
+        """The utility of the scenario's default package at the current weights."""
+        return self._at_weights()[1]
+
+    def _at_weights(self) -> tuple[float, float]:
+        """(A_p, the default package's utility), recomputed only when a weight moved."""
+        if self._aspiration is None or self._aspiration[0] != self._weights_moved:
+            self._aspiration = (self._weights_moved, (rules.table_utility(self._table, self.weights, self._demands),
+                                                      rules.table_utility(self._table, self.weights, self._defaults)))
         return self._aspiration[1]
 
     def threshold(self, s: Scenario, credibility: float, counterparts: list[str], round_: int,
@@ -117,7 +129,7 @@ class PartyAgent:
         cited become known). A red-line proposal counts against its patience only when its
         acceptance is ``needed``: it is not asked to sign a package it has no say over.
         ``coerced(u)`` tells whether an acceptance worth ``u`` clears only under pressure."""
-        hit = tuple(rules.red_lines_hit(self.party, package))
+        hit = tuple(rules.red_lines_hit(self._red_lines, package))
         u = self.utility(package)
         ok = not hit and u >= tau - EPS
         forced = ok and coerced is not None and coerced(u)
@@ -202,6 +214,7 @@ class PartyAgent:
         before = self.weights[issue]
         self.weights[issue] = max(0.01, before + delta)
         self._knowledge += 1
+        self._weights_moved += 1
         return before, self.weights[issue]
 
     def low_trust_counterpart(self, rounds: int) -> str | None:

@@ -84,9 +84,14 @@ def threshold(reservation: float, aspiration_: float, round_: int, max_rounds: i
     return min(100.0, max(0.0, tau))
 
 
-def red_lines_hit(party: Party, package: Mapping[str, str]) -> list[str]:
-    """``issue.option`` for every red line of the party the package touches, in stance order."""
-    return [f"{i}.{package[i]}" for i, st in party.stances.items() if package[i] in st.red_lines]
+def red_line_table(party: Party) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(issue, red lines) of each of the party's stances that has any, in stance order."""
+    return tuple((i, st.red_lines) for i, st in party.stances.items() if st.red_lines)
+
+
+def red_lines_hit(table: tuple[tuple[str, tuple[str, ...]], ...], package: Mapping[str, str]) -> list[str]:
+    """``issue.option`` for every red line in a :func:`red_line_table` the package touches, in stance order."""
+    return [f"{i}.{package[i]}" for i, lines in table if package[i] in lines]
 
 
 def largest_gaps(party: Party, weights: Mapping[str, float], package: Mapping[str, str], n: int = 2
@@ -132,14 +137,16 @@ def judge(s: Scenario, actor: str, victim: str, target: str | None, agreement: M
     if target is None or (not agreement and pledged is None):
         return "none", ""
     base = covered or (lambda reader: in_force_covers(s, reader, agreement))
-    cov = base if pledged is None else (lambda reader: base(reader) | pledged(reader))
-    if target not in cov(victim):
+
+    def cov(reader: str | None) -> bool:
+        return target in base(reader) or (pledged is not None and target in pledged(reader))
+
+    if not cov(victim):
         return "none", ""
-    if target in cov(actor):
+    if cov(actor):
         return "violation", ""
     if monitored(s, agreement):
-        verdict = "violation" if target in cov(None) else "not covered"
-        return "monitored", verdict
+        return "monitored", "violation" if cov(None) else "not covered"
     return "disputed", ""
 
 

@@ -57,6 +57,20 @@ class ReadOnly(Generic[T]):
         raise AttributeError(f"property {self.name!r} of {type(obj).__name__!r} object has no setter")
 
 
+_PLEDGE_ANSWERS: dict[int, tuple[Scenario, dict[tuple[bool, ...], dict]]] = {}
+
+
+def _pledge_answers(s: Scenario) -> dict[tuple[bool, ...], dict]:
+    """Which pledges are in force -> what they cover, by question: a function of the frozen
+    scenario alone, so every game of the scenario shares the answers (a batch asks the same)."""
+    hit = _PLEDGE_ANSWERS.get(id(s))
+    if hit is None or hit[0] is not s:
+        if len(_PLEDGE_ANSWERS) >= 16:
+            _PLEDGE_ANSWERS.pop(next(iter(_PLEDGE_ANSWERS)), None)
+        hit = _PLEDGE_ANSWERS[id(s)] = (s, {})
+    return hit[1]
+
+
 class SessionState:
     """The state of one game and every read-only question about it (see :class:`Session`)."""
 
@@ -94,7 +108,7 @@ class SessionState:
         self._pledges_now: tuple[float, dict] | None = None
         """(hour until which the answers hold, answers): what pledges cover (see ``_pledge_memo``)."""
         self._victims_of: dict[int, tuple[str, ...]] = {}
-        self._pledge_answers: dict[tuple[bool, ...], dict] = {}
+        self._pledge_answers = _pledge_answers(s)
         self._pledge_spans: tuple[tuple[float, float | None], ...] | None = None
         self._stamp: tuple[float, float, int] = (-1.0, 0.0, 0)
         """(hour, its rounded t, its round) of the last event emitted."""

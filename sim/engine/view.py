@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -217,11 +218,15 @@ class MediatorView:
     def _carried(self, kind: str, party_id: str, extra: object, compute: Callable[[str], Any]) -> Any:
         """``compute(party_id)``, or what an earlier view of the same game computed when the
         parties' known stances are identical and ``extra`` is equal."""
-        sig = tuple(p.stances for p in self.parties)
-        extra = (extra, tuple(p.hidden for p in self.parties))
+        known = self._memo.get("known")
+        if known is None:
+            known = self._memo["known"] = (tuple(p.stances for p in self.parties),
+                                           tuple(p.hidden for p in self.parties))
+        sig, hidden = known
+        extra = (extra, hidden)
         old = self._carry.get((kind, party_id))
         if (old is not None and old[1] == extra and len(old[0]) == len(sig)
-                and all(a is b for a, b in zip(old[0], sig, strict=True))):
+                and all(map(operator.is_, old[0], sig))):
             return old[2]
         out = compute(party_id)
         self._carry[(kind, party_id)] = (sig, extra, out)

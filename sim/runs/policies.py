@@ -29,7 +29,7 @@ from sim.engine.events import Event, Proposed, Responded
 from sim.engine.session import Session, stream
 from sim.engine.view import MediatorView
 from sim.scenario import requires
-from sim.scenario.actions import Action, consult, wait
+from sim.scenario.actions import Action, consult, proposal, wait
 from sim.scenario.model import Lever, Scenario
 
 
@@ -159,7 +159,7 @@ class Incremental(Policy):
             if pkg is not None:
                 pkg = widen(view, pkg, self.named, self.tried, tier_issues(view.scenario, level))
             if pkg is not None and pkg != view.agreement:
-                return Action(propose=pkg)
+                return proposal(pkg)
         return wait()
 
     def observe(self, events: list[Event]) -> None:
@@ -205,7 +205,7 @@ class Maximal(Policy):
         while self.target > view.tier:
             pkg = tier_package(view, self.target)
             if pkg is not None and pkg != view.agreement:
-                return Action(propose=pkg)
+                return proposal(pkg)
             self.target -= 1
         self.target = max(self.target, view.tier)
         return wait()
@@ -237,7 +237,7 @@ class RandomPolicy(Policy):
         for iss in s.issues:
             if self.rng.random() < 0.3:
                 pkg[iss.id] = self.rng.choice(iss.option_ids)
-        return Action(propose=pkg)
+        return proposal(pkg)
 
 
 class Nash(Policy):
@@ -273,7 +273,7 @@ class Nash(Policy):
         pkg = self._package
         if pkg is None or pkg == view.agreement:
             return wait()
-        return Action(propose=pkg)
+        return proposal(pkg)
 
     def observe(self, events: list[Event]) -> None:
         self.rejected = any(isinstance(e, Responded) and not e.accept and e.needed for e in events)
@@ -345,7 +345,7 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
                 and requires.missing(scenario, scenario.complete(action.propose))):
             # Policies choose issue by issue; a package missing a requirement is mended, not refused.
             fixed = requires.repair(scenario, action.propose)
-            action = Action(propose={i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})
+            action = proposal({i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})
         pol.observe(session.act(action))
     return session
 

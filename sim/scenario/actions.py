@@ -23,6 +23,7 @@ takes no game time, so it can't repeat.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
@@ -128,6 +129,22 @@ class Action(BaseModel):
 
 def propose(**package: str) -> Action:
     return Action(propose=package)
+
+
+_PROPOSALS: dict[tuple[tuple[str, str], ...], Action] = {}
+_MAX_PROPOSALS = 4096
+
+
+def proposal(package: Mapping[str, str]) -> Action:
+    """``Action(propose=package)``, validated once per package in its order: policies propose
+    the same packages game after game, and a move is frozen."""
+    key = tuple(package.items())
+    hit = _PROPOSALS.get(key)
+    if hit is None:
+        if len(_PROPOSALS) >= _MAX_PROPOSALS:
+            _PROPOSALS.clear()
+        hit = _PROPOSALS[key] = Action(propose=dict(package))
+    return hit
 
 
 # Actions are frozen: the same move is validated once and shared (policies make them every turn).
