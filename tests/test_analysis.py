@@ -709,24 +709,3 @@ def test_random_domain_is_reproducible():
     d = random_domain(3, [2, 3, 4], 2, 0)
     assert d.n_options == (2, 3, 4)
 
-
-def test_the_remembered_known_nash_package_is_the_one_computed_afresh():
-    """known_nash_package remembers its answer by what the mediator knows; at every decision of
-    several games (three policies, so views of every kind), the remembered answer is the one
-    computed from the view itself, and a state of knowledge asked twice is computed once."""
-    import sim.analysis.scenario_domains as sd
-    from sim.engine.session import Session
-    from sim.runs.policies import make
-    from sim.scenario.loader import load_scenario, resolve
-
-    s = load_scenario(resolve("energy-truce-2025-03"))
-    sd._KNOWN_NASH.clear()
-    asked = 0
-    for policy, seed in itertools.product(("nash", "pressure", "random"), range(4)):
-        session, pol = Session(s, seed), make(policy, s, seed)
-        while not session.ended:
-            view = session.view()
-            assert sd.known_nash_package(view) == sd._known_nash_package(view)
-            asked += 1
-            session.act(pol.decide(view))
-    assert 0 < len(sd._KNOWN_NASH) < asked / 4

@@ -28,6 +28,7 @@ from sim.analysis.budget import NASH_WORK, Budget
 from sim.analysis.domain import Domain
 from sim.analysis.points import nash_point
 from sim.engine.consent import holds
+from sim.engine.known import known_key
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
 from sim.scenario import requires
 from sim.scenario.model import Scenario
@@ -169,14 +170,8 @@ _KNOWN_NASH_SIZE = 1024
 
 
 def _knowledge(view: MediatorView) -> tuple:
-    """Everything of a view that :func:`known_nash_package` reads: who is at the table, each
-    party's known stances, hidden count and known walk-away (not the clock, not trust)."""
-    return (id(view.scenario), tuple(
-        (pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden,
-         tuple((i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
-                tuple(st.values.items()) if st.values is not None else None, st.share)
-               for i, st in pv.stances.items()))
-        for pv in view.parties))
+    """Everything of a view that :func:`known_nash_package` reads (not the clock, not trust)."""
+    return id(view.scenario), tuple(known_key(pv) for pv in view.parties)
 
 
 def known_nash_package(view: MediatorView) -> dict[str, str] | None:

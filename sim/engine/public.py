@@ -45,12 +45,12 @@ def _party(s: Scenario, p: Party) -> Party:
 def public_scenario(s: Scenario) -> Scenario:
     """``s`` without what its parties hide (cached: a game takes a view before every decision)."""
     hit = _CACHE.get(id(s))
-    if hit is not None and hit[0] is s:
+    if hit is not None and (hit[0] is s or hit[1] is s):  # already public: a copy of a view keeps it
         return hit[1]
     fields = {k: getattr(s, k) for k in type(s).model_fields}
     fields["parties"] = tuple(_party(s, p) for p in s.parties)
     public = type(s).model_construct(_fields_set=s.model_fields_set, **fields)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(s)] = (s, public)
+    _CACHE[id(s)] = _CACHE[id(public)] = (s, public)
     return public
