@@ -45,6 +45,23 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
+_CHECKED: dict[tuple[int, int], tuple[Scenario, Action, str | None]] = {}
+_CHECKED_SIZE = 4096
+
+
+def _problem(s: Scenario, action: Action) -> str | None:
+    """The first problem with an action's references to the scenario, else None; remembered
+    per scenario and move (both frozen): policies play the same moves game after game."""
+    key = (id(s), id(action))
+    hit = _CHECKED.get(key)
+    if hit is None or hit[0] is not s or hit[1] is not action:
+        if len(_CHECKED) >= _CHECKED_SIZE:
+            _CHECKED.pop(next(iter(_CHECKED)), None)
+        problems = check_action(s, action, ())
+        hit = _CHECKED[key] = (s, action, problems[0].message if problems else None)
+    return hit[2]
+
+
 class Session(IncidentsMixin, RenewalMixin, CoercionMixin, SuspensionMixin):
     """One game: drive it with :meth:`act`, read it with :meth:`view` and :attr:`events`."""
 
@@ -80,9 +97,9 @@ class Session(IncidentsMixin, RenewalMixin, CoercionMixin, SuspensionMixin):
         """Take one mediator action; return the events it caused up to the next decision."""
         if self._ended:
             raise ActionRefused("the negotiation is over")
-        problems = check_action(self._scenario, action, ())
-        if problems:
-            raise ActionRefused(problems[0].message)
+        problem = _problem(self._scenario, action)
+        if problem is not None:
+            raise ActionRefused(problem)
         if action.lever is not None and self._uses[action.lever] <= 0:
             raise ActionRefused(f"lever '{action.lever}' has no uses left")
         if action.renew is not None:
