@@ -30,6 +30,7 @@ from sim.analysis.points import nash_point
 from sim.engine.consent import holds
 from sim.engine.known import known_key
 from sim.engine.view import ASSUMED_RESERVATION, MediatorView
+from sim.memo import Memo
 from sim.scenario import requires
 from sim.scenario.model import Scenario
 
@@ -165,8 +166,7 @@ def tier_conditions(s: Scenario, rep: dict[str, dict[str, str]] | None = None) -
     return [{i: sorted({rep[i][o] for o in opts}) for i, opts in oc.when.items()} for oc in s.outcomes]
 
 
-_KNOWN_NASH: dict[tuple, tuple[Scenario, dict[str, str] | None]] = {}
-_KNOWN_NASH_SIZE = 1024
+_KNOWN_NASH: Memo[dict[str, str] | None] = Memo(256)
 
 
 def _knowledge(view: MediatorView) -> tuple:
@@ -186,13 +186,8 @@ def known_nash_package(view: MediatorView) -> dict[str, str] | None:
     Remembered by what the mediator knows: a batch's games pass through the same few states
     of knowledge again and again (a dozen in 150 flagship games under ``nash``).
     """
-    key = _knowledge(view)
-    hit = _KNOWN_NASH.get(key)
-    if hit is None or hit[0] is not view.scenario:
-        if len(_KNOWN_NASH) >= _KNOWN_NASH_SIZE:
-            _KNOWN_NASH.pop(next(iter(_KNOWN_NASH)), None)
-        hit = _KNOWN_NASH[key] = (view.scenario, _known_nash_package(view))
-    return dict(hit[1]) if hit[1] is not None else None
+    pkg = _KNOWN_NASH.get(_knowledge(view), (view.scenario,), lambda: _known_nash_package(view))
+    return dict(pkg) if pkg is not None else None
 
 
 def _known_nash_package(view: MediatorView) -> dict[str, str] | None:

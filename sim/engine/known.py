@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from sim.memo import canonical
 from sim.scenario.model import Quote
 
 
@@ -93,16 +94,16 @@ def known_key(pv: PartyView) -> tuple:
     """What the mediator knows of a party's interests, as a hashable key: its known stances, how
     many are hidden, its known walk-away and whether it is at the table. Answers computed from
     this alone (a Nash package of what is known) can be remembered by it across games."""
-    return (pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden,
-            tuple((i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
-                   tuple(st.values.items()) if st.values is not None else None, st.share)
-                  for i, st in pv.stances.items()))
+    return canonical((pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden,
+                      tuple((i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
+                             tuple(st.values.items()) if st.values is not None else None, st.share)
+                            for i, st in pv.stances.items())))
 
 
 def standing_key(pv: PartyView) -> tuple:
     """The rest of what estimates of a party read, as a hashable key: its trust and its last answer."""
     last = pv.last_response
-    return (tuple(pv.trust.items()), None if last is None else (tuple(last[0].items()), *last[1:]))
+    return (tuple(pv.trust.items()), None if last is None else (canonical(tuple(last[0].items())), *last[1:]))
 
 
 @dataclass(frozen=True)

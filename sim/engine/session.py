@@ -31,6 +31,7 @@ from sim.engine.state import EPS, stream
 from sim.engine.suspension import SuspensionMixin
 from sim.engine.view import MediatorView
 from sim.errors import ActionRefused, ReplayError
+from sim.memo import Memo
 from sim.scenario.actions import Action, check_action
 from sim.scenario.model import Scenario
 
@@ -45,21 +46,17 @@ Advisor = Callable[[MediatorView], "dict[str, str] | None"]
 """Answers a hint: a package for the mediator to consider, from its view only (None: no deal seen)."""
 
 
-_CHECKED: dict[tuple[int, int], tuple[Scenario, Action, str | None]] = {}
-_CHECKED_SIZE = 4096
+_CHECKED: Memo[str | None] = Memo(256)
 
 
 def _problem(s: Scenario, action: Action) -> str | None:
     """The first problem with an action's references to the scenario, else None; remembered
     per scenario and move (both frozen): policies play the same moves game after game."""
-    key = (id(s), id(action))
-    hit = _CHECKED.get(key)
-    if hit is None or hit[0] is not s or hit[1] is not action:
-        if len(_CHECKED) >= _CHECKED_SIZE:
-            _CHECKED.pop(next(iter(_CHECKED)), None)
+    def first() -> str | None:
         problems = check_action(s, action, ())
-        hit = _CHECKED[key] = (s, action, problems[0].message if problems else None)
-    return hit[2]
+        return problems[0].message if problems else None
+
+    return _CHECKED.get((id(s), id(action)), (s, action), first)
 
 
 class Session(IncidentsMixin, RenewalMixin, CoercionMixin, SuspensionMixin):

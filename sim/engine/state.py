@@ -20,6 +20,7 @@ from sim.engine.agreement import Accord
 from sim.engine.events import Event
 from sim.engine.parties import PartyAgent, counterparts
 from sim.engine.view import LeverView, MediatorView, PartyView, PledgeView
+from sim.memo import Memo
 from sim.scenario.actions import Action
 from sim.scenario.model import Party, Scenario
 
@@ -57,18 +58,13 @@ class ReadOnly(Generic[T]):
         raise AttributeError(f"property {self.name!r} of {type(obj).__name__!r} object has no setter")
 
 
-_PLEDGE_ANSWERS: dict[int, tuple[Scenario, dict[tuple[bool, ...], dict]]] = {}
+_PLEDGE_ANSWERS: Memo[dict[tuple[bool, ...], dict]] = Memo(16)
 
 
 def _pledge_answers(s: Scenario) -> dict[tuple[bool, ...], dict]:
     """Which pledges are in force -> what they cover, by question: a function of the frozen
     scenario alone, so every game of the scenario shares the answers (a batch asks the same)."""
-    hit = _PLEDGE_ANSWERS.get(id(s))
-    if hit is None or hit[0] is not s:
-        if len(_PLEDGE_ANSWERS) >= 16:
-            _PLEDGE_ANSWERS.pop(next(iter(_PLEDGE_ANSWERS)), None)
-        hit = _PLEDGE_ANSWERS[id(s)] = (s, {})
-    return hit[1]
+    return _PLEDGE_ANSWERS.get(id(s), (s,), dict)
 
 
 class SessionState:

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from sim.errors import LoadError, Problem
+from sim.memo import Memo
 from sim.scenario.locator import Locator, describe
 from sim.scenario.marked_yaml import parse_yaml
 from sim.scenario.model import Scenario, Slug
@@ -131,20 +132,13 @@ def propose(**package: str) -> Action:
     return Action(propose=package)
 
 
-_PROPOSALS: dict[tuple[tuple[str, str], ...], Action] = {}
-_MAX_PROPOSALS = 4096
+_PROPOSALS: Memo[Action] = Memo(256)
 
 
 def proposal(package: Mapping[str, str]) -> Action:
     """``Action(propose=package)``, validated once per package in its order: policies propose
     the same packages game after game, and a move is frozen."""
-    key = tuple(package.items())
-    hit = _PROPOSALS.get(key)
-    if hit is None:
-        if len(_PROPOSALS) >= _MAX_PROPOSALS:
-            _PROPOSALS.clear()
-        hit = _PROPOSALS[key] = Action(propose=dict(package))
-    return hit
+    return _PROPOSALS.get(tuple(package.items()), (), lambda: Action(propose=dict(package)))
 
 
 # Actions are frozen: the same move is validated once and shared (policies make them every turn).

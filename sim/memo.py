@@ -1,0 +1,69 @@
+"""Bounded memos for pure answers about frozen things, shared by every game in a process.
+
+A batch plays thousands of games of one scenario, and they pass through the same states again
+and again (the same moves, the same states of knowledge). :class:`Memo` remembers an answer by
+a key, at most ``size`` of them, least recently used first out, so memory stays flat however
+many games are played. Keys may hold ``id()`` of frozen objects; each entry also keeps those
+objects (its *owners*) and is used only while they are the very same, so an id reused by a new
+object never hands back an old answer. :func:`canonical` lets equal keys share one object.
+
+Safe under threads: a race at worst computes an answer twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+T = TypeVar("T", bound=Hashable)
+
+class Memo(Generic[V]):
+    """Answers by key, the ``size`` most recently used (see the module's docstring)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[Hashable, tuple[tuple[object, ...], V]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def get(self, key: Hashable, owners: tuple[object, ...], compute: Callable[[], V]) -> V:
+        """The answer remembered for ``key`` and these very ``owners``, else ``compute()``'s."""
+        with self._lock:
+            hit = self._entries.pop(key, None)
+            if hit is not None:
+                self._entries[key] = hit  # most recently used last
+        if hit is not None and _same(hit[0], owners):
+            return hit[1]
+        value = compute()
+        with self._lock:
+            self._entries[key] = (owners, value)
+            while len(self._entries) > self.size:
+                del self._entries[next(iter(self._entries))]
+        return value
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+_CANONICAL: dict[Hashable, Hashable] = {}
+_CANONICAL_SIZE = 4096
+
+
+def canonical(value: T) -> T:
+    """One shared object for every equal ``value`` (hashable), so the keys and answers that many
+    memo entries hold are stored once."""
+    hit = _CANONICAL.get(value)
+    if hit is None:
+        if len(_CANONICAL) >= _CANONICAL_SIZE:
+            _CANONICAL.clear()  # the memos keep their own references: only the sharing restarts
+        hit = _CANONICAL.setdefault(value, value)
+    return hit  # type: ignore[return-value]
