@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from sim.memo import canonical
+from sim.memo import Memo, canonical
 from sim.scenario.model import Quote
 
 
@@ -94,16 +94,34 @@ def known_key(pv: PartyView) -> tuple:
     """What the mediator knows of a party's interests, as a hashable key: its known stances, how
     many are hidden, its known walk-away and whether it is at the table. Answers computed from
     this alone (a Nash package of what is known) can be remembered by it across games."""
-    return canonical((pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden,
-                      tuple((i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
-                             tuple(st.values.items()) if st.values is not None else None, st.share)
-                            for i, st in pv.stances.items())))
+    return (pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden, _stances_key(pv.stances))
+
+
+_STANCES: Memo[tuple] = Memo(256)
+
+
+def _stances_key(stances: Mapping[str, KnownStance]) -> tuple:
+    """The known stances as one shared tuple, built once per mapping (a party's agent hands out
+    the same mapping while what the mediator knows of it stays the same)."""
+    return _STANCES.get(id(stances), (stances,), lambda: canonical(tuple(
+        (i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
+         tuple(st.values.items()) if st.values is not None else None, st.share)
+        for i, st in stances.items())))
 
 
 def standing_key(pv: PartyView) -> tuple:
     """The rest of what estimates of a party read, as a hashable key: its trust and its last answer."""
     last = pv.last_response
-    return (tuple(pv.trust.items()), None if last is None else (canonical(tuple(last[0].items())), *last[1:]))
+    return (tuple(pv.trust.items()), None if last is None else (_package_key(last[0]), *last[1:]))
+
+
+_PACKAGES: Memo[tuple] = Memo(256)
+
+
+def _package_key(package: Mapping[str, str]) -> tuple:
+    """A package answered as one shared tuple, built once per package (every view until the
+    party answers again holds the same one)."""
+    return _PACKAGES.get(id(package), (package,), lambda: canonical(tuple(package.items())))
 
 
 @dataclass(frozen=True)
