@@ -3,9 +3,10 @@
 A batch plays thousands of games of one scenario, and they pass through the same states again
 and again (the same moves, the same states of knowledge). :class:`Memo` remembers an answer by
 a key, at most ``size`` of them, least recently used first out, so memory stays flat however
-many games are played. Keys may hold ``id()`` of frozen objects; each entry also keeps those
+many games are played. Keys may hold ``id()`` of frozen objects; each entry also remembers those
 objects (its *owners*) and is used only while they are the very same, so an id reused by a new
-object never hands back an old answer. :func:`canonical` lets equal keys share one object.
+object never hands back an old answer. Owners are held weakly where they can be (a scenario,
+a move), so a memo never keeps a scenario alive. :func:`canonical` lets equal keys share one object.
 
 Safe under threads: a race at worst computes an answer twice.
 """
@@ -13,6 +14,7 @@ Safe under threads: a race at worst computes an answer twice.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -24,7 +26,7 @@ class Memo(Generic[V]):
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: dict[Hashable, tuple[tuple[object, ...], V]] = {}
+        self._entries: dict[Hashable, tuple[tuple[Callable[[], object], ...], V]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -44,14 +46,23 @@ class Memo(Generic[V]):
             return hit[1]
         value = compute()
         with self._lock:
-            self._entries[key] = (owners, value)
+            self._entries[key] = (tuple(_held(o) for o in owners), value)
             while len(self._entries) > self.size:
                 del self._entries[next(iter(self._entries))]
         return value
 
 
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+def _held(owner: object) -> Callable[[], object]:
+    """A weak reference to ``owner``, or (a dict, a mapping proxy) a strong one: small, and
+    bounded by the memo's size."""
+    try:
+        return weakref.ref(owner)
+    except TypeError:
+        return lambda: owner
+
+
+def _same(held: tuple[Callable[[], object], ...], owners: tuple[object, ...]) -> bool:
+    return len(held) == len(owners) and all(h() is o for h, o in zip(held, owners, strict=True))
 
 
 _CANONICAL: dict[Hashable, Hashable] = {}

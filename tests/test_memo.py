@@ -51,3 +51,21 @@ def test_canonical_shares_one_object_for_equal_values():
     b = tuple(("issue", str(n)) for n in range(3))
     assert a == b and a is not b
     assert canonical(a) is canonical(b)
+
+
+def test_a_memo_never_keeps_its_owners_alive():
+    """Sweeps make a scenario per point: memo entries must not hold every one of them in memory."""
+    import gc
+    import weakref
+
+    class Owner:
+        pass
+
+    memo: Memo[int] = Memo(8)
+    owner = Owner()
+    memo.get(id(owner), (owner,), lambda: 1)
+    gone = weakref.ref(owner)
+    del owner
+    gc.collect()
+    assert gone() is None
+    assert memo.get(0, ({"a dict": 1},), lambda: 2) == 2, "owners that can't be weakly held are held"
