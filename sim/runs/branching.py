@@ -22,8 +22,9 @@ from sim.files import read_bytes_bounded
 from sim.runs import compare, transcripts
 from sim.runs.origins import Origin, origin_of, remember, save_path
 from sim.runs.plugins import PluginError, make_policy, resolve
+from sim.runs.policies import mended
 from sim.runs.scripts import play_on_moves
-from sim.scenario import requires, saves
+from sim.scenario import saves
 from sim.scenario.actions import Action, wait
 from sim.text import printable
 
@@ -112,11 +113,7 @@ def play_on_policy(session: Session, spec: str, max_actions: int = 10_000) -> Se
         action = policy.decide(session.view())
         if not isinstance(action, Action):
             raise PluginError(f"policy {spec}: decide() returned {type(action).__name__}, not an Action")
-        if builtin and action.propose is not None and requires.missing(s, s.complete(action.propose)):
-            # As in a built-in's own games: a package missing a requirement is mended, not refused.
-            fixed = requires.repair(s, action.propose)
-            action = Action(propose={i: o for i, o in fixed.items() if o != s.issue(i).default_option})
-        events = session.act(action)
+        events = session.act(mended(s, action) if builtin else action)  # as in a built-in's own games
         if observe is not None:
             observe(events)
     return session

@@ -355,6 +355,15 @@ def make(name: str, scenario: Scenario, seed: int) -> Policy:
     return POLICIES[name](scenario, seed)
 
 
+def mended(s: Scenario, action: Action) -> Action:
+    """``action``, or its package mended when it misses a requirement: built-in policies choose
+    issue by issue, so what they propose is mended, not refused."""
+    if action.propose is None or not s.requirements or not requires.missing(s, s.complete(action.propose)):
+        return action
+    fixed = requires.repair(s, action.propose)
+    return proposal({i: o for i, o in fixed.items() if o != s.issue(i).default_option})
+
+
 def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) -> Session:
     """Run a whole game with a built-in policy and return the finished session."""
     session = Session(scenario, seed)
@@ -362,14 +371,8 @@ def play(scenario: Scenario, policy: str, seed: int, max_actions: int = 10_000) 
     for _ in range(max_actions):
         if session.ended:
             break
-        action = pol.decide(session.view())
-        if (action.propose is not None and scenario.requirements
-                and requires.missing(scenario, scenario.complete(action.propose))):
-            # Policies choose issue by issue; a package missing a requirement is mended, not refused.
-            fixed = requires.repair(scenario, action.propose)
-            action = proposal({i: o for i, o in fixed.items() if o != scenario.issue(i).default_option})
-        pol.observe(session.act(action))
+        pol.observe(session.act(mended(scenario, pol.decide(session.view()))))
     return session
 
 
-__all__ = ["POLICIES", "Policy", "make", "play", "renew_step", "tier_package"]
+__all__ = ["POLICIES", "Policy", "make", "mended", "play", "renew_step", "tier_package"]
