@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sim.memo import Memo
 from sim.scenario.model import Scenario
 
 
@@ -43,22 +44,19 @@ def needed(s: Scenario, package: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(p for p in s.party_ids if p in needs)
 
 
-_RULES: dict[int, tuple[Scenario, tuple | None]] = {}
+_RULES: Memo[tuple[tuple[str, str, frozenset[str]], ...] | None] = Memo(16)
 
 
 def _rules(s: Scenario) -> tuple[tuple[str, str, frozenset[str]], ...] | None:
     """(issue, default, parties holding it) per issue, remembered per scenario (asked for every
     trial package); None when the scenario restricts consent nowhere."""
-    hit = _RULES.get(id(s))
-    if hit is None or hit[0] is not s:
-        if len(_RULES) >= 16:
-            _RULES.pop(next(iter(_RULES)))
-        rules = None
-        if uses_consent(s):
-            rules = tuple((i, s.issue(i).default_option, frozenset(p for p in s.party_ids if holds(s, p, i)))
-                          for i in s.issue_ids)
-        hit = _RULES[id(s)] = (s, rules)
-    return hit[1]
+    def compile_() -> tuple[tuple[str, str, frozenset[str]], ...] | None:
+        if not uses_consent(s):
+            return None
+        return tuple((i, s.issue(i).default_option, frozenset(p for p in s.party_ids if holds(s, p, i)))
+                     for i in s.issue_ids)
+
+    return _RULES.get(id(s), (s,), compile_)
 
 
 def uses_consent(s: Scenario) -> bool:

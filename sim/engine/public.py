@@ -9,6 +9,7 @@ forecasts make (walk-away 50, β = 1, weight 10, the stated demand worth 100, a 
 
 from __future__ import annotations
 
+from sim.memo import Memo
 from sim.scenario.model import Party, Scenario, Stance
 
 ASSUMED_RESERVATION = 50.0
@@ -25,8 +26,7 @@ CONCESSION_SD = 0.5
 """Relative spread of how much a party concedes per round: its concession rate is unknown."""
 TRUST_SD = 3.0
 """Threshold points that trust moves since the last answer may add or take away."""
-_CACHE: dict[int, tuple[Scenario, Scenario]] = {}
-_CACHE_SIZE = 16
+_PUBLIC: Memo[Scenario] = Memo(32)
 
 
 def _stance(st: Stance, options: tuple[str, ...]) -> Stance:
@@ -43,14 +43,14 @@ def _party(s: Scenario, p: Party) -> Party:
 
 
 def public_scenario(s: Scenario) -> Scenario:
-    """``s`` without what its parties hide (cached: a game takes a view before every decision)."""
-    hit = _CACHE.get(id(s))
-    if hit is not None and (hit[0] is s or hit[1] is s):  # already public: a copy of a view keeps it
-        return hit[1]
+    """``s`` without what its parties hide (remembered: a game takes a view before every decision)."""
+    return _PUBLIC.get(id(s), (s,), lambda: _public(s))
+
+
+def _public(s: Scenario) -> Scenario:
     fields = {k: getattr(s, k) for k in type(s).model_fields}
     fields["parties"] = tuple(_party(s, p) for p in s.parties)
     public = type(s).model_construct(_fields_set=s.model_fields_set, **fields)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(s)] = _CACHE[id(public)] = (s, public)
+    # Already public: a copy of a view passes its public scenario, and keeps it.
+    _PUBLIC.get(id(public), (public,), lambda: public)
     return public
