@@ -81,7 +81,7 @@ class PartyAgent:
         self._defaults = s.default_package
         self._weights_moved = 0
         """Counts the weight shifts (:meth:`shift_weight` is the only one to make them)."""
-        self._aspiration: tuple[int, tuple[float, float]] | None = None
+        self._at_weights_memo: tuple[int, tuple[float, float]] | None = None
         """(weight shifts, (A_p, status-quo utility) at those weights): they move only with the weights."""
 
     @property
@@ -103,10 +103,10 @@ class PartyAgent:
 
     def _at_weights(self) -> tuple[float, float]:
         """(A_p, the default package's utility), recomputed only when a weight moved."""
-        if self._aspiration is None or self._aspiration[0] != self._weights_moved:
-            self._aspiration = (self._weights_moved, (rules.table_utility(self._table, self.weights, self._demands),
+        if self._at_weights_memo is None or self._at_weights_memo[0] != self._weights_moved:
+            self._at_weights_memo = (self._weights_moved, (rules.table_utility(self._table, self.weights, self._demands),
                                                       rules.table_utility(self._table, self.weights, self._defaults)))
-        return self._aspiration[1]
+        return self._at_weights_memo[1]
 
     def threshold(self, s: Scenario, credibility: float, counterparts: list[str], round_: int,
                   noisy: bool = True, reservation: float | None = None) -> float:
