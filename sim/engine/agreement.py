@@ -23,6 +23,9 @@ class Accord:
         """Bumped whenever the agreement is replaced or withdrawn: pending expiries check it."""
         self._covers: dict[str | None, set[str]] = {}
         """Tags the agreement in force covers, by reader; cleared whenever it changes."""
+        self.answers: dict = {}
+        """What the session works out from the package in force alone (how an incident is
+        judged); cleared whenever the package changes."""
         self.tier = 0
         self.best_tier = 0
         self.tier_since = 0.0
@@ -39,7 +42,7 @@ class Accord:
         """Put ``package`` in force now; return its serial (its lapse hours are in :attr:`expires`)."""
         self.serial += 1
         self.package = dict(package)
-        self._covers = {}
+        self._covers, self.answers = {}, {}
         self.since = now
         self.expires = {}
         for i, o in package.items():
@@ -50,7 +53,7 @@ class Accord:
 
     def withdraw(self) -> None:
         self.serial += 1  # cancels the pending expiries
-        self.package, self.expires, self._covers = None, {}, {}
+        self.package, self.expires, self._covers, self.answers = None, {}, {}, {}
 
     def lapse(self, issue: str) -> tuple[str, str]:
         """Revert one issue to its default; (option that lapsed, default). An agreement left at
@@ -60,7 +63,7 @@ class Accord:
         option = self.package[issue]
         default = self._s.issue(issue).default_option
         self.package = {**self.package, issue: default}
-        self._covers = {}
+        self._covers, self.answers = {}, {}
         self.expires.pop(issue, None)
         if all(o == self._s.issue(i).default_option for i, o in self.package.items()):
             self.package = None

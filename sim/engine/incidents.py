@@ -126,6 +126,36 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
     def _incident(self, inc: AnyIncident, scheduled: bool) -> None:
         if self._ended:
             return
+        worst, verdict, damage, judged, told = self._judged(inc)
+        if neg.breaks_agreement(worst, verdict):
+            self._violations += 1
+        elif worst == "disputed":
+            self._disputes += 1
+        self._emit(ev.Incident, scheduled=scheduled, **told)
+        for a, b, d in damage:
+            self._trust(a, b, d, f"incident:{inc.id}")
+        self._apply(inc.effects, f"incident:{inc.id}")
+        self._provoke(inc)
+        if worst != "none" and self._accord.package is not None:
+            self._maybe_denounce(inc, judged)
+
+    def _judged(self, inc: AnyIncident) -> tuple[str, str, tuple, tuple, dict]:
+        """(worst judgement, its verdict, trust damage, the victims who read it as breaking the
+        agreement with whom they blame, the Incident event's fields): a function of the incident,
+        the agreement in force and the pledges in force, so worked out once while those hold."""
+        answers = self._accord.answers
+        key = (id(inc), id(self._pledge_memo()))  # both live as long as the session
+        hit = answers.get(key)
+        if hit is None:
+            hit = answers[key] = self._judge_now(inc)
+        worst, verdict, damage, judged, told = hit
+        # Each event gets its own dicts: events are frozen, their dict fields are not.
+        told = {**told, "readings": dict(told["readings"])}
+        if "blames" in told:
+            told["blames"] = dict(told["blames"])
+        return worst, verdict, damage, judged, told
+
+    def _judge_now(self, inc: AnyIncident) -> tuple[str, str, tuple, tuple, dict]:
         s = self._scenario
         worst, verdict = "none", ""
         damage: list[tuple[str, str, float]] = []
@@ -143,18 +173,9 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             if neg.SEVERITY[judgement] > neg.SEVERITY[worst]:
                 worst, verdict = judgement, vd
             damage += neg.incident_damage(s.dynamics, judgement, vd, accused, v)
-        if neg.breaks_agreement(worst, verdict):
-            self._violations += 1
-        elif worst == "disputed":
-            self._disputes += 1
-        self._emit(ev.Incident, incident=inc.id, actor=inc.actor or "", target=inc.target or "", text=inc.text,
-                   scheduled=scheduled, judgement=worst, verdict=verdict, **self._described(inc, denied))
-        for a, b, d in damage:
-            self._trust(a, b, d, f"incident:{inc.id}")
-        self._apply(inc.effects, f"incident:{inc.id}")
-        self._provoke(inc)
-        if worst != "none" and self._accord.package is not None:
-            self._maybe_denounce(inc, judged)
+        told = {"incident": inc.id, "actor": inc.actor or "", "target": inc.target or "", "text": inc.text,
+                "judgement": worst, "verdict": verdict, **self._described(inc, denied)}
+        return worst, verdict, tuple(damage), tuple(judged), told
 
     def _described(self, inc: AnyIncident, denied: list[str]) -> dict:
         """The Incident event's readings and, when used, its victims, attribution and pledges."""
