@@ -21,6 +21,8 @@ from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
 
 AnyIncident = ScheduledIncident | RandomIncident
+_Judged = tuple[str, str, tuple[tuple[str, str, float], ...], tuple[tuple[str, str], ...], dict]
+"""(worst judgement, verdict, trust damage, (victim, accused) read as breaking it, event fields)."""
 
 
 class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
@@ -139,7 +141,7 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
         if worst != "none" and self._accord.package is not None:
             self._maybe_denounce(inc, judged)
 
-    def _judged(self, inc: AnyIncident) -> tuple[str, str, tuple, tuple, dict]:
+    def _judged(self, inc: AnyIncident) -> _Judged:
         """(worst judgement, its verdict, trust damage, the victims who read it as breaking the
         agreement with whom they blame, the Incident event's fields): a function of the incident,
         the agreement in force and the pledges in force, so worked out once while those hold."""
@@ -155,7 +157,7 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             told["blames"] = dict(told["blames"])
         return worst, verdict, damage, judged, told
 
-    def _judge_now(self, inc: AnyIncident) -> tuple[str, str, tuple, tuple, dict]:
+    def _judge_now(self, inc: AnyIncident) -> _Judged:
         s = self._scenario
         worst, verdict = "none", ""
         damage: list[tuple[str, str, float]] = []
@@ -226,7 +228,7 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             self._victims_of[id(inc)] = hit
         return hit
 
-    def _maybe_denounce(self, inc: AnyIncident, judged: list[tuple[str, str]]) -> None:
+    def _maybe_denounce(self, inc: AnyIncident, judged: tuple[tuple[str, str], ...]) -> None:
         """A victim that reads the incident as breaking the agreement, and whose trust in the
         party it blames has fallen below its ``denounce_trust``, withdraws: the agreement collapses."""
         for v, accused in judged:
