@@ -16,6 +16,7 @@ from sim.engine.effects import EffectsMixin
 from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
 from sim.engine.tiering import TierMixin
+from sim.memo import Memo, canonical
 from sim.scenario.incident_checks import provoked_bound
 from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
@@ -23,6 +24,7 @@ from sim.scenario.model import RandomIncident, ScheduledIncident
 AnyIncident = ScheduledIncident | RandomIncident
 _Judged = tuple[str, str, tuple[tuple[str, str, float], ...], tuple[tuple[str, str], ...], dict]
 """(worst judgement, verdict, trust damage, (victim, accused) read as breaking it, event fields)."""
+_JUDGED: Memo[_Judged] = Memo(1024)
 
 
 class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
@@ -146,10 +148,16 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
         agreement with whom they blame, the Incident event's fields): a function of the incident,
         the agreement in force and the pledges in force, so worked out once while those hold."""
         answers = self._accord.answers
-        key = (id(inc), id(self._pledge_memo()))  # both live as long as the session
+        pledges = self._pledge_memo()  # which pledges are in force, shared by the scenario's games
+        key = (id(inc), id(pledges))  # both live as long as the session
         hit = answers.get(key)
         if hit is None:
-            hit = answers[key] = self._judge_now(inc)
+            # The games of a batch put the same agreements in force: ask them too.
+            package = answers.get("package")
+            if package is None:
+                package = answers["package"] = canonical(tuple(self._accord.package.items())
+                                                         if self._accord.package is not None else ())
+            hit = answers[key] = _JUDGED.get((*key, package), (inc, pledges), lambda: self._judge_now(inc))
         worst, verdict, damage, judged, told = hit
         # Each event gets its own dicts: events are frozen, their dict fields are not.
         told = {**told, "readings": dict(told["readings"])}
