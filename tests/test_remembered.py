@@ -81,3 +81,26 @@ def test_views_that_differ_in_anything_the_estimates_read_are_remembered_apart()
             policies.tier_package(view, 1)
             assert policies.tier_package(variant, 1) == policies._tier_package(variant, 1)
             assert len(policies._TIER_PACKAGES) == 2, f"a view with another {what} is remembered apart"
+
+
+def test_a_party_reads_a_package_afresh_once_its_weights_move():
+    """A party's reading of a package (utility, gaps) is remembered across games by the package
+    and its weights: after a weight moves, the same package is worth what the new weights say."""
+    import random
+
+    from sim.engine import rules
+    from sim.engine.parties import PartyAgent
+
+    s = load_scenario(resolve("energy-truce-2025-03"))
+    party = s.parties[0]
+    first, *rest = party.stances
+    package = {**s.default_package, first: party.stances[first].demand}
+    for fresh_game in range(2):  # the second game finds the first one's readings remembered
+        agent = PartyAgent(s, party, random.Random(fresh_game))
+        before = agent.respond(package, 0.0, 0)
+        agent.shift_weight(rest[0], 40.0)
+        after = agent.respond(package, 0.0, 0)
+        assert before.utility == round(rules.utility(party, {i: float(st.weight) for i, st in party.stances.items()},
+                                                     package), 4)
+        assert after.utility == round(rules.utility(party, agent.weights, package), 4) != before.utility
+        assert after.gaps == tuple((i, round(g, 4)) for i, g in rules.largest_gaps(party, agent.weights, package))

@@ -17,9 +17,12 @@ from types import MappingProxyType
 from sim.engine import rules
 from sim.engine.events import Told
 from sim.engine.view import KnownStance
+from sim.memo import Memo
 from sim.scenario.model import MEDIATOR, Party, Scenario
 
 EPS = 1e-9
+
+_READINGS: Memo[tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]] = Memo(1024)
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,9 @@ class PartyAgent:
         cited become known). A red-line proposal counts against its patience only when its
         acceptance is ``needed``: it is not asked to sign a package it has no say over.
         ``coerced(u)`` tells whether an acceptance worth ``u`` clears only under pressure."""
-        hit = tuple(rules.red_lines_hit(self._red_lines, package))
-        u = self.utility(package)
+        hit, u, gaps = self._reading(package)
         ok = not hit and u >= tau - EPS
         forced = ok and coerced is not None and coerced(u)
-        gaps = tuple((i, round(g, 4)) for i, g in rules.table_gaps(self._table, self.weights, package))
         self.last_response = (package, round(u, 4), round(tau, 4), round_)
         for ref in hit:
             i, o = ref.split(".", 1)
@@ -143,6 +144,15 @@ class PartyAgent:
         if hit and needed:
             self.red_line_count += 1
         return Response(ok, round(u, 4), round(tau, 4), hit, gaps, forced)
+
+    def _reading(self, package: dict[str, str]) -> tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]:
+        """(red lines hit, utility, largest gaps) of a package: a function of the package and the
+        weights alone, so remembered across the games of a process, which propose the same
+        packages at the same weights again and again."""
+        key = (id(self.party), tuple(self.weights.values()), tuple(package.items()))
+        return _READINGS.get(key, (self.party,), lambda: (
+            tuple(rules.red_lines_hit(self._red_lines, package)), self.utility(package),
+            tuple((i, round(g, 4)) for i, g in rules.table_gaps(self._table, self.weights, package))))
 
     @property
     def present(self) -> bool:
