@@ -38,31 +38,43 @@ class Memo(Generic[V]):
 
     def get(self, key: Hashable, owners: tuple[object, ...], compute: Callable[[], V]) -> V:
         """The answer remembered for ``key`` and these very ``owners``, else ``compute()``'s."""
-        with self._lock:
-            hit = self._entries.pop(key, None)
-            if hit is not None:
-                self._entries[key] = hit  # most recently used last
-        if hit is not None and _same(hit[0], owners):
-            return hit[1]
+        entries = self._entries
+        # A hit takes no lock (a game asks hundreds of times): each dict operation is atomic,
+        # and a hit moved by two threads at once is at worst moved twice.
+        hit = entries.pop(key, None)
+        if hit is not None:
+            entries[key] = hit  # most recently used last
+            held = hit[0]
+            if len(held) == len(owners):
+                for h, o in zip(held, owners, strict=True):
+                    if h() is not o:
+                        break
+                else:
+                    return hit[1]
         value = compute()
         with self._lock:
-            self._entries[key] = (tuple(_held(o) for o in owners), value)
-            while len(self._entries) > self.size:
-                del self._entries[next(iter(self._entries))]
+            entries[key] = (tuple(_held(o) for o in owners), value)
+            while len(entries) > self.size:
+                try:
+                    entries.pop(next(iter(entries)), None)
+                except RuntimeError:  # a hit in another thread moved an entry meanwhile
+                    continue
         return value
+
+
+_STRONG: set[type] = set()
+"""Types whose objects can't be weakly referenced (learnt once: the exception is slow)."""
 
 
 def _held(owner: object) -> Callable[[], object]:
     """A weak reference to ``owner``, or (a dict, a mapping proxy) a strong one: small, and
     bounded by the memo's size."""
-    try:
-        return weakref.ref(owner)
-    except TypeError:
-        return lambda: owner
-
-
-def _same(held: tuple[Callable[[], object], ...], owners: tuple[object, ...]) -> bool:
-    return len(held) == len(owners) and all(h() is o for h, o in zip(held, owners, strict=True))
+    if type(owner) not in _STRONG:
+        try:
+            return weakref.ref(owner)
+        except TypeError:
+            _STRONG.add(type(owner))
+    return lambda: owner
 
 
 _CANONICAL: dict[Hashable, Hashable] = {}
