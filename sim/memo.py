@@ -13,6 +13,7 @@ Safe under threads: a race at worst computes an answer twice.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Hashable
@@ -90,3 +91,20 @@ def canonical(value: T) -> T:
             _CANONICAL.clear()  # the memos keep their own references: only the sharing restarts
         hit = _CANONICAL.setdefault(value, value)
     return hit  # type: ignore[return-value]
+
+
+_TOKENS: dict[Hashable, int] = {}
+_TOKENS_SIZE = 4096
+_NEXT_TOKEN = itertools.count(1)
+
+
+def token(value: Hashable) -> int:
+    """A number that stands for ``value`` in memo keys: equal values get the same number, and
+    no number ever stands for two values in one process (a forgotten value gets a new one), so
+    a key holds a number, cheap to hash, instead of a large tuple hashed at every ask."""
+    hit = _TOKENS.get(value)
+    if hit is None:
+        if len(_TOKENS) >= _TOKENS_SIZE:
+            _TOKENS.clear()  # only costs misses: the numbers given out are never given again
+        hit = _TOKENS.setdefault(value, next(_NEXT_TOKEN))
+    return hit

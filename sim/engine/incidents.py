@@ -16,7 +16,7 @@ from sim.engine.effects import EffectsMixin
 from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
 from sim.engine.tiering import TierMixin
-from sim.memo import Memo, canonical
+from sim.memo import Memo, token
 from sim.scenario.incident_checks import provoked_bound
 from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
@@ -155,8 +155,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
             # The games of a batch put the same agreements in force: ask them too.
             package = answers.get("package")
             if package is None:
-                package = answers["package"] = canonical(tuple(self._accord.package.items())
-                                                         if self._accord.package is not None else ())
+                package = answers["package"] = token(tuple(self._accord.package.items())
+                                                     if self._accord.package is not None else ())
             hit = answers[key] = _JUDGED.get((*key, package), (inc, pledges), lambda: self._judge_now(inc))
         worst, verdict, damage, judged, told = hit
         # Each event gets its own dicts: events are frozen, their dict fields are not.

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from sim.memo import Memo, canonical
+from sim.memo import Memo, token
 from sim.scenario.model import Quote
 
 
@@ -97,13 +97,13 @@ def known_key(pv: PartyView) -> tuple:
     return (pv.id, pv.suspended, pv.walked_out, pv.reservation, pv.hidden, _stances_key(pv.stances))
 
 
-_STANCES: Memo[tuple] = Memo(256)
+_STANCES: Memo[int] = Memo(256)
 
 
-def _stances_key(stances: Mapping[str, KnownStance]) -> tuple:
-    """The known stances as one shared tuple, built once per mapping (a party's agent hands out
-    the same mapping while what the mediator knows of it stays the same)."""
-    return _STANCES.get(id(stances), (stances,), lambda: canonical(tuple(
+def _stances_key(stances: Mapping[str, KnownStance]) -> int:
+    """The known stances' :func:`~sim.memo.token`, worked out once per mapping (a party's agent
+    hands out the same mapping while what the mediator knows of it stays the same)."""
+    return _STANCES.get(id(stances), (stances,), lambda: token(tuple(
         (i, st.visibility, st.demand, st.red_lines, st.revealed, st.weight,
          tuple(st.values.items()) if st.values is not None else None, st.share)
         for i, st in stances.items())))
@@ -115,13 +115,13 @@ def standing_key(pv: PartyView) -> tuple:
     return (tuple(pv.trust.items()), None if last is None else (_package_key(last[0]), *last[1:]))
 
 
-_PACKAGES: Memo[tuple] = Memo(256)
+_PACKAGES: Memo[int] = Memo(256)
 
 
-def _package_key(package: Mapping[str, str]) -> tuple:
-    """A package answered as one shared tuple, built once per package (every view until the
-    party answers again holds the same one)."""
-    return _PACKAGES.get(id(package), (package,), lambda: canonical(tuple(package.items())))
+def _package_key(package: Mapping[str, str]) -> int:
+    """A package answered, as its :func:`~sim.memo.token`, worked out once per package (every
+    view until the party answers again holds the same one)."""
+    return _PACKAGES.get(id(package), (package,), lambda: token(tuple(package.items())))
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from sim.engine.events import Event, Proposed, Responded
 from sim.engine.known import known_key, standing_key
 from sim.engine.session import Session, stream
 from sim.engine.view import MediatorView
-from sim.memo import Memo, canonical
+from sim.memo import Memo, canonical, token
 from sim.scenario import requires
-from sim.scenario.actions import Action, consult, proposal, wait
+from sim.scenario.actions import Action, consult, proposal, renew, wait
 from sim.scenario.model import Lever, Scenario
 
 
@@ -55,7 +55,7 @@ def renew_step(view: MediatorView) -> Action | None:
         return None  # a renewal needs an agreement in force
     # A lapse due this very hour is already under way (its process runs before the action).
     soon = [i for i, left in view.lapsing(view.scenario.clock.round_hours) if left > 1e-9]
-    return Action(renew=soon[0]) if soon else None
+    return renew(soon[0]) if soon else None
 
 
 def known_red(view: MediatorView, issue: str, option: str) -> bool:
@@ -99,7 +99,7 @@ def tier_package(view: MediatorView, level: int) -> dict[str, str] | None:
     again (15,108 asks in 1,771 states over 1,000 flagship games under ``incremental``)."""
     s = view.scenario
     key = (id(s), level, view.round, view.credibility,
-           canonical(tuple(view.agreement.items())) if view.agreement is not None else None,
+           token(tuple(view.agreement.items())) if view.agreement is not None else None,
            tuple((known_key(pv), standing_key(pv)) for pv in view.parties))
     pkg = _TIER_PACKAGES.get(key, (s,), lambda: _canonical_package(_tier_package(view, level)))
     return dict(pkg) if pkg is not None else None

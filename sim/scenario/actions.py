@@ -162,6 +162,7 @@ def hint() -> Action:
     return Action(hint=True)
 
 
+@functools.lru_cache(maxsize=256)
 def renew(issue: str | None = None) -> Action:
     """Renew one issue's option in force, or (no issue) every option in force that lapses."""
     return Action(renew=issue if issue is not None else True)
