@@ -69,3 +69,14 @@ def test_a_memo_never_keeps_its_owners_alive():
     gc.collect()
     assert gone() is None
     assert memo.get(0, ({"a dict": 1},), lambda: 2) == 2, "owners that can't be weakly held are held"
+
+
+def test_a_token_stands_for_one_value_only_even_after_tokens_are_forgotten():
+    import sim.memo as memo
+
+    a, b = ("issue", "x"), ("issue", "y")
+    ta = memo.token(a)
+    assert memo.token(("issue", "x")) == ta != memo.token(b)
+    memo._TOKENS.clear()  # what a full table does
+    assert memo.token(b) != ta, "a forgotten value's number is never handed to another"
+    assert memo.token(a) != ta, "and the value itself gets a new one (a miss, never a wrong hit)"
