@@ -47,11 +47,15 @@ class Memo(Generic[V]):
             entries[key] = hit  # most recently used last
             held = hit[0]
             if len(held) == len(owners):
-                for h, o in zip(held, owners, strict=True):
-                    if h() is not o:
-                        break
+                if len(owners) == 1:  # the common case, without a loop
+                    if held[0]() is owners[0]:
+                        return hit[1]
                 else:
-                    return hit[1]
+                    for h, o in zip(held, owners, strict=True):
+                        if h() is not o:
+                            break
+                    else:
+                        return hit[1]
         value = compute()
         with self._lock:
             entries[key] = (tuple(_held(o) for o in owners), value)
