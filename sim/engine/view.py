@@ -95,8 +95,8 @@ class MediatorView:
         """(issue, option) of every red line the mediator knows of, any party's."""
         hit = self._memo.get("red")
         if hit is None:
-            hit = self._memo["red"] = frozenset((i, o) for p in self.parties for i, st in p.stances.items()
-                                                for o in st.red_lines)
+            hit = self._memo["red"] = self._carried("red", "", None, lambda _: frozenset(
+                (i, o) for p in self.parties for i, st in p.stances.items() for o in st.red_lines))
         return hit
 
     def party(self, party_id: str) -> PartyView:
