@@ -24,7 +24,7 @@ from sim.scenario.model import RandomIncident, ScheduledIncident
 AnyIncident = ScheduledIncident | RandomIncident
 _Judged = tuple[str, str, tuple[tuple[str, str, float], ...], tuple[tuple[str, str], ...], dict]
 """(worst judgement, verdict, trust damage, (victim, accused) read as breaking it, event fields)."""
-_JUDGED: Memo[_Judged] = Memo(1024)
+_JUDGED: Memo[_Judged] = Memo(256)
 
 
 class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):

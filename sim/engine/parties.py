@@ -22,7 +22,7 @@ from sim.scenario.model import MEDIATOR, Party, Scenario
 
 EPS = 1e-9
 
-_READINGS: Memo[tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]] = Memo(1024)
+_READINGS: Memo[tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]] = Memo(256)
 
 
 @dataclass(frozen=True)
