@@ -104,3 +104,46 @@ def test_a_party_reads_a_package_afresh_once_its_weights_move():
                                                      package), 4)
         assert after.utility == round(rules.utility(party, agent.weights, package), 4) != before.utility
         assert after.gaps == tuple((i, round(g, 4)) for i, g in rules.largest_gaps(party, agent.weights, package))
+
+
+@pytest.mark.parametrize("name", ["energy-truce-2025-03", "warmup-energy-pause"])
+def test_the_party_views_a_session_carries_over_are_the_ones_built_afresh(name):
+    """A session hands out the previous view of a party until the party's agent counts a change:
+    a change some method forgot to count would leave a stale view here."""
+    s = load_scenario(resolve(name))
+    for policy, seed in GAMES:
+        session, pol = Session(s, seed), policies.make(policy, s, seed)
+        while not session.ended:
+            view = session.view()
+            session._party_views.clear()
+            assert session.view().parties == view.parties
+            pol.observe(session.act(pol.decide(view)))
+
+
+def test_every_change_an_agent_makes_shows_in_the_next_view():
+    """Each of the agent's changing methods, made alone, shows in the session's next view (the
+    games above never move a party's weight, suspend one or take a view after a walk-out)."""
+    from sim.scenario.actions import consult
+
+    s = load_scenario(resolve("energy-truce-2025-03"))
+    session = Session(s, 0)
+    pid, other = s.party_ids[:2]
+    session.act(consult(pid))
+    a = session._parties[pid]
+    issue = a.revealed[0]
+    changes = {
+        "weight": lambda: a.shift_weight(issue, 20.0),
+        "trust": lambda: a.shift_trust(other, -0.2),
+        "reservation": lambda: a.shift_reservation(-5.0),
+        "suspend": lambda: a.suspend("red_lines"),
+        "rejoin": a.rejoin,
+        "answer": lambda: a.respond(dict(s.default_package), 0.0, 1),
+        "consult": lambda: a.consult(s),
+        "walk out": a.walk_out,
+    }
+    for what, change in changes.items():
+        before = session.view().parties
+        change()
+        carried = session.view().parties
+        session._party_views.clear()
+        assert session.view().parties == carried != before, f"a {what} shows in the next view"

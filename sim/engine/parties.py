@@ -76,6 +76,10 @@ class PartyAgent:
         self.last_response: tuple[dict[str, str], float, float, int] | None = None
         self._known_cache: tuple[int, Mapping[str, KnownStance], int] | None = None
         self._knowledge = 0
+        self.changes = 0
+        """Counts the changes to what a view of the party shows (trust, the reservation and
+        whether it is known, its known stances, its answers and red-line count, walking out,
+        suspension): bumped by the only methods that make them, so a view need not compare them."""
         """Counts the changes to what :meth:`known` reads (revealed, cited, weights): bumped by
         the only methods that make them, so a view need not compare them."""
         self._table = rules.value_table(p)
@@ -136,6 +140,7 @@ class PartyAgent:
         ok = not hit and u >= tau - EPS
         forced = ok and coerced is not None and coerced(u)
         self.last_response = (package, round(u, 4), round(tau, 4), round_)
+        self.changes += 1
         for ref in hit:
             i, o = ref.split(".", 1)
             if o not in self.cited.setdefault(i, []):
@@ -161,6 +166,7 @@ class PartyAgent:
 
     def suspend(self, cause: str) -> None:
         self.suspended = True
+        self.changes += 1
         self.suspended_for = cause
         self.suspensions += 1
         self.away = 0
@@ -170,7 +176,12 @@ class PartyAgent:
         that made it leave start again (else it would leave again at once)."""
         self.suspended = False
         self.red_line_count = 0
+        self.changes += 1
         self.low_rounds = dict.fromkeys(self.low_rounds, 0)
+
+    def walk_out(self) -> None:
+        self.walked_out = True
+        self.changes += 1
 
     @property
     def out_of_patience(self) -> bool:
@@ -181,6 +192,7 @@ class PartyAgent:
         """Reveal the reservation (first consultation) and the weightiest hidden stance."""
         reservation = None
         revealed: list[str] = []
+        self.changes += 1
         if not self.reservation_known:
             self.reservation_known = True
             revealed.append("reservation")
@@ -207,12 +219,14 @@ class PartyAgent:
         if abs(after - before) < EPS:
             return None
         self.trust[other] = after
+        self.changes += 1
         return before, after
 
     def shift_reservation(self, delta: float, lever: bool = False) -> tuple[float, float]:
         """Move the reservation by ``delta``, clamped to 0–100; ``lever``: a lever moved it."""
         before = self.reservation
         self.reservation = min(100.0, max(0.0, before + delta))
+        self.changes += 1
         if lever:
             self.lever_push += self.reservation - before
         return before, self.reservation
@@ -225,6 +239,7 @@ class PartyAgent:
         self.weights[issue] = max(0.01, before + delta)
         self._knowledge += 1
         self._weights_moved += 1
+        self.changes += 1
         return before, self.weights[issue]
 
     def low_trust_counterpart(self, rounds: int) -> str | None:

@@ -97,7 +97,7 @@ class SessionState:
         self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
         """Random incident -> provoking incident -> (factor, until hour)."""
         self._view_carry: dict = {}
-        self._party_views: dict[str, tuple[tuple, PartyView]] = {}
+        self._party_views: dict[str, tuple[int, PartyView]] = {}
         """What the views of this game compute once and share (see ``MediatorView._carry``)."""
         self._lever_views: tuple[tuple[int, ...], tuple[LeverView, ...]] = ((), ())
         """(uses left per lever, the views of the levers with those uses)."""
@@ -250,17 +250,15 @@ class SessionState:
         """What the mediator knows of one party now: the previous view's own object while none
         of it changed (so what a view computes from it carries over, see ``MediatorView``)."""
         a = self._parties[p.id]
-        known, hidden = a.known()
-        key = (tuple(a.trust.values()), known, hidden, a.reservation if a.reservation_known else None,
-               a.walked_out, a.red_line_count, a.last_response, a.suspended)
         old = self._party_views.get(p.id)
-        if old is not None and old[0] == key:
+        if old is not None and old[0] == a.changes:
             return old[1]
+        known, hidden = a.known()
         pv = PartyView(p.id, p.name, p.leader, {k: round(v, 4) for k, v in a.trust.items()}, known,
                        round(a.reservation, 4) if a.reservation_known else None, hidden,
                        a.walked_out, a.red_line_count, p.red_line_patience, a.last_response,
                        suspended=a.suspended, consent=p.consent)
-        self._party_views[p.id] = (key, pv)
+        self._party_views[p.id] = (a.changes, pv)
         return pv
 
     def _pledge_memo(self) -> dict:

@@ -37,7 +37,7 @@ class SuspensionMixin(TierMixin):
             self._update_tier()
 
     def _walkout(self, pid: str, **cause) -> None:
-        self._parties[pid].walked_out = True
+        self._parties[pid].walk_out()
         self._emit(ev.Walkout, party=pid, **cause)
         self._end("walkout")
 
