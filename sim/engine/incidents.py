@@ -25,6 +25,7 @@ AnyIncident = ScheduledIncident | RandomIncident
 _Judged = tuple[str, str, tuple[tuple[str, str, float], ...], tuple[tuple[str, str], ...], dict]
 """(worst judgement, verdict, trust damage, (victim, accused) read as breaking it, event fields)."""
 _JUDGED: Memo[_Judged] = Memo(256)
+_RateTerms = tuple[bool, float, str | None, str | None, float, float, tuple[str, ...]]
 
 
 class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
@@ -62,13 +63,11 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
         """Hourly rate now: base, ×covered_rate_factor while the actor reads the target as
         covered (by the agreement or its own pledge), ×Π factor of the provocations running,
         ×(1 + gain·(1 − the actor's mean trust in its victims)); 0 outside ``while``/``unless``."""
-        if (inc.while_ or inc.unless) and not self._allowed(inc):
+        conditional, rate, actor_id, target, covered_factor, gain, victims = self._rate_terms(inc)
+        if conditional and not self._allowed(inc):
             return 0.0
-        dyn = self._scenario.dynamics
-        rate = inc.rate_per_day / 24
-        actor_id = inc.actor
-        if actor_id is not None and inc.target is not None and self._reads_covered(inc.target, actor_id, actor_id):
-            rate *= dyn.covered_rate_factor
+        if target is not None and actor_id is not None and self._reads_covered(target, actor_id, actor_id):
+            rate *= covered_factor
         provoked = self._provoked.get(inc.id)
         if provoked:
             now = self._env.now
@@ -77,13 +76,24 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
                     rate *= factor
         if actor_id is None:
             return rate
-        actor = self._parties[actor_id]
-        victims = self._victims(inc)
+        trusts = self._parties[actor_id].trust
         if len(victims) == 1:  # the common case, without the mean's generator (the same float)
-            trust = actor.trust[victims[0]]
+            trust = trusts[victims[0]]
         else:
-            trust = sum(actor.trust[v] for v in victims) / len(victims) if victims else 1.0
-        return rate * (1 + dyn.distrust_rate_gain * (1 - trust))
+            trust = sum(trusts[v] for v in victims) / len(victims) if victims else 1.0
+        return rate * (1 + gain * (1 - trust))
+
+    def _rate_terms(self, inc: RandomIncident) -> _RateTerms:
+        """What :meth:`_rate` reads of the frozen scenario, gathered once per incident (every
+        candidate arrival asks): (has while/unless, base hourly rate, actor, target,
+        covered-rate factor, distrust gain, victims)."""
+        hit = self._rate_of.get(id(inc))
+        if hit is None:
+            dyn = self._scenario.dynamics
+            hit = self._rate_of[id(inc)] = (
+                bool(inc.while_ or inc.unless), inc.rate_per_day / 24, inc.actor, inc.target,
+                dyn.covered_rate_factor, dyn.distrust_rate_gain, self._victims(inc))
+        return hit
 
     def _allowed(self, inc: AnyIncident) -> bool:
         """Whether every ``while`` option is in force and no ``unless`` option is."""

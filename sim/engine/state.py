@@ -104,6 +104,8 @@ class SessionState:
         self._pledges_now: tuple[float, dict] | None = None
         """(hour until which the answers hold, answers): what pledges cover (see ``_pledge_memo``)."""
         self._victims_of: dict[int, tuple[str, ...]] = {}
+        self._rate_of: dict[int, tuple] = {}
+        """What a random incident's rate reads of the frozen scenario, by incident (see ``_rate``)."""
         self._pledge_answers = _pledge_answers(s)
         self._pledge_spans: tuple[tuple[float, float | None], ...] | None = None
         self._stamp: tuple[float, float, int] = (-1.0, 0.0, 0)
