@@ -76,12 +76,12 @@ class PartyAgent:
         self.last_response: tuple[dict[str, str], float, float, int] | None = None
         self._known_cache: tuple[int, Mapping[str, KnownStance], int] | None = None
         self._knowledge = 0
+        """Counts the changes to what :meth:`known` reads (revealed, cited, weights): bumped by
+        the only methods that make them, so a view need not compare them."""
         self.changes = 0
         """Counts the changes to what a view of the party shows (trust, the reservation and
         whether it is known, its known stances, its answers and red-line count, walking out,
         suspension): bumped by the only methods that make them, so a view need not compare them."""
-        """Counts the changes to what :meth:`known` reads (revealed, cited, weights): bumped by
-        the only methods that make them, so a view need not compare them."""
         self._table = rules.value_table(p)
         self._issue_ids = s.issue_ids
         self._red_lines = rules.red_line_table(p)

@@ -97,8 +97,9 @@ class SessionState:
         self._provoked: dict[str, dict[str, tuple[float, float]]] = {}
         """Random incident -> provoking incident -> (factor, until hour)."""
         self._view_carry: dict = {}
-        self._party_views: dict[str, tuple[int, PartyView]] = {}
         """What the views of this game compute once and share (see ``MediatorView._carry``)."""
+        self._party_views: dict[str, tuple[int, PartyView]] = {}
+        """Party -> (its agent's change count, the view of it at that count)."""
         self._lever_views: tuple[tuple[int, ...], tuple[LeverView, ...]] = ((), ())
         """(uses left per lever, the views of the levers with those uses)."""
         self._pledges_now: tuple[float, dict] | None = None
