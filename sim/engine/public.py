@@ -42,20 +42,9 @@ def _party(s: Scenario, p: Party) -> Party:
     return type(p).model_construct(_fields_set=p.model_fields_set, **fields)
 
 
-_LAST: tuple[Scenario, Scenario] | None = None
-"""(scenario, its public copy) last asked for: a game asks at every view, so one identity check
-answers before the memo is consulted."""
-
-
 def public_scenario(s: Scenario) -> Scenario:
     """``s`` without what its parties hide (remembered: a game takes a view before every decision)."""
-    global _LAST
-    last = _LAST  # read once: another thread may replace it (the pair itself never changes)
-    if last is not None and (s is last[0] or s is last[1]):
-        return last[1]
-    public = _PUBLIC.get(id(s), (s,), lambda: _public(s))
-    _LAST = (s, public)
-    return public
+    return _PUBLIC.get(id(s), (s,), lambda: _public(s))
 
 
 def _public(s: Scenario) -> Scenario:
