@@ -54,8 +54,18 @@ def trust_lines(s: Scenario, view: MediatorView, pv: PartyView) -> list[Content]
     return out
 
 
-def risk_line(pv: PartyView) -> Content:
+NARROW = 24
+"""Content width under which a panel words its counter and forecast in short (a 60- or 80-column
+terminal): the answer stays in the lines a short panel shows."""
+
+
+def risk_line(pv: PartyView, short: bool = False) -> Content:
     n, cap = pv.red_line_proposals, pv.red_line_patience
+    if short and not (pv.walked_out or pv.suspended):
+        style = f"{ERROR} bold" if pv.at_risk else (WARNING if n > 0 else SUCCESS)
+        mark = f"{WARN} " if n > 0 else ""
+        tail = " · one more: it walks out" if pv.at_risk else ("" if n > 0 else f" {OK}")
+        return Content.styled(f"{mark}red lines {n}/{cap}{tail}", style)
     if pv.walked_out:
         return Content.styled(f"{NO} WALKED OUT of the talks", f"{ERROR} bold")
     if pv.suspended:
@@ -124,9 +134,11 @@ def forecast_warning(s: Scenario, pv: PartyView, pred: Prediction) -> str | None
             + (f"; {why}" if why else ""))
 
 
-def prediction_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
+def prediction_content(s: Scenario, pv: PartyView, pred: Prediction, short: bool = False) -> Content:
     """The party's likely answer to the package in the builder, marked when its answer
-    wouldn't decide it (not needed, or away)."""
+    wouldn't decide it (not needed, or away); ``short``: the verdict and its chance first."""
+    if short:
+        return _short_verdict(s, pv, pred)
     if pred.away:
         note = ("a package that needs it can't pass while it is away" if pred.needed
                 else "not needed for this package")
@@ -163,6 +175,33 @@ def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
         return Content.assemble(head, (f"{NO} rejects" if pred.certain else f"{NO} likely to reject",
                                        f"{ERROR} bold"), est, plain(f" — {why}" if why else ""))
     return Content.assemble(head, (f"{UNKNOWN} unsure", f"{WARNING} bold"), est)
+
+
+def _short_verdict(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
+    """The forecast in a narrow panel: mark, verdict and chance in its first line, then the
+    estimate and why, so the lines a short panel shows carry the answer."""
+    if pred.away:
+        return Content.assemble((f"{WARN} away", f"{WARNING} bold"), plain(" — it won't answer"))
+    chance = f" {pred.probability:.0%}" if pred.probability is not None else ""
+    if pred.red_lines:
+        head = Content.styled(f"{NO} red line", f"{ERROR} bold")
+        words = ": " + "; ".join(red_line_refs(s, pred))
+    elif pred.verdict == "accept":
+        head = Content.styled(f"{OK} {'yes' if pred.certain else 'likely yes'}{chance}", f"{SUCCESS} bold")
+        words = ""
+    elif pred.verdict == "reject":
+        head = Content.styled(f"{NO} {'no' if pred.certain else 'likely no'}{chance}", f"{ERROR} bold")
+        words = ""
+    else:
+        head = Content.styled(f"{UNKNOWN} unsure{chance}", f"{WARNING} bold")
+        words = ""
+    if not pred.red_lines:
+        why = shortfall(s, pv, pred) if pred.verdict != "accept" else ""
+        words = f" · est. {pred.utility:.0f} vs ~{pred.threshold:.0f}" + (f" — {why}" if why else "")
+    content = Content.assemble(head, (words, MUTED))
+    if not pred.needed:
+        content = Content.assemble(content, (" · not needed", MUTED))
+    return content
 
 
 def answer_content(s: Scenario, e: Responded) -> Content:
@@ -244,6 +283,10 @@ class PartyPanel(VerticalScroll, can_focus=True):
 
 Trust, red-line patience, its forecast answer to the builder's package, and its stances
 (● known exactly, · only what it says in public). **z** zooms, **esc** restores.
+
+In a narrow terminal the counter and forecast are worded in short, the verdict first:
+`✓ likely yes 87% · est. 83 vs ~79` is an 87 % chance of a yes, its estimated score of the
+package against the ~79 it needs; `red lines 0/2` counts red-line proposals against its patience.
 """
 
     view: reactive[MediatorView | None] = reactive(None, always_update=True, init=False, repaint=False)
@@ -257,6 +300,10 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         p = scenario.party(party_id)
         self.border_title = plain(p.name + (f" — {p.leader}" if p.leader else ""))
         self._stances_plain: str | None = None
+        self._short = False
+        """Whether the panel is narrow (see :data:`NARROW`)."""
+        self._shown: tuple[MediatorView, Prediction, dict[str, str] | None] | None = None
+        """What the forecast line last showed, to reword it when the panel's width crosses NARROW."""
 
     def compose(self) -> ComposeResult:
         # The red-line counter and the forecast first: they stay in view in a 60×20 terminal.
@@ -275,6 +322,13 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         # The border leaves its content width less 4 for the title; room for the focus marker too.
         title = full if len(MARKER + full) <= self.size.width - 4 else p.name
         self.border_title = plain(marker + title)
+        short = self.size.width < NARROW
+        if short != self._short:
+            self._short = short
+            if self.view is not None:
+                self.watch_view(self.view)
+            if self._shown is not None:
+                self.show_prediction(*self._shown)
 
     def on_mount(self) -> None:
         self._risk = self.query_one("#party-risk", Static)
@@ -290,7 +344,8 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
         """The party's likely answer to the builder's package (``view``: the screen's, which the
         screen's own watcher sees before this panel's binding has caught up), and with the
         package, its estimate as a bar."""
-        set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred))
+        self._shown = (view, pred, package)
+        set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred, self._short))
         self._bar.display = package is not None
         if package is not None:
             set_content(self._bar, bar_content(view, self.party_id, package))
@@ -306,7 +361,7 @@ Trust, red-line patience, its forecast answer to the builder's package, and its 
             return
         pv = view.party(self.party_id)
         s = self.scenario
-        set_content(self._risk, risk_line(pv))
+        set_content(self._risk, risk_line(pv, self._short))
         say = consent_line(s, pv)
         set_content(self._state, Content("\n").join([*trust_lines(s, view, pv), knowledge_line(pv),
                                                      *([say] if say else [])]))
