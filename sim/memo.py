@@ -82,24 +82,31 @@ def _held(owner: object) -> Callable[[], object]:
     return lambda: owner
 
 
-_CANONICAL: dict[Hashable, Hashable] = {}
-_CANONICAL_SIZE = 4096
+class _Table(dict):
+    """A bounded table of what stands for a value, cleared when full (the memos keep their own
+    references, so a clear only costs the sharing, or the numbers, from then on)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, value: Hashable, new: object) -> object:
+        """Remember ``new`` for ``value`` (unless another thread just did) and return what is held."""
+        if len(self) >= self.size:
+            self.clear()
+        return self.setdefault(value, new)
+
+
+_CANONICAL = _Table(4096)
+_TOKENS = _Table(4096)
+_NEXT_TOKEN = itertools.count(1)
 
 
 def canonical(value: T) -> T:
     """One shared object for every equal ``value`` (hashable), so the keys and answers that many
     memo entries hold are stored once."""
-    hit = _CANONICAL.get(value)
-    if hit is None:
-        if len(_CANONICAL) >= _CANONICAL_SIZE:
-            _CANONICAL.clear()  # the memos keep their own references: only the sharing restarts
-        hit = _CANONICAL.setdefault(value, value)
-    return hit  # type: ignore[return-value]
-
-
-_TOKENS: dict[Hashable, int] = {}
-_TOKENS_SIZE = 4096
-_NEXT_TOKEN = itertools.count(1)
+    hit = _CANONICAL.get(value)  # the hit is the hot path: policies ask for every package
+    return hit if hit is not None else _CANONICAL.put(value, value)  # type: ignore[return-value]
 
 
 def token(value: Hashable) -> int:
@@ -107,8 +114,4 @@ def token(value: Hashable) -> int:
     no number ever stands for two values in one process (a forgotten value gets a new one), so
     a key holds a number, cheap to hash, instead of a large tuple hashed at every ask."""
     hit = _TOKENS.get(value)
-    if hit is None:
-        if len(_TOKENS) >= _TOKENS_SIZE:
-            _TOKENS.clear()  # only costs misses: the numbers given out are never given again
-        hit = _TOKENS.setdefault(value, next(_NEXT_TOKEN))
-    return hit
+    return hit if hit is not None else _TOKENS.put(value, next(_NEXT_TOKEN))  # type: ignore[return-value]

@@ -77,6 +77,20 @@ def test_a_token_stands_for_one_value_only_even_after_tokens_are_forgotten():
     a, b = ("issue", "x"), ("issue", "y")
     ta = memo.token(a)
     assert memo.token(("issue", "x")) == ta != memo.token(b)
-    memo._TOKENS.clear()  # what a full table does
+    for n in range(memo._TOKENS.size):  # fill the table: it forgets everything it held
+        memo.token(("filler", n))
+    assert a not in memo._TOKENS
     assert memo.token(b) != ta, "a forgotten value's number is never handed to another"
     assert memo.token(a) != ta, "and the value itself gets a new one (a miss, never a wrong hit)"
+
+
+def test_canonical_hands_back_one_object_for_equal_values_until_the_table_fills():
+    import sim.memo as memo
+
+    first = memo.canonical(("issue", "x", int("1")))  # built at run time: two objects, one value
+    twin = ("issue", "x", int("1"))
+    assert twin is not first and memo.canonical(twin) is first
+    for n in range(memo._CANONICAL.size):
+        memo.canonical(("filler", n))
+    fresh = ("issue", "x", int("1"))
+    assert memo.canonical(fresh) is fresh, "a full table starts sharing afresh"

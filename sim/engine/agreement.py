@@ -7,6 +7,7 @@ time; it changes only when the session tells it to and never emits events.
 from __future__ import annotations
 
 from sim.engine import rules
+from sim.memo import token
 from sim.scenario import requires
 from sim.scenario.model import Scenario
 
@@ -23,9 +24,11 @@ class Accord:
         """Bumped whenever the agreement is replaced or withdrawn: pending expiries check it."""
         self._covers: dict[str | None, set[str]] = {}
         """Tags the agreement in force covers, by reader; cleared whenever it changes."""
-        self.answers: dict = {}
+        self.answers: dict[tuple[int, int], tuple] = {}
         """What the session works out from the package in force alone (how an incident is
-        judged); cleared whenever the package changes."""
+        judged), by question; cleared whenever the package changes."""
+        self._token: int | None = None
+        """:func:`~sim.memo.token` of the package in force, once asked; cleared with it."""
         self.tier = 0
         self.best_tier = 0
         self.tier_since = 0.0
@@ -38,11 +41,23 @@ class Accord:
             tags = self._covers[reader] = rules.in_force_covers(self._s, reader, self.package)
         return tags
 
+    @property
+    def package_token(self) -> int:
+        """A number standing for the package in force (none: the empty package) in the keys of
+        memos shared by a batch's games, which put the same agreements in force."""
+        if self._token is None:
+            self._token = token(tuple(self.package.items()) if self.package is not None else ())
+        return self._token
+
+    def _changed(self) -> None:
+        """The package in force changed: forget what was worked out from the old one."""
+        self._covers, self.answers, self._token = {}, {}, None
+
     def put(self, package: dict[str, str], now: float) -> int:
         """Put ``package`` in force now; return its serial (its lapse hours are in :attr:`expires`)."""
         self.serial += 1
         self.package = dict(package)
-        self._covers, self.answers = {}, {}
+        self._changed()
         self.since = now
         self.expires = {}
         for i, o in package.items():
@@ -53,7 +68,8 @@ class Accord:
 
     def withdraw(self) -> None:
         self.serial += 1  # cancels the pending expiries
-        self.package, self.expires, self._covers, self.answers = None, {}, {}, {}
+        self.package, self.expires = None, {}
+        self._changed()
 
     def lapse(self, issue: str) -> tuple[str, str]:
         """Revert one issue to its default; (option that lapsed, default). An agreement left at
@@ -63,7 +79,7 @@ class Accord:
         option = self.package[issue]
         default = self._s.issue(issue).default_option
         self.package = {**self.package, issue: default}
-        self._covers, self.answers = {}, {}
+        self._changed()
         self.expires.pop(issue, None)
         if all(o == self._s.issue(i).default_option for i, o in self.package.items()):
             self.package = None

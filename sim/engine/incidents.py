@@ -16,7 +16,7 @@ from sim.engine.effects import EffectsMixin
 from sim.engine.pledges import PledgesMixin
 from sim.engine.state import EPS, stream
 from sim.engine.tiering import TierMixin
-from sim.memo import Memo, token
+from sim.memo import Memo
 from sim.scenario.incident_checks import provoked_bound
 from sim.scenario.incident_kinds import AGREEMENT, NOBODY
 from sim.scenario.model import RandomIncident, ScheduledIncident
@@ -163,11 +163,8 @@ class IncidentsMixin(PledgesMixin, EffectsMixin, TierMixin):
         hit = answers.get(key)
         if hit is None:
             # The games of a batch put the same agreements in force: ask them too.
-            package = answers.get("package")
-            if package is None:
-                package = answers["package"] = token(tuple(self._accord.package.items())
-                                                     if self._accord.package is not None else ())
-            hit = answers[key] = _JUDGED.get((*key, package), (inc, pledges), lambda: self._judge_now(inc))
+            hit = answers[key] = _JUDGED.get((*key, self._accord.package_token), (inc, pledges),
+                                             lambda: self._judge_now(inc))
         worst, verdict, damage, judged, told = hit
         # Each event gets its own dicts: events are frozen, their dict fields are not.
         told = {**told, "readings": dict(told["readings"])}
