@@ -13,22 +13,22 @@ from sim.scenario.loader import load_scenario, resolve
 def test_a_pickled_cell_plays_the_same_rows_and_is_unpickled_once() -> None:
     cell = Cell(load_scenario(resolve("warmup-energy-pause")), "incremental")
     blob = pickle.dumps(cell)
-    batch._CELLS.clear()
+    batch.unpickled.cache_clear()
     direct = run_chunk(cell, 0, (0, 1, 2))
     first = run_chunk(blob, 0, (0, 1, 2))
-    kept = batch._CELLS[blob]
+    kept = batch.unpickled(blob)
     again = run_chunk(bytes(blob), 0, (3,))  # another copy of the same bytes, as a worker receives it
     assert first == direct
     assert again == run_chunk(cell, 0, (3,))
-    assert batch._CELLS[blob] is kept and len(batch._CELLS) == 1
+    assert batch.unpickled(bytes(blob)) is kept and batch.unpickled.cache_info().misses == 1
 
 
 def test_a_worker_keeps_only_a_few_cells() -> None:
     s = load_scenario(resolve("warmup-energy-pause"))
-    batch._CELLS.clear()
+    batch.unpickled.cache_clear()
     for n in range(batch.KEEP_CELLS + 3):
         run_chunk(pickle.dumps(Cell(s, "wait" if n % 2 else "random", labels=(("n", n),))), 0, (0,))
-    assert len(batch._CELLS) == batch.KEEP_CELLS
+    assert batch.unpickled.cache_info().currsize == batch.KEEP_CELLS
 
 
 def test_the_run_id_is_the_hash_of_scenario_overrides_policy_and_seed() -> None:

@@ -18,7 +18,7 @@ import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -105,17 +105,20 @@ def run_chunk(cell: Cell | bytes, root: int, indices: tuple[int, ...]) -> list[d
     once by :func:`rows`, which the worker unpickles once and keeps (with the caches the engine
     builds on its scenario) for the cell's later chunks."""
     if isinstance(cell, bytes):
-        kept = _CELLS.get(cell)
-        if kept is None:
-            if len(_CELLS) >= KEEP_CELLS:  # a sweep's cells come in order: keep memory flat
-                _CELLS.pop(next(iter(_CELLS)))
-            kept = _CELLS[cell] = pickle.loads(cell)
-        cell = kept
+        cell = unpickled(cell)
     return [one_run(cell, root, i) for i in indices]
 
 
 KEEP_CELLS = 4
-_CELLS: dict[bytes, Cell] = {}
+"""Cells a worker keeps unpickled: a sweep's cells come in order, so a few keep memory flat."""
+
+
+@lru_cache(maxsize=KEEP_CELLS)
+def unpickled(blob: bytes) -> Cell:
+    """The cell pickled in ``blob``, unpickled once per worker while it is among the last few."""
+    cell = pickle.loads(blob)
+    assert isinstance(cell, Cell)
+    return cell
 
 
 def tasks(cells: Iterable[Cell], runs: int, root: int, skip: Collection[str] = (),
