@@ -13,7 +13,7 @@ SIM = ROOT / "sim"
 
 # Top to bottom: a layer may import only the layers below it (and itself).
 LAYERS = ["cli", "report", "runs", "analysis", "engine", "scenario", "base"]
-BASE = {"errors", "files", "memo", "text"}
+BASE = {"errors", "files", "frozen", "memo", "text"}
 
 
 def _layer(module: str) -> str | None:

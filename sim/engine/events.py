@@ -10,6 +10,8 @@ import json
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
+from sim.frozen import quick_init
+
 ADDED = "added"
 """Metadata key of event fields added after transcript format 2: left out of the JSON while
 they hold their default, so games that don't use the newer mechanisms replay byte-identically."""
@@ -26,6 +28,7 @@ def _default(f: Any) -> Any:
     return f.default_factory() if f.default_factory is not MISSING else f.default
 
 
+@quick_init
 @dataclass(frozen=True)
 class Event:
     kind: ClassVar[str] = "event"
@@ -43,11 +46,13 @@ class Event:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
+@quick_init
 @dataclass(frozen=True)
 class RoundStarted(Event):
     kind: ClassVar[str] = "round"
 
 
+@quick_init
 @dataclass(frozen=True)
 class Proposed(Event):
     kind: ClassVar[str] = "proposal"
@@ -57,6 +62,7 @@ class Proposed(Event):
     """Issues the mediator set away from the default."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Responded(Event):
     kind: ClassVar[str] = "response"
@@ -78,6 +84,7 @@ class Responded(Event):
     is on record but its no doesn't block."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class AgreementReached(Event):
     kind: ClassVar[str] = "agreement"
@@ -88,6 +95,7 @@ class AgreementReached(Event):
     """Parties whose acceptance was coerced (see :attr:`Responded.coerced`)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class AgreementLapsed(Event):
     kind: ClassVar[str] = "lapse"
@@ -99,6 +107,7 @@ class AgreementLapsed(Event):
     on its own term."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class LapseWarning(Event):
     """An option in force lapses soon (only when ``dynamics.lapse_warning_hours`` is set)."""
@@ -112,6 +121,7 @@ class LapseWarning(Event):
     """Issues whose options in force require it and would revert with it."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Renewed(Event):
     """The mediator renewed options in force: each lapses later by its ``duration_days``."""
@@ -121,6 +131,7 @@ class Renewed(Event):
     """Issue -> the new hour its option lapses."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class AgreementCollapsed(Event):
     """A party withdrew from the agreement in force after an incident broke its trust."""
@@ -132,6 +143,7 @@ class AgreementCollapsed(Event):
     incident: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class AgreementDenounced(Event):
     """A party coerced into the agreement in force denounced it: the agreement ends."""
@@ -142,6 +154,7 @@ class AgreementDenounced(Event):
     """'coerced' (the party accepted only under pressure; ``dynamics.coerced_denounce_per_day``)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Incident(Event):
     kind: ClassVar[str] = "incident"
@@ -166,6 +179,7 @@ class Incident(Event):
     """Pledges in force that some victim reads as covering the target."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Provoked(Event):
     """An incident made a random incident more (or less) likely for a while: the answer in kind."""
@@ -180,6 +194,7 @@ class Provoked(Event):
     """Hour at which the provocation ends."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class PledgeMade(Event):
     """A unilateral pledge took effect."""
@@ -193,6 +208,7 @@ class PledgeMade(Event):
     """Hour at which it lapses (None: it holds to the end)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class PledgeLapsed(Event):
     kind: ClassVar[str] = "pledge_lapse"
@@ -200,6 +216,7 @@ class PledgeLapsed(Event):
     party: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class TrustChanged(Event):
     kind: ClassVar[str] = "trust"
@@ -210,6 +227,7 @@ class TrustChanged(Event):
     cause: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Shifted(Event):
     """A reservation, weight or the mediator's credibility moved (levers, battlefield)."""
@@ -224,6 +242,7 @@ class Shifted(Event):
     cause: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class LeverUsed(Event):
     kind: ClassVar[str] = "lever"
@@ -233,6 +252,7 @@ class LeverUsed(Event):
     """The mediator's credibility after the cost."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Told:
     """One stance a consultation revealed."""
@@ -244,6 +264,7 @@ class Told:
     """Option -> its value to the party (0–100), in the issue's option order."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Consulted(Event):
     kind: ClassVar[str] = "consult"
@@ -256,6 +277,7 @@ class Consulted(Event):
     """The stances this consultation revealed."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Hinted(Event):
     """The mediator asked for a hint: the Nash package of what it knows (None: it sees no deal)."""
@@ -264,11 +286,13 @@ class Hinted(Event):
     package: dict[str, str] | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Waited(Event):
     kind: ClassVar[str] = "wait"
 
 
+@quick_init
 @dataclass(frozen=True)
 class Walkout(Event):
     kind: ClassVar[str] = "walkout"
@@ -287,6 +311,7 @@ class Walkout(Event):
     """low_trust: the consecutive rounds trust stayed below the limit."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Suspended(Event):
     """A party suspended its participation instead of walking out: the talks go on without it."""
@@ -304,6 +329,7 @@ class Suspended(Event):
     rounds: int = 0
 
 
+@quick_init
 @dataclass(frozen=True)
 class Rejoined(Event):
     """A suspended party came back to the table."""
@@ -316,6 +342,7 @@ class Rejoined(Event):
     """Rounds it was away."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class TierChanged(Event):
     kind: ClassVar[str] = "tier"
@@ -325,6 +352,7 @@ class TierChanged(Event):
     """0 = no tier; 1.. = position in the scenario's outcome list."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Ended(Event):
     kind: ClassVar[str] = "end"

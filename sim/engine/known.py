@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from sim.frozen import quick_init
 from sim.memo import Memo, token
 from sim.scenario.model import Quote
 
 
+@quick_init
 @dataclass(frozen=True)
 class KnownStance:
     issue: str
@@ -28,6 +30,7 @@ class KnownStance:
     """Once revealed: the stance's share of everything the party cares about (0–1)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class PledgeView:
     """A unilateral pledge in force (its text is public)."""
@@ -41,6 +44,7 @@ class PledgeView:
     """Hour it lapses (None: it holds to the end)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class PartyView:
     id: str
@@ -124,6 +128,7 @@ def _package_key(package: Mapping[str, str]) -> int:
     return _PACKAGES.get(id(package), (package,), lambda: token(tuple(package.items())))
 
 
+@quick_init
 @dataclass(frozen=True)
 class Prediction:
     verdict: Literal["accept", "reject", "unsure"]
@@ -146,6 +151,7 @@ class Prediction:
     """The party is suspended: it won't answer, and a package that needs it can't pass."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class LeverView:
     id: str

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from sim.engine import rules
 from sim.engine.events import Told
 from sim.engine.view import KnownStance
+from sim.frozen import quick_init
 from sim.memo import Memo
 from sim.scenario.model import MEDIATOR, Party, Scenario
 
@@ -25,6 +26,7 @@ EPS = 1e-9
 _READINGS: Memo[tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]] = Memo(256)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Response:
     """A party's answer to a package: what it is worth to it and why it says yes or no."""
@@ -38,6 +40,7 @@ class Response:
     """Accepted only under pressure (see :mod:`sim.engine.coercion`)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Disclosure:
     """What one consultation told the mediator (``revealed`` empty: nothing more to tell)."""

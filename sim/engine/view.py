@@ -24,6 +24,7 @@ from sim.engine.consent import needed
 from sim.engine.known import KnownStance, LeverView, PartyView, PledgeView, Prediction
 from sim.engine.public import ASSUMED_RESERVATION, ASSUMED_WEIGHT, public_scenario
 from sim.engine.rules import effective_trust, stake_utility, threshold
+from sim.frozen import quick_init
 from sim.scenario.model import MEDIATOR, Scenario
 
 __all__ = ["KnownStance", "LeverView", "MediatorView", "PartyView", "PledgeView", "Prediction"]
@@ -35,6 +36,7 @@ CERTAIN = 0.99
 """With everything about a party known, a chance this extreme reads as 'accepts'/'rejects'."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class MediatorView:
     round: int
