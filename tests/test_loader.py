@@ -120,6 +120,20 @@ def test_structural_errors_name_the_field_and_line(tmp_path, template_text):
     assert len(problems) == 2, "every problem of the file is reported, and no knock-on noise"
 
 
+def test_a_misspelt_key_inside_a_mapping_of_stances_is_one_error_with_a_suggestion(tmp_path, template_text):
+    # A stance sits under its issue's id (a mapping key, not a field): the suggestion looks past it.
+    text = template_text.replace("        demand: north_only", "        demnd: north_only", 1)
+    assert text != template_text
+    problems = errors_of(write(tmp_path, text))
+    assert [p.message for p in problems] == ["unknown key 'demnd' — did you mean 'demand'?"], [str(p) for p in problems]
+    assert problems[0].line == line_of(text, "demnd:")
+    # A key close to none keeps both messages: what is unknown, and what is missing.
+    far = template_text.replace("        demand: north_only", "        xyz: north_only", 1)
+    messages = [p.message for p in errors_of(write(tmp_path, far))]
+    assert any("unknown key 'xyz' (expected one of" in m for m in messages), messages
+    assert any("missing required key 'demand'" in m for m in messages), messages
+
+
 def test_weights_on_an_issue_without_a_stance(tmp_path, template_text):
     text = template_text.replace(
         "        reservation: {south: -5}         # south will settle for 5 points less",

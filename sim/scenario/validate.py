@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from difflib import get_close_matches
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -21,8 +23,12 @@ _KINDS = {dict: "mapping", list: "list", str: "string", int: "number", float: "n
 def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names expected at ``loc`` inside ``model`` (for 'did you mean')."""
     cur: Any = model
+    keyed = False  # the part before was a mapping of models: this part is one of its keys
     for part in loc:
         if isinstance(part, int) or cur is None:
+            continue
+        if keyed:
+            keyed = False
             continue
         info = getattr(cur, "model_fields", {})
         names = {(f.alias or n): f for n, f in info.items()}
@@ -31,10 +37,28 @@ def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
             cur = None
             break
         ann = f.annotation
+        keyed = _is_mapping(ann)
         cur = _model_in(ann)
     if cur is None or not hasattr(cur, "model_fields"):
         return []
     return [(f.alias or n) for n, f in cur.model_fields.items()]
+
+
+def _is_mapping(ann: Any) -> bool:
+    """Whether ``ann`` (or what an optional ``ann`` holds) is a mapping type."""
+    origin = get_origin(ann)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        return True
+    return any(_is_mapping(arg) for arg in get_args(ann) if arg is not type(None)) if origin in (Union, UnionType) else False
+
+
+def _typo_of(err: ErrorDetails, model: type[BaseModel]) -> tuple[tuple, str] | None:
+    """(where, the key it was meant to be) for an unknown key close to an expected one."""
+    loc = tuple(err["loc"])
+    if err["type"] != "extra_forbidden":
+        return None
+    close = get_close_matches(str(loc[-1]), _fields(model, loc[:-1]), n=1, cutoff=0.6)
+    return (loc[:-1], close[0]) if close else None
 
 
 def _model_in(ann: Any) -> Any:
@@ -98,8 +122,12 @@ def validate_data(data: Any, loc: Locator, model: type[M],
         problems = []
         errors = exc.errors(include_url=False)
         deeper = [tuple(e["loc"]) for e in errors]
+        # A misspelt key also leaves the key it meant missing: the typo's message says both.
+        typos = {t for t in (_typo_of(e, model) for e in errors) if t is not None}
         for err in errors:
             here = tuple(err["loc"])
+            if err["type"] == "missing" and (here[:-1], str(here[-1])) in typos:
+                continue
             if err["type"] == "too_short" and any(len(d) > len(here) and d[: len(here)] == here for d in deeper):
                 given = err.get("input")
                 if isinstance(given, list | dict) and len(given) >= err.get("ctx", {}).get("min_length", 0):
