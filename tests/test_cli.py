@@ -256,3 +256,19 @@ def test_compare_replays_a_class_of_transcripts_and_saves(tmp_path):
     tampered.write_text("\n".join([json.dumps(head), *lines[1:]]) + "\n")
     r = invoke("compare", str(tampered))
     assert r.exit_code == 1 and "has changed since this transcript was made" in r.stderr
+
+
+def test_mediate_alone_or_with_plays_options_opens_the_tui(monkeypatch, tmp_path):
+    import tui.app
+
+    calls: list[tuple] = []
+    monkeypatch.setattr(tui.app, "run_tui", lambda *a, **k: calls.append((a, k)) or 0)
+    assert invoke().exit_code == 0
+    assert calls[-1][0][:2] == (None, 0)
+    r = invoke("--seed", "7", "--player", "Ada", f"--data-dir={tmp_path}")
+    assert r.exit_code == 0, r.output
+    assert calls[-1][0][:2] == (None, 7) and calls[-1][1]["player"] == "Ada"
+    assert len(calls) == 2
+    r = CliRunner().invoke(main, ["--sed", "7"])
+    assert r.exit_code == 2 and "No such option '--sed'" in r.output and len(calls) == 2
+    assert "COMMAND [ARGS]" in invoke("--help").output  # the group's help, not play's

@@ -27,12 +27,20 @@ def _silence_stdout() -> None:
 
 
 class DefaultPlayGroup(click.Group):
-    """`mediate` with no command opens the TUI (same as `mediate play`)."""
+    """`mediate` with no command opens the TUI (same as `mediate play`), and so does `mediate`
+    followed by play's own options (`mediate --seed 7`, as a class is told to type)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args:
-            args = ["play"]
+        if not args or self._play_option(ctx, args[0]):
+            args = ["play", *args]
         return super().parse_args(ctx, args)
+
+    def _play_option(self, ctx: click.Context, arg: str) -> bool:
+        play = self.get_command(ctx, "play")
+        if play is None or not arg.startswith("-") or arg in ("-h", "--help"):
+            return False
+        name = arg.split("=", 1)[0]
+        return any(name in p.opts for p in play.params if isinstance(p, click.Option))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Wraps all of click's handling, so --help and --version into a full stdout are covered too.
@@ -59,7 +67,8 @@ class DefaultPlayGroup(click.Group):
 def main() -> None:
     """mediate: play the mediator between parties drawn from real reporting.
 
-    With no command, opens the TUI on the bundled scenario.
+    With no command, opens the TUI on the bundled scenario (play's options work here too:
+    `mediate --seed 7`).
 
     \b
     Examples:

@@ -94,7 +94,8 @@ def outcome_lines(d: Debrief) -> list[Content]:
         out.append(Content.assemble((f"  {WARN} suspended: ", WARNING),
                                     plain(f"{s.party(sus.party).name}: {wire.walkout_reason(s, sus)}; {after}")))
     vs, ds = d.violations, d.disputes
-    out.append(Content.assemble(("Incidents under the agreement: ", "bold"),
+    # Pledges count too: a strike on a pledged target is a violation with no agreement in force.
+    out.append(Content.assemble(("Breaches of the agreement or a pledge: ", "bold"),
                                 (f"{vs} violation(s)", WARNING if vs else ""), " · ",
                                 (f"{ds} dispute(s)", WARNING if ds else "")))
     out.append(Content.styled(f"{d.actions} mediator action(s) · seed {d.seed} · "
