@@ -177,25 +177,23 @@ def _verdict_content(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
     return Content.assemble(head, (f"{UNKNOWN} unsure", f"{WARNING} bold"), est)
 
 
+_SHORT_WORDS = {"accept": (OK, "yes", "likely yes", SUCCESS), "reject": (NO, "no", "likely no", ERROR),
+                "unsure": (UNKNOWN, "unsure", "unsure", WARNING)}
+"""Verdict -> (mark, words when certain, words when likely, style) of a short forecast."""
+
+
 def _short_verdict(s: Scenario, pv: PartyView, pred: Prediction) -> Content:
     """The forecast in a narrow panel: mark, verdict and chance in its first line, then the
     estimate and why, so the lines a short panel shows carry the answer."""
     if pred.away:
         return Content.assemble((f"{WARN} away", f"{WARNING} bold"), plain(" — it won't answer"))
-    chance = f" {pred.probability:.0%}" if pred.probability is not None else ""
     if pred.red_lines:
         head = Content.styled(f"{NO} red line", f"{ERROR} bold")
         words = ": " + "; ".join(red_line_refs(s, pred))
-    elif pred.verdict == "accept":
-        head = Content.styled(f"{OK} {'yes' if pred.certain else 'likely yes'}{chance}", f"{SUCCESS} bold")
-        words = ""
-    elif pred.verdict == "reject":
-        head = Content.styled(f"{NO} {'no' if pred.certain else 'likely no'}{chance}", f"{ERROR} bold")
-        words = ""
     else:
-        head = Content.styled(f"{UNKNOWN} unsure{chance}", f"{WARNING} bold")
-        words = ""
-    if not pred.red_lines:
+        mark, sure, likely, style = _SHORT_WORDS[pred.verdict]
+        chance = f" {pred.probability:.0%}" if pred.probability is not None else ""
+        head = Content.styled(f"{mark} {sure if pred.certain else likely}{chance}", f"{style} bold")
         why = shortfall(s, pv, pred) if pred.verdict != "accept" else ""
         words = f" · est. {pred.utility:.0f} vs ~{pred.threshold:.0f}" + (f" — {why}" if why else "")
     content = Content.assemble(head, (words, MUTED))
@@ -302,7 +300,7 @@ package against the ~79 it needs; `red lines 0/2` counts red-line proposals agai
         self._stances_plain: str | None = None
         self._short = False
         """Whether the panel is narrow (see :data:`NARROW`)."""
-        self._shown: tuple[MediatorView, Prediction, dict[str, str] | None] | None = None
+        self._shown: tuple[MediatorView, Prediction] | None = None
         """What the forecast line last showed, to reword it when the panel's width crosses NARROW."""
 
     def compose(self) -> ComposeResult:
@@ -323,12 +321,13 @@ package against the ~79 it needs; `red lines 0/2` counts red-line proposals agai
         title = full if len(MARKER + full) <= self.size.width - 4 else p.name
         self.border_title = plain(marker + title)
         short = self.size.width < NARROW
-        if short != self._short:
+        if short != self._short:  # reword the two lines that have a short form, nothing else
             self._short = short
             if self.view is not None:
-                self.watch_view(self.view)
+                set_content(self._risk, risk_line(self.view.party(self.party_id), short))
             if self._shown is not None:
-                self.show_prediction(*self._shown)
+                view, pred = self._shown
+                set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred, short))
 
     def on_mount(self) -> None:
         self._risk = self.query_one("#party-risk", Static)
@@ -344,7 +343,7 @@ package against the ~79 it needs; `red lines 0/2` counts red-line proposals agai
         """The party's likely answer to the builder's package (``view``: the screen's, which the
         screen's own watcher sees before this panel's binding has caught up), and with the
         package, its estimate as a bar."""
-        self._shown = (view, pred, package)
+        self._shown = (view, pred)
         set_content(self._prediction, prediction_content(self.scenario, view.party(self.party_id), pred, self._short))
         self._bar.display = package is not None
         if package is not None:
