@@ -39,7 +39,8 @@ def quick_init(cls: type[T]) -> type[T]:
     namespace: dict[str, object] = {"FACTORY": FACTORY}
     args: list[str] = []
     before: list[str] = []
-    for f in dataclasses.fields(klass):
+    fields = dataclasses.fields(klass)
+    for f in fields:
         if f.default is not missing:
             namespace[f"_d_{f.name}"] = f.default
         elif f.default_factory is not missing:
@@ -54,8 +55,7 @@ def quick_init(cls: type[T]) -> type[T]:
             before.append(f"    if {f.name} is FACTORY:\n        {f.name} = _f_{f.name}()")
         else:
             args.append(f.name)
-    names = [f.name for f in dataclasses.fields(klass)]
-    body = [*before, "    self.__dict__.update({" + ", ".join(f"{n!r}: {n}" for n in names) + "})"]
+    body = [*before, "    self.__dict__.update({" + ", ".join(f"{f.name!r}: {f.name}" for f in fields) + "})"]
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(args)}):\n" + "\n".join(body) + "\n"

@@ -22,11 +22,17 @@ class RefProblem:
     """True when the problem is the mapping key at ``path`` rather than its value."""
 
 
+def closest(name: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The candidate ``name`` was most likely meant to be, if one is close enough."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
     """' — did you mean 'x'?' for the closest candidate, or a list of the choices."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if close:
-        return f" — did you mean '{close[0]}'?"
+    close = closest(name, candidates)
+    if close is not None:
+        return f" — did you mean '{close}'?"
     if not candidates:
         return ""
     shown = ", ".join(f"'{c}'" for c in list(candidates)[:8])

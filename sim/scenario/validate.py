@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from difflib import get_close_matches
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -12,7 +11,7 @@ from pydantic_core import ErrorDetails
 
 from sim.errors import LoadError
 from sim.scenario.locator import Locator, describe
-from sim.scenario.refs import RefProblem, suggest
+from sim.scenario.refs import RefProblem, closest, suggest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,9 +46,9 @@ def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
 def _is_mapping(ann: Any) -> bool:
     """Whether ``ann`` (or what an optional ``ann`` holds) is a mapping type."""
     origin = get_origin(ann)
-    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
-        return True
-    return any(_is_mapping(arg) for arg in get_args(ann) if arg is not type(None)) if origin in (Union, UnionType) else False
+    if origin in (Union, UnionType):
+        return any(_is_mapping(arg) for arg in get_args(ann))
+    return isinstance(origin, type) and issubclass(origin, Mapping)
 
 
 def _typo_of(err: ErrorDetails, model: type[BaseModel]) -> tuple[tuple, str] | None:
@@ -57,8 +56,8 @@ def _typo_of(err: ErrorDetails, model: type[BaseModel]) -> tuple[tuple, str] | N
     loc = tuple(err["loc"])
     if err["type"] != "extra_forbidden":
         return None
-    close = get_close_matches(str(loc[-1]), _fields(model, loc[:-1]), n=1, cutoff=0.6)
-    return (loc[:-1], close[0]) if close else None
+    close = closest(str(loc[-1]), _fields(model, loc[:-1]))
+    return (loc[:-1], close) if close is not None else None
 
 
 def _model_in(ann: Any) -> Any:
