@@ -93,6 +93,19 @@ async def test_the_name_typed_in_the_picker_is_remembered_for_the_next_run():
     assert prepare(flagship_ref(), player="Dev").player == "Dev", "--player wins over the remembered name"
 
 
+@pilot_test
+async def test_tab_from_the_scenario_list_lands_on_the_name_so_a_typed_name_goes_on_the_game():
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.focused.id == "scenarios"
+        await pilot.press("tab", *"Noor")
+        assert app.focused.id == "player", "the About pane comes last in the tab order, not next"
+        await pilot.press("tab", "tab")
+        assert app.focused.id == "start"
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen) and app.screen.game.player == "Noor"
+
+
 def ended_app(tmp_path, player: str = "Ana") -> tuple[MediateApp, Session, Game]:
     session = history_session()
     game = Game(player, "2026-12-02T15:00:00+00:00")

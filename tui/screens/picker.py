@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -143,6 +144,13 @@ Type your name first: it goes on your saves and exports, so a class can tell its
 
     def on_screen_resume(self) -> None:
         self.refresh_saves()
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab goes from the scenario list to the name, then the seed and Start: the About pane
+        sits beside the list, so position order would put it next, and a name typed there was lost."""
+        chain = super().focus_chain
+        return [w for w in chain if w.id != "scenario-info"] + [w for w in chain if w.id == "scenario-info"]
 
     # ------------------------------------------------------------ selection
 
