@@ -56,9 +56,21 @@ class Problem:
     col: int
     message: str
 
+    @property
+    def where(self) -> str:
+        """``file:line:col``; for a command-line argument (``--set PATH=VALUE``), the argument and
+        its column, since ``--set a.b=75:1:9`` reads as if the value were 75:1:9."""
+        # File names carry text from users' files: never let it reach a terminal raw.
+        if self.file.startswith(ARGUMENT):
+            return f"{printable(self.file)} (column {self.col})"
+        return f"{printable(self.file)}:{self.line}:{self.col}"
+
     def __str__(self) -> str:
-        # File names and messages carry text from users' files: never let it reach a terminal raw.
-        return f"{printable(self.file)}:{self.line}:{self.col}: {printable(self.message)}"
+        return f"{self.where}: {printable(self.message)}"
+
+
+ARGUMENT = "--"
+"""How a :class:`Problem`'s ``file`` starts when it names a command-line argument, not a file."""
 
 
 class LoadError(MediateError):

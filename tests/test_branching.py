@@ -157,6 +157,14 @@ def test_cli_clean_errors(tmp_path, game):
     assert r.exit_code == 2 and "--at-round" in r.output
     r = invoke("run", "--policy", "wait")
     assert r.exit_code == 2 and "SCENARIO" in r.output
+    save = saved.save(original(), str(FIXTURE), tmp_path / "game.json")
+    r = invoke("run", str(FIXTURE), "--from", str(save), "--at-round", "2", "--policy", "wait")
+    assert r.exit_code == 1 and "is a save, which names its own scenario: leave out SCENARIO" in r.output
+    neither = tmp_path / "notes.txt"
+    neither.write_text("a note, not a game\n")
+    r = invoke("run", str(FIXTURE), "--from", str(neither), "--at-round", "2", "--policy", "wait")
+    assert r.exit_code == 1 and "notes.txt:1:1: error: not a mediate transcript" in r.output, r.output
+    assert "is a save" not in r.output
 
 
 def test_cli_refuses_a_save_of_a_changed_scenario(tmp_path):

@@ -190,7 +190,7 @@ def test_set_overrides_make_what_ifs_and_are_recorded(tmp_path):
                                "--set", "parties.russia.reservation=75").output)
     assert harder["reservations"]["russia"] == 75.0 and harder["zopa"]["count"] < base["zopa"]["count"]
     r = invoke("analyze", "energy-truce-2025-03", "--set", "parties.rusia.reservation=75")
-    assert r.exit_code == 1 and "--set parties.rusia.reservation=75:1:9" in r.stderr and "'russia'" in r.stderr
+    assert r.exit_code == 1 and "--set parties.rusia.reservation=75 (column 9): error" in r.stderr and "'russia'" in r.stderr
     r = invoke("analyze", "energy-truce-2025-03", "--set", "parties.russia.reservation=175")
     assert r.exit_code == 1 and "parties[0].reservation" in r.stderr
     j = tmp_path / "t.jsonl"

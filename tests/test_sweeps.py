@@ -121,6 +121,7 @@ def test_a_sweep_of_a_field_that_does_not_exist_is_located():
     r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "nash", "--runs", "2",
                                   "--sweep", "parties.nort.reservation=1,2"])
     assert r.exit_code == 1 and "no item 'nort'" in r.stderr and "Traceback" not in r.output
+    assert "--sweep parties.nort.reservation=1 (column 9): error" in r.stderr, "names the --sweep value, not --set"
 
 
 def test_parquet_output_and_a_clean_error_without_pyarrow(tmp_path, monkeypatch):

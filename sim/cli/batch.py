@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.common import check_outputs, err, friendly, open_scenario, out, say, set_option, wrote
+from sim.errors import LoadError
 from sim.scenario.model import Scenario
 
 POLICY_HELP = ("The mediator: a built-in (incremental, maximal, random, nash, pressure, wait), FILE.py:ClassName, "
@@ -81,7 +83,12 @@ def make_cells(scenario: str, policy: str, overrides: tuple[str, ...], points: l
     cells = []
     for point in points:
         extra = tuple(f"{k}={v}" for k, v in point)
-        s, _, _ = open_scenario(scenario, (*overrides, *extra))
+        try:
+            s, _, _ = open_scenario(scenario, (*overrides, *extra))
+        except LoadError as exc:
+            # A point's what-ifs are the user's --sweep values: say so, not --set.
+            swept = {f"--set {e}": f"--sweep {e}" for e in extra}
+            raise LoadError([replace(p, file=swept.get(p.file, p.file)) for p in exc.problems]) from None
         cells.append(Cell(s, policy, (*overrides, *extra), tuple(point)))
     return cells
 

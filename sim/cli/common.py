@@ -34,7 +34,7 @@ def fail(problems: list[Problem] | str) -> None:
         by_file.setdefault(p.file, []).append(p)
     for name, found in by_file.items():
         for p in found[: MAX_SHOWN]:
-            err.print(Text.assemble((f"{printable(p.file)}:{p.line}:{p.col}: ", "bold"), ("error: ", "red bold"),
+            err.print(Text.assemble((f"{p.where}: ", "bold"), ("error: ", "red bold"),
                                     printable(p.message)))
         if len(found) > MAX_SHOWN:
             err.print(Text(f"… and {len(found) - MAX_SHOWN} more problems in {printable(name)}"))

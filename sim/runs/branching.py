@@ -60,10 +60,11 @@ def open_original(path: Path, scenario: str | None = None) -> Original:
     """The game in a save or transcript, replayed exactly (LoadError when it can't be: a changed
     scenario, a damaged file). ``scenario`` locates a transcript's scenario when it isn't bundled."""
     head = _transcript_header(path)
+    # Not a transcript: loading it as a save first says what is wrong with it when it is neither.
+    session = compare.load(path, scenario if head is not None else None).session
     if head is None and scenario is not None:
         raise BranchError(f"{printable(str(path))} is a save, which names its own scenario: "
                           "leave out SCENARIO")
-    session = compare.load(path, scenario).session
     if head is not None:
         return Original(session, scenario or head.scenario, head.overrides, path)
     return Original(session, saves.read(path).scenario, (), path)
