@@ -49,6 +49,10 @@ class OutputError(MediateError, OSError):
         self.strerror = reason
 
 
+ARGUMENT = "--"
+"""How a :class:`Problem`'s ``file`` starts when it names a command-line argument, not a file."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -67,10 +71,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {printable(self.message)}"
-
-
-ARGUMENT = "--"
-"""How a :class:`Problem`'s ``file`` starts when it names a command-line argument, not a file."""
 
 
 class LoadError(MediateError):
