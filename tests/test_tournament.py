@@ -76,5 +76,7 @@ def test_tournament_errors_are_clean():
     assert r.exit_code == 1 and "unknown policy 'nope'" in r.stderr
     r = CliRunner().invoke(main, ["tournament", str(TEMPLATE), str(TEMPLATE), "--policies", "nash", "--runs", "2"])
     assert r.exit_code == 2 and "named twice" in r.output
+    r = CliRunner().invoke(main, ["tournament", str(TEMPLATE), "--policies", "nash,incremental,nash", "--runs", "2"])
+    assert r.exit_code == 2 and "policy nash is named twice in --policies" in r.output
     r = CliRunner().invoke(main, ["tournament", str(TEMPLATE), "--policies", " , ", "--runs", "2"])
     assert r.exit_code == 2

@@ -54,6 +54,8 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     asked = [p.strip() for p in policies.split(",") if p.strip()]
     if not asked:
         raise click.UsageError("--policies needs at least one name")
+    if len(set(asked)) != len(asked):
+        raise click.UsageError(f"policy {next(p for p in asked if asked.count(p) > 1)} is named twice in --policies")
     for p in [*asked, reference]:
         plugins.check(p)
     check_outputs(csv_out)
