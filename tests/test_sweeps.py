@@ -125,7 +125,7 @@ def test_a_sweep_of_a_field_that_does_not_exist_is_located():
 
 
 def test_parquet_output_and_a_clean_error_without_pyarrow(tmp_path, monkeypatch):
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq  # a test extra: never skipped, so a broken install fails here
     out = tmp_path / "s.parquet"
     r = invoke("batch", str(TEMPLATE), "--policy", "incremental", "--runs", "5", "--sweep", "clock.max_rounds=4,6",
                "--out", str(out))
