@@ -84,6 +84,7 @@ class PickerScreen(Screen):
 
 **enter** starts the selected one, **r** resumes a save. Same seed + same moves = the same game.
 Type your name first: it goes on your saves and exports, so a class can tell its games apart.
+**tab** goes from the list to the name, the seed, Start, the saved games and then the About pane.
 """
     KEY_HELP = {
         "enter": "Start a new game of the selected scenario with the seed shown (via its briefing)",
