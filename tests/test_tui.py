@@ -241,6 +241,24 @@ def static_text_options(ol: OptionList) -> str:
 
 
 @pilot_test
+async def test_proposing_nothing_asks_first():
+    app = new_app(flagship_ref())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        neg = app.screen
+        assert isinstance(neg, NegotiationScreen) and neg.builder.changed_issues() == {}
+        await pilot.press("p")
+        assert isinstance(app.screen, ConfirmModal) and "Propose nothing?" in app.screen.title_text
+        await pilot.press("n")
+        assert app.screen is neg and not any(isinstance(e, Proposed) for e in neg.session.events)
+        await pilot.press("p", "y")
+        proposed = [e for e in neg.session.events if isinstance(e, Proposed)]
+        assert len(proposed) == 1 and proposed[0].changed == (), "asked, then proposed as the player chose"
+        await pilot.press("enter", "down", "enter", "p")  # a package that changes something: no question
+        assert app.screen is neg and sum(isinstance(e, Proposed) for e in neg.session.events) == 2
+
+
+@pilot_test
 async def test_red_line_walkout_asks_first_then_ends_in_debrief():
     s = flagship()
     party, issue, red = next((p, i, st.red_lines[0]) for p in s.parties for i, st in p.stances.items()
@@ -439,6 +457,8 @@ async def test_scenario_text_is_shown_literally_never_as_markup(tmp_path):
         await pilot.press("enter", "down", "enter")
         assert "Shared [b]grounds[/b]" in static_text(neg.query_one("#issue-detail", Static))
         await pilot.press("p")
+        assert isinstance(app.screen, ConfirmModal), "nothing is chosen in the builder: it asks first"
+        await pilot.press("y")
         assert "Shared [b]grounds[/b]" in log_text(neg.wire)
         await pilot.press("l")
         assert isinstance(app.screen, ChoiceModal)

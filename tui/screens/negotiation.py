@@ -82,7 +82,8 @@ class NegotiationScreen(Screen):
 Each party's panel forecasts its answer. The game saves itself; **?** lists every key.
 """
     KEY_HELP = {
-        "propose": "Propose the package in the builder to every party (ends the round)",
+        "propose": "Propose the package in the builder to every party (ends the round; asks first when it "
+                   "changes nothing, or would make a party walk out)",
         "consult": "Consult a party: learn its walk-away point and its weightiest hidden stance (part of a round: "
                    "the list says how much)",
         "lever": "Use one of the mediator's levers: pressure or assurance, at a cost in credibility (part of a "
@@ -247,6 +248,22 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
 
     def action_propose(self) -> None:
         package = self.builder.changed_issues()
+        if package:
+            self._propose_unless_walkout(package)
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._propose_unless_walkout(package)
+
+        # A 'p' pressed before choosing anything would spend the round on asking for nothing.
+        body = plain("Every issue is at its status quo: this asks the parties to agree to nothing new, and it "
+                     "ends your round. Choose options in the Proposal panel first, or propose it anyway.")
+        self.app.push_screen(ConfirmModal(f"{WARN} Propose nothing?", body, yes="Propose anyway", no="Go back"),
+                             decided)
+
+    def _propose_unless_walkout(self, package: dict[str, str]) -> None:
+        """Propose ``package``, asking first when it would make a party walk out."""
         preds = self.view.predict(self.scenario.complete(package))
         walkers = [pv for pv in self.view.parties
                    if preds[pv.id].needed and pv.walks_out_over(preds[pv.id].red_lines)]
