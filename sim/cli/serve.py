@@ -43,6 +43,9 @@ def serve(scenario: str | None, class_dir: Path, port: int, host: str, public_ur
         load_scenario(resolve(scenario))  # a bad scenario is a located message here, not in every browser
     try:
         class_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file or a device where the folder should be (click checks only files)
+        fail(f"cannot use {class_dir} as the class folder: it is not a folder; name a folder (it is created "
+             "if missing)")
     except OSError as exc:
         fail(f"cannot create the class folder {class_dir}: {exc.strerror or exc}")
     folder = class_dir.resolve()
