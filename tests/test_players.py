@@ -241,6 +241,9 @@ def test_serve_checks_the_scenario_before_serving_and_runs_the_class_mode_for_ea
     r = invoke("serve", "no-such-scenario", "--class-dir", str(tmp_path / "class"))
     assert r.exit_code == 1 and "no-such-scenario" in r.stderr and "Traceback" not in r.output
     r = invoke("serve", "--class-dir", os.devnull)  # a device where the folder should be
-    assert r.exit_code == 1 and "it is not a folder; name a folder" in r.stderr, r.output
+    assert r.exit_code == 2 and f"{os.devnull} is not a folder: name a folder" in r.output, r.output
+    for option in ("--data-dir", "--class-dir", "--out"):
+        r = invoke("play", option, os.devnull)
+        assert r.exit_code == 2 and f"{os.devnull} is not a folder" in r.output, (option, r.output)
     command = visitor_command(tmp_path / "my class", 7, None)
     assert "play --class-dir" in command and "'" + str(tmp_path / "my class") + "'" in command and "--seed 7" in command

@@ -19,6 +19,21 @@ from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import Scenario
 from sim.text import printable
 
+
+class Folder(click.Path):
+    """A folder option: a path that exists must be a folder. click's own ``file_okay=False`` turns
+    away a regular file only, and would let ``/dev/null`` through to fail at the first save."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, file_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        if Path(path).exists() and not Path(path).is_dir():
+            self.fail(f"{printable(str(path))} is not a folder: name a folder", param, ctx)
+        return path
+
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import fail, friendly
+from sim.cli.common import Folder, fail, friendly
 
 
 @click.command()
@@ -16,13 +16,13 @@ from sim.cli.common import fail, friendly
               help="Same seed + same actions = the same game (give a class one seed).")
 @click.option("--resume", type=click.Path(path_type=Path), help="Continue a saved session.")
 @click.option("--player", help="Your name, on your saves and exports (the picker remembers the last one).")
-@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--data-dir", type=Folder(),
               help="Keep saves here instead of the per-user data folder (created when needed).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--out", type=Folder(),
               help="Folder the debrief's export writes to (it must exist)  [default: the data folder's exports/]")
 @click.option("--review", type=click.Path(path_type=Path),
               help="Open an exported transcript (.jsonl) or a save read-only in the debrief.")
-@click.option("--class-dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--class-dir", type=Folder(),
               help="A class folder: the name typed in the picker plays in its own folder inside it "
                    "(what `mediate serve` runs for each visitor).")
 @friendly

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import fail, friendly, say
+from sim.cli.common import Folder, fail, friendly, say
 
 
 def visitor_command(class_dir: Path, seed: int, scenario: str | None) -> str:
@@ -19,7 +19,7 @@ def visitor_command(class_dir: Path, seed: int, scenario: str | None) -> str:
 
 @click.command()
 @click.argument("scenario", required=False)
-@click.option("--class-dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--class-dir", required=True, type=Folder(),
               help="The class folder: one folder per player name inside it (created when needed).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="localhost", show_default=True,
@@ -43,9 +43,6 @@ def serve(scenario: str | None, class_dir: Path, port: int, host: str, public_ur
         load_scenario(resolve(scenario))  # a bad scenario is a located message here, not in every browser
     try:
         class_dir.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file or a device where the folder should be (click checks only files)
-        fail(f"cannot use {class_dir} as the class folder: it is not a folder; name a folder (it is created "
-             "if missing)")
     except OSError as exc:
         fail(f"cannot create the class folder {class_dir}: {exc.strerror or exc}")
     folder = class_dir.resolve()
