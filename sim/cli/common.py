@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +29,8 @@ class Folder(click.Path):
         super().__init__(path_type=Path, file_okay=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        path = super().convert(value, param, ctx)
-        if Path(path).exists() and not Path(path).is_dir():
+        path = super().convert(value, param, ctx)  # a Path: path_type says so
+        if os.path.exists(path) and not os.path.isdir(path):
             self.fail(f"{printable(str(path))} is not a folder: name a folder", param, ctx)
         return path
 
