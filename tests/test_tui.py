@@ -240,13 +240,19 @@ def static_text_options(ol: OptionList) -> str:
     return norm(" ".join(str(ol.get_option_at_index(n).prompt) for n in range(ol.option_count)))
 
 
+async def negotiation(app: MediateApp, pilot) -> NegotiationScreen:
+    """From the picker through the briefing to the negotiation screen, with the picker's defaults."""
+    await pilot.press("enter", "enter")
+    assert isinstance(app.screen, NegotiationScreen)
+    return app.screen
+
+
 @pilot_test
 async def test_proposing_nothing_asks_first():
     app = new_app(flagship_ref())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter")
-        neg = app.screen
-        assert isinstance(neg, NegotiationScreen) and neg.builder.changed_issues() == {}
+        neg = await negotiation(app, pilot)
+        assert neg.builder.changed_issues() == {}
         await pilot.press("p")
         assert isinstance(app.screen, ConfirmModal) and "Propose nothing?" in app.screen.title_text
         await pilot.press("n")
@@ -265,9 +271,7 @@ async def test_red_line_walkout_asks_first_then_ends_in_debrief():
                              if st.visibility == "public" and st.red_lines)
     app = new_app(flagship_ref())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter")
-        neg = app.screen
-        assert isinstance(neg, NegotiationScreen)
+        neg = await negotiation(app, pilot)
         neg.builder.set_package({issue: red})
         await pilot.pause()
         assert "red line" in static_text(neg.query_one(f"#party-{party.id} #party-prediction", Static))
@@ -295,8 +299,7 @@ async def test_red_line_walkout_asks_first_then_ends_in_debrief():
 async def test_refused_action_is_a_notification_and_changes_nothing():
     app = new_app(flagship_ref())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter")
-        neg = app.screen
+        neg = await negotiation(app, pilot)
         before = list(neg.session.events)
         assert neg.act(actions.lever("no-such-lever")) is False
         assert list(neg.session.events) == before
@@ -313,8 +316,7 @@ async def test_resume_after_autosave_reproduces_the_same_state():
     app = new_app(flagship_ref(), seed=3)
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.query_one("#seed").value == "3"
-        await pilot.press("enter", "enter")
-        neg = app.screen
+        neg = await negotiation(app, pilot)
         await pilot.press("enter", "down", "enter", "p")
         await pilot.press("c", "down", "enter")
         await pilot.press("w")
