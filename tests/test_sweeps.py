@@ -140,3 +140,18 @@ def test_parquet_output_and_a_clean_error_without_pyarrow(tmp_path, monkeypatch)
     r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "nash", "--runs", "2", "--out",
                                   str(tmp_path / "x.parquet")])
     assert r.exit_code == 1 and "needs pyarrow" in r.stderr and not (tmp_path / "x.parquet").exists()
+
+
+def test_parquet_option_writes_parquet_and_each_option_is_named_for_its_format(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "runs.parquet"
+    r = invoke("batch", str(TEMPLATE), "--policy", "nash", "--runs", "3", "--parquet", str(out))
+    assert r.exit_code == 0, r.output
+    assert pq.read_table(out).num_rows == 3
+    for args, said in [(["--parquet", str(tmp_path / "runs.csv")], "name the file .parquet"),
+                       (["--csv", str(tmp_path / "runs.parquet")], "that name writes Parquet: use --parquet"),
+                       (["--csv", str(tmp_path / "a.csv"), "--parquet", str(out)], "give one of --csv, --parquet or --out")]:
+        r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "nash", "--runs", "2", *args])
+        assert r.exit_code == 2 and said in r.output, (args, r.output)
+    assert not (tmp_path / "runs.csv").exists() and not (tmp_path / "a.csv").exists()

@@ -130,6 +130,25 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
     return sums
 
 
+def output_path(csv_out: Path | None, parquet_out: Path | None, table_out: Path | None) -> Path | None:
+    """The one output file of ``--csv``, ``--parquet`` or ``--out`` (the format follows the file's
+    name, so the first two must be named for theirs), checked writable before any run is played."""
+    from sim.runs.tables import is_parquet, require_pyarrow
+
+    given = [p for p in (csv_out, parquet_out, table_out) if p is not None]
+    if len(given) > 1:
+        raise click.UsageError("give one of --csv, --parquet or --out")
+    if csv_out is not None and is_parquet(csv_out):
+        raise click.UsageError(f"--csv {csv_out}: that name writes Parquet: use --parquet, or name the file .csv")
+    if parquet_out is not None and not is_parquet(parquet_out):
+        raise click.UsageError(f"--parquet {parquet_out}: name the file .parquet (or .pq)")
+    path = given[0] if given else None
+    check_outputs(path)
+    if path is not None and is_parquet(path):
+        require_pyarrow()
+    return path
+
+
 @click.command()
 @click.argument("scenario")
 @click.option("--policy", required=True, help=POLICY_HELP)
@@ -137,6 +156,8 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Root seed; run i's own seed is derived from it, the same in every sweep point (in the CSV).")
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Stream one row per run to this CSV.")
+@click.option("--parquet", "parquet_out", type=click.Path(path_type=Path),
+              help="Write one row per run to this Parquet file, named .parquet (needs pyarrow).")
 @click.option("--out", "table_out", type=click.Path(path_type=Path),
               help="Write one row per run here: .csv, or .parquet (needs pyarrow).")
 @click.option("--sweep", "sweeps", multiple=True, metavar="PATH=V1,V2|LO:HI:STEP",
@@ -149,8 +170,8 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
 @executor_options
 @set_option
 @friendly
-def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None, table_out: Path | None,
-          sweeps: tuple[str, ...], design: str, samples: int | None, resume: bool, workers: int,
+def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None, parquet_out: Path | None,
+          table_out: Path | None, sweeps: tuple[str, ...], design: str, samples: int | None, resume: bool, workers: int,
           executor_kind: str, scheduler: str | None, overrides: tuple[str, ...]) -> None:
     """Play SCENARIO many times with a policy and summarise the outcomes.
 
@@ -164,17 +185,9 @@ def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None
     from sim.runs import plugins
     from sim.runs import sweeps as sweeps_
 
-    if csv_out is not None and table_out is not None:
-        raise click.UsageError("give --csv or --out, not both")
-    path = csv_out or table_out
+    path = output_path(csv_out, parquet_out, table_out)
     if resume and path is None:
-        raise click.UsageError("--resume needs the output file to carry on: --csv FILE or --out FILE")
-    check_outputs(path)
-    if path is not None:
-        from sim.runs.tables import is_parquet, require_pyarrow
-
-        if is_parquet(path):
-            require_pyarrow()
+        raise click.UsageError("--resume needs the output file to carry on: --csv, --parquet or --out FILE")
     plugins.check(policy)
     points = sweeps_.design(list(sweeps), design, samples, seed)
     cells = make_cells(scenario, policy, overrides, points)
