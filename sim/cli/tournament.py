@@ -20,6 +20,13 @@ def _num(x: float, digits: int = 2) -> str:
     return "–" if math.isnan(x) else f"{x:.{digits}f}"
 
 
+def refuse_repeats(names: list[str], message: str) -> None:
+    """A usage error naming the first name given twice (``message`` holds ``{}`` for it)."""
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:
+        raise click.UsageError(message.format(twice))
+
+
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option("--policies", required=True, metavar="A,B,C",
@@ -54,15 +61,13 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     asked = [p.strip() for p in policies.split(",") if p.strip()]
     if not asked:
         raise click.UsageError("--policies needs at least one name")
-    if len(set(asked)) != len(asked):
-        raise click.UsageError(f"policy {next(p for p in asked if asked.count(p) > 1)} is named twice in --policies")
+    refuse_repeats(asked, "policy {} is named twice in --policies")
     for p in [*asked, reference]:
         plugins.check(p)
     check_outputs(csv_out)
     loaded = [open_scenario(name, overrides)[0] for name in scenarios]
     ids = [s.id for s in loaded]
-    if len(set(ids)) != len(ids):
-        raise click.UsageError(f"scenario {next(i for i in ids if ids.count(i) > 1)} is named twice")
+    refuse_repeats(ids, "scenario {} is named twice")
     names = lineup([*asked, reference])
     sink = CsvTable(csv_out, columns(cells(loaded[:1], names[:1])[0])) if csv_out is not None else None
     try:
