@@ -20,7 +20,7 @@ from sim.runs.saved import Game
 from sim.scenario import saves
 
 from ..widgets.common import plain
-from .modals import ConfirmModal
+from .modals import confirm
 
 
 def _stem(session: Session, game: Game | None) -> str:
@@ -65,12 +65,7 @@ class Exporting(Screen):
             self.export(d)
             return
         body = Content("\n").join([plain(f"{p.name} already exists in {p.parent}.") for p in existing])
-
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self.export(d)
-
-        self.app.push_screen(ConfirmModal("Replace the exported files?", body, yes="Replace", no="Keep"), decided)
+        confirm(self, "Replace the exported files?", body, lambda: self.export(d), yes="Replace", no="Keep")
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, d: Debrief) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from rich.console import Group
@@ -12,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -164,6 +165,16 @@ class ConfirmModal(MediateModal[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def confirm(screen: Screen, title: str, body: Content, then: Callable[[], object], yes: str = "Yes",
+            no: str = "No") -> None:
+    """Ask yes or no over ``screen``; on yes run ``then`` (no, or esc, leaves everything as it was)."""
+    def answered(ok: bool | None) -> None:
+        if ok:
+            then()
+
+    screen.app.push_screen(ConfirmModal(title, body, yes=yes, no=no), answered)
 
 
 class MessageModal(MediateModal[None]):

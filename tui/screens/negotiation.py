@@ -41,7 +41,7 @@ from ..widgets.proposal import OptionPicker, ProposalBuilder
 from ..widgets.status import StatusBar, terms_content
 from ..widgets.wire import NewsWire
 from .help import HELP_AND_QUIT
-from .modals import ChoiceModal, ConfirmModal, MessageModal, consult_modal, lever_modal, renew_modal
+from .modals import ChoiceModal, MessageModal, confirm, consult_modal, lever_modal, renew_modal
 
 
 def last_answers(events: Sequence[Event]) -> dict[str, Responded]:
@@ -252,15 +252,11 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             self._propose_unless_walkout(package)
             return
 
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._propose_unless_walkout(package)
-
         # A 'p' pressed before choosing anything would spend the round on asking for nothing.
         body = plain("Every issue is at its status quo: this asks the parties to agree to nothing new, and it "
                      "ends your round. Choose options in the Proposal panel first, or propose it anyway.")
-        self.app.push_screen(ConfirmModal(f"{WARN} Propose nothing?", body, yes="Propose anyway", no="Go back"),
-                             decided)
+        confirm(self, f"{WARN} Propose nothing?", body, lambda: self._propose_unless_walkout(package),
+                yes="Propose anyway", no="Go back")
 
     def _propose_unless_walkout(self, package: dict[str, str]) -> None:
         """Propose ``package``, asking first when it would make a party walk out."""
@@ -277,12 +273,7 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
                   f"{walkers[0].red_line_proposals} time(s) (patience {walkers[0].red_line_patience}). "
                   "Proposing it will make them walk out and end the talks."),
         )
-
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._propose(package)
-
-        self.app.push_screen(ConfirmModal(f"{NO} Walk-out risk", body, yes="Propose anyway", no="Go back"), decided)
+        confirm(self, f"{NO} Walk-out risk", body, lambda: self._propose(package), yes="Propose anyway", no="Go back")
 
     def _propose(self, package: dict[str, str]) -> None:
         built = self.builder.package()
@@ -316,12 +307,8 @@ Each party's panel forecasts its answer. The game saves itself; **?** lists ever
             self._hint()
             return
 
-        def decided(yes: bool | None) -> None:
-            if yes:
-                self._hint()
-
         body = plain("The hint replaces the package you have built in the builder. Replace it?")
-        self.app.push_screen(ConfirmModal("Replace your package?", body, yes="Replace it", no="Keep mine"), decided)
+        confirm(self, "Replace your package?", body, self._hint, yes="Replace it", no="Keep mine")
 
     def _hint(self) -> None:
         if not self.act(actions.hint()):
