@@ -25,6 +25,14 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def transcript(tmp_path) -> Path:
+    """A flagship game's transcript in the test's folder (the hostile-input tests corrupt it)."""
+    from tests.hostile import write_transcript
+
+    return write_transcript(tmp_path)
+
+
+@pytest.fixture
 def template_text() -> str:
     return TEMPLATE.read_text(encoding="utf-8")
 

@@ -1,14 +1,24 @@
-"""Helpers several test modules share: the flagship's history game, and spies on patched functions."""
+"""Helpers several test modules share: the CLI in-process, the flagship's history game, and spies on
+patched functions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from click.testing import CliRunner, Result
+
+from sim.cli import main
 from sim.runs.scripts import play_moves
 from sim.scenario import loader
 from sim.scenario.actions import load_moves
 from tests.conftest import FLAGSHIP, HISTORY
+
+
+def invoke(*args: object) -> Result:
+    """The CLI in-process with these arguments (any path or number as its text); an exception
+    it does not turn into a message fails the test with its traceback."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def history_session():

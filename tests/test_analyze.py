@@ -19,10 +19,7 @@ from sim.runs.policies import play
 from sim.scenario.actions import consult, load_moves
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, HISTORY, TEMPLATE, write
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from tests.helpers import invoke
 
 
 def test_domain_utilities_match_the_engine():

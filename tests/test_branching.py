@@ -12,9 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sim.cli import main
 from sim.engine.events import Incident
 from sim.engine.session import Session
 from sim.runs import branching, saved
@@ -22,14 +20,12 @@ from sim.runs.plugins import play_spec
 from sim.runs.scripts import play_moves
 from sim.scenario import loader, saves
 from sim.scenario.actions import Action, wait
+from tests.helpers import invoke
 from tests.pilot import pilot_test
 
 FIXTURE = Path(__file__).parent / "fixtures" / "incident-kinds.yaml"
 SEED = 4
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def scenario():

@@ -17,10 +17,7 @@ from sim.cli import main
 from sim.runs import saved
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP, ROOT, SHARED, TEMPLATE, write
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from tests.helpers import invoke
 
 
 def test_validate_ok_and_sources():

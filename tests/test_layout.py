@@ -10,8 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 
 from sim.scenario import loader
-from tests.pilot import flagship_ref, pilot_test
-from tui.app import MediateApp
+from tests.pilot import flagship_ref, new_app, pilot_test
 from tui.screens.help import screen_rows
 from tui.screens.modals import ConfirmModal, MessageModal
 from tui.screens.negotiation import NegotiationScreen
@@ -19,12 +18,6 @@ from tui.widgets.common import distinct_label
 from tui.widgets.focus import MARKER
 from tui.widgets.party import PartyPanel
 from tui.widgets.proposal import OptionPicker, ProposalBuilder
-
-
-def new_app(*args, **kwargs) -> MediateApp:
-    app = MediateApp(*args, **kwargs)
-    app.animation_level = "none"
-    return app
 
 
 def lines(app) -> list[str]:

@@ -9,16 +9,14 @@ import re
 import subprocess
 import sys
 
-from click.testing import CliRunner
 from textual.widgets import Input, OptionList
 
-from sim.cli import main
 from sim.engine.session import Session
 from sim.runs import saved, transcripts
 from sim.runs.saved import Game
 from sim.scenario import loader, saves
 from tests.conftest import FLAGSHIP, ROOT
-from tests.helpers import history_session
+from tests.helpers import history_session, invoke
 from tests.pilot import flagship_ref, norm, pilot_test
 from tui.app import MediateApp
 from tui.entries import prepare
@@ -30,9 +28,6 @@ from tui.screens.picker import PickerScreen
 
 SIZE = (80, 24)
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def new_app(**kwargs) -> MediateApp:

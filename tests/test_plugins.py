@@ -16,13 +16,11 @@ from sim.runs.plugins import PluginError, PolicyProtocol, play_spec, resolve
 from sim.runs.transcripts import jsonl
 from sim.scenario import loader
 from tests.conftest import TEMPLATE
+from tests.helpers import invoke
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "example_policy.py"
 STEADY = f"{EXAMPLE}:Steady"
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def write(tmp_path: Path, name: str, body: str) -> Path:

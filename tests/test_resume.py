@@ -5,19 +5,15 @@ from __future__ import annotations
 import csv
 
 import pytest
-from click.testing import CliRunner
 
-from sim.cli import main
 from sim.runs import batch
 from sim.runs.batch import Cell, run_seed
 from sim.scenario import loader
 from tests.conftest import TEMPLATE
+from tests.helpers import invoke
 
 BATCH = ["batch", str(TEMPLATE), "--policy", "incremental", "--runs", "20", "--seed", "9"]
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_run_ids_are_stable_and_name_scenario_what_ifs_policy_and_seed():

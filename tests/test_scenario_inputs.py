@@ -7,17 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sim.cli import main
 from sim.scenario.actions import MAX_MOVES
 from sim.scenario.checks import MAX_INCIDENT_CANDIDATES, MAX_SPAN_HOURS
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from tests.helpers import invoke
 
 
 def refused(r, where: str, *fix: str) -> str:

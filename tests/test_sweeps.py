@@ -12,10 +12,7 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.runs.sweeps import SweepError, design, parse
 from tests.conftest import TEMPLATE
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from tests.helpers import invoke
 
 
 def test_sweep_values_and_ranges():

@@ -1,11 +1,8 @@
 """Pilot tests of the TUI: a whole game from the picker to the debrief, resume, bad saves,
-scenario text as data (never markup), and a small terminal."""
+scenario text as data (never markup), and a small terminal (saves: test_tui_saves.py)."""
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from pathlib import Path
 
 import pytest
@@ -13,17 +10,26 @@ import yaml
 from textual.widgets import OptionList, RichLog, Static, TabbedContent
 
 from sim.engine.events import Proposed
-from sim.engine.session import Session
 from sim.report import glossary, markdown
-from sim.runs import saved, transcripts
+from sim.runs import transcripts
 from sim.scenario import actions, loader, saves
-from sim.scenario.loader import LoadError
-from tests.pilot import flagship_ref, norm, pilot_test
-from tui.app import MediateApp, prepare, run_tui
+from tests.pilot import (
+    flagship,
+    flagship_ref,
+    log_text,
+    negotiation,
+    new_app,
+    norm,
+    pilot_test,
+    screen_text,
+    shot_text,
+    static_text,
+    static_text_options,
+)
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen, export_name, transcript_name
 from tui.screens.help import HelpScreen
-from tui.screens.modals import ChoiceModal, ConfirmModal, MessageModal
+from tui.screens.modals import ChoiceModal, ConfirmModal
 from tui.screens.negotiation import NegotiationScreen
 from tui.screens.picker import PickerScreen
 from tui.widgets.trust_chart import TrustSparkline
@@ -31,38 +37,9 @@ from tui.widgets.trust_chart import TrustSparkline
 SIZE = (80, 24)
 
 
-def flagship():
-    return loader.load_scenario(loader.resolve(flagship_ref()))
-
-
-def static_text(widget: Static) -> str:
-    return norm(str(widget.render()))
-
-
-def log_text(log: RichLog) -> str:
-    """What a RichLog shows (its rendered, wrapped lines), whitespace normalised."""
-    return norm(" ".join(strip.text for strip in log.lines))
-
-
-def shot_text(app) -> str:
-    """The text of the whole terminal as a screenshot shows it."""
-    return norm(html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " "))
-
-
-def screen_text(screen) -> str:
-    return norm(" ".join(str(w.render()) for w in screen.query(Static) if w.display))
-
-
 @pytest.fixture(autouse=True)
 def _cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-
-
-def new_app(*args, **kwargs) -> MediateApp:
-    """The app with animations off, so Pilot never waits for a scroll to glide."""
-    app = MediateApp(*args, **kwargs)
-    app.animation_level = "none"
-    return app
 
 
 # ---------------------------------------------------------------- a whole game
@@ -236,17 +213,6 @@ async def test_full_game_from_picker_to_debrief(tmp_path):
         await check_debrief(app, pilot, s, tmp_path)
 
 
-def static_text_options(ol: OptionList) -> str:
-    return norm(" ".join(str(ol.get_option_at_index(n).prompt) for n in range(ol.option_count)))
-
-
-async def negotiation(app: MediateApp, pilot) -> NegotiationScreen:
-    """From the picker through the briefing to the negotiation screen, with the picker's defaults."""
-    await pilot.press("enter", "enter")
-    assert isinstance(app.screen, NegotiationScreen)
-    return app.screen
-
-
 @pilot_test
 async def test_proposing_nothing_asks_first():
     app = new_app(flagship_ref())
@@ -305,107 +271,6 @@ async def test_refused_action_is_a_notification_and_changes_nothing():
         assert list(neg.session.events) == before
         await pilot.pause()
         assert any("no-such-lever" in n.message for n in app._notifications)
-
-
-# ---------------------------------------------------------------- saves
-
-
-@pilot_test
-async def test_resume_after_autosave_reproduces_the_same_state():
-    s = flagship()
-    app = new_app(flagship_ref(), seed=3)
-    async with app.run_test(size=SIZE) as pilot:
-        assert app.screen.query_one("#seed").value == "3"
-        neg = await negotiation(app, pilot)
-        await pilot.press("enter", "down", "enter", "p")
-        await pilot.press("c", "down", "enter")
-        await pilot.press("w")
-        events = list(neg.session.events)
-        view = neg.session.view()
-        wire = neg.wire.plain_lines
-        await pilot.press("q")  # quitting saves
-    [info] = saves.list_saves(s.id)
-    path = info.path
-    assert len(saves.read(path).actions) == 3
-
-    # --resume
-    app = new_app(resume=path)
-    async with app.run_test(size=SIZE):
-        neg = app.screen
-        assert isinstance(neg, NegotiationScreen)
-        assert list(neg.session.events) == events
-        assert neg.session.view() == view
-        assert neg.wire.plain_lines == wire
-        assert neg.session.seed == 3
-
-    # from the picker: the save is listed for its scenario; r resumes it
-    app = new_app(flagship_ref())
-    async with app.run_test(size=SIZE) as pilot:
-        listed = static_text_options(app.screen.query_one("#saves", OptionList))
-        assert "seed 3" in listed and "3 action(s)" in listed
-        await pilot.press("r")
-        neg = app.screen
-        assert isinstance(neg, NegotiationScreen)
-        assert list(neg.session.events) == events
-        assert neg.session.view() == view
-
-
-def test_bad_save_or_scenario_is_refused_before_the_app_starts(tmp_path):
-    corrupt = tmp_path / "corrupt.json"
-    corrupt.write_text('{"format": "mediate-save/1", "scen', encoding="utf-8")
-    with pytest.raises(LoadError) as exc:
-        prepare(None, 0, corrupt)
-    assert "corrupt" in str(exc.value) and str(corrupt) in str(exc.value)
-    with pytest.raises(LoadError):
-        run_tui(None, 0, corrupt)
-
-    foreign = tmp_path / "foreign.json"
-    foreign.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
-    with pytest.raises(LoadError, match="not a mediate save"):
-        prepare(None, 0, foreign)
-
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("schema: 1\nid: x\ntitle: [unclosed\n", encoding="utf-8")
-    with pytest.raises(LoadError) as exc:
-        prepare(str(broken))
-    assert re.match(rf"{re.escape(str(broken))}:\d+:\d+: ", str(exc.value))
-
-    with pytest.raises(LoadError, match="no bundled scenario"):
-        prepare("no-such-scenario")
-
-
-@pilot_test
-async def test_corrupt_save_in_the_picker_shows_a_clear_message():
-    s = flagship()
-    session = Session(s, 5)
-    session.act(actions.wait())
-    path = saved.save(session, flagship_ref())
-    app = new_app(flagship_ref())
-    async with app.run_test(size=SIZE) as pilot:
-        assert "seed 5" in static_text_options(app.screen.query_one("#saves", OptionList))
-        path.write_text("{ this is not json", encoding="utf-8")  # damaged after listing
-        await pilot.press("r")
-        modal = app.screen
-        assert isinstance(modal, MessageModal)
-        body = screen_text(modal)
-        assert "can't be resumed" in body and "corrupt" in body
-        assert app.is_running
-        await pilot.press("escape")
-        assert isinstance(app.screen, PickerScreen)
-        assert "no saved games" in static_text_options(app.screen.query_one("#saves", OptionList))
-
-
-@pilot_test
-async def test_changed_scenario_save_is_refused_with_a_reason(tmp_path):
-    src = tmp_path / "scen.yaml"
-    src.write_text((loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    s = loader.load_scenario(src)
-    session = Session(s, 1)
-    session.act(actions.wait())
-    path = saved.save(session, str(src.resolve()))
-    src.write_text(src.read_text(encoding="utf-8").replace("max_rounds: 10", "max_rounds: 11"), encoding="utf-8")
-    with pytest.raises(LoadError, match="changed"):
-        prepare(None, 0, path)
 
 
 # ---------------------------------------------------------------- scenario text is data

@@ -18,8 +18,7 @@ from sim.engine.session import Session
 from sim.files import atomic_write_text
 from sim.runs import saved
 from sim.scenario import actions, loader
-from tests.pilot import flagship_ref
-from tui.app import MediateApp
+from tests.pilot import flagship_ref, new_app
 from tui.screens.briefing import BriefingScreen
 from tui.screens.help import HelpScreen
 from tui.screens.modals import MediateModal
@@ -28,12 +27,6 @@ from tui.screens.picker import PickerScreen
 
 SIZE = (80, 24)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def new_app(*args, **kwargs) -> MediateApp:
-    app = MediateApp(*args, **kwargs)
-    app.animation_level = "none"
-    return app
 
 
 def played_session() -> Session:

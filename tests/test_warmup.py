@@ -9,16 +9,15 @@ import re
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
 from textual.widgets import OptionList, Static
 
-from sim.cli import main
 from sim.engine import events as ev
 from sim.engine.session import Session
 from sim.runs import policies, scripts
 from sim.scenario import actions, loader
 from sim.scenario.actions import lever, propose, wait
 from tests.conftest import ROOT, SCENARIOS, SHARED
+from tests.helpers import invoke
 from tests.pilot import norm, pilot_test
 from tui.app import MediateApp
 from tui.screens.briefing import BriefingScreen
@@ -41,9 +40,6 @@ T3 = {**T2, "black_sea": "maritime"}
 def warmup():
     return loader.load_scenario(WARMUP)
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 # ---------------------------------------------------------------- the file and its quotes
