@@ -144,6 +144,23 @@ def test_empty_option_list_in_a_tier_is_a_located_error(edit):
     refused(invoke("run", "s.yaml", "--policy", "incremental", "-q"), where, *fix)
 
 
+
+def test_a_party_called_mediator_is_refused_at_its_id(edit):
+    text = edit("  - id: south", "  - id: mediator")
+    refused(invoke("validate", "s.yaml"), f"s.yaml:{line_col(text, 'id: mediator', 4)}",
+            "parties[1].id: 'mediator' is reserved for the mediator", "give the party another id")
+
+
+def test_two_parties_with_one_id_are_each_checked_by_their_own_stances(edit, template_text):
+    south = template_text.index("  - id: south")
+    changed = template_text[south:].replace("  - id: south", "  - id: north", 1).replace("      pier:", "      pir:", 1)
+    text = edit(template_text[south:], changed)
+    r = invoke("validate", "s.yaml")
+    second = text.count("\n", 0, south) + 1  # the second party's line: its id is what is refused
+    refused(r, f"s.yaml:{second}:9", "parties[1].id: duplicate party id 'north'")
+    refused(r, f"s.yaml:{line_col(text, 'pir:')}", "parties[1].stances.pir: unknown issue 'pir'", "did you mean 'pier'")
+
+
 # ---------------------------------------------------------------- files that are not regular files
 
 

@@ -14,7 +14,7 @@ from sim.scenario.incident_checks import check_incident_kind, check_pledges, pro
 from sim.scenario.refs import MEDIATOR, Path, RefProblem, suggest
 
 if TYPE_CHECKING:  # the model imports this module, so its types are for annotations only
-    from sim.scenario.model import Effects, Issue, Quote, Scenario
+    from sim.scenario.model import Effects, Issue, Quote, Scenario, Stance
 
 MAX_SPAN_HOURS = 10 * 365 * 24
 """Longest game a scenario may simulate: max_rounds × round_hours (the flagship: 720 hours)."""
@@ -243,15 +243,15 @@ def check_parties(r: _Refs) -> None:
                 r.option((*path, "reads", key), iss, o, at_key=True)
             for c, t in enumerate(read):
                 r.tag((*path, "reads", key, c), t)
-        for i in p.stances:
-            check_stance(r, (*path, "stances", i), p.id, i)
+        for i, st in p.stances.items():
+            check_stance(r, (*path, "stances", i), st, i, party=True)
 
 
 def check_mediator(r: _Refs) -> None:
     """The mediator's own stakes: shaped like a party's, but public and without red lines."""
     for i, st in r.s.mediator.stances.items():
         path = ("mediator", "stances", i)
-        check_stance(r, path, MEDIATOR, i)
+        check_stance(r, path, st, i, party=False)
         if st.red_lines:
             r.add((*path, "red_lines"), "the mediator has no red lines (it chooses what it proposes): "
                                         "remove red_lines, or give the option a value of 0", True)
@@ -260,8 +260,9 @@ def check_mediator(r: _Refs) -> None:
                                          "remove 'visibility: private'")
 
 
-def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
-    st = (r.s.mediator.stances if party_id == MEDIATOR else r.s.party(party_id).stances)[i]
+def check_stance(r: _Refs, spath: Path, st: Stance, i: str, party: bool) -> None:
+    """One stance of a party (or, ``party=False``, of the mediator) on issue ``i``. The stance is
+    handed in, not looked up by its holder's id: the id may be a duplicate or a reserved one."""
     iss = r.issue(spath, i)
     if iss is None:
         return
@@ -274,7 +275,7 @@ def check_stance(r: _Refs, spath: Path, party_id: str, i: str) -> None:
         r.add((*spath, "demand"), f"the demand '{st.demand}' is also one of the party's red lines")
     if set(st.red_lines) >= set(iss.option_ids):
         r.add((*spath, "red_lines"), f"every option of {i} is a red line: no package could ever be accepted")
-    if st.visibility == "public" and st.quote is None and party_id != MEDIATOR:
+    if st.visibility == "public" and st.quote is None and party:
         r.add(spath, "a public stance needs a 'quote' citing where the demand was stated "
                      "(or make it 'visibility: private')", True)
     r.source((*spath, "quote"), st.quote)
