@@ -242,3 +242,44 @@ def test_serve_checks_the_scenario_before_serving_and_runs_the_class_mode_for_ea
         assert r.exit_code == 2 and f"{os.devnull} is not a folder" in r.output, (option, r.output)
     command = visitor_command(tmp_path / "my class", 7, None)
     assert "play --class-dir" in command and "'" + str(tmp_path / "my class") + "'" in command and "--seed 7" in command
+
+
+async def class_visit(cls, name: str, seed: int = 7, play: bool = True) -> str:
+    """A class member opens the picker, types ``name``; it shows their saved games, then (``play``)
+    they start a game, wait one round and quit (which saves). Returns the saved games shown."""
+    app = MediateApp(prepared=prepare(flagship_ref(), seed=seed, class_dir=cls))
+    app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        picker.query_one("#player", Input).value = name
+        await pilot.pause()
+        shown = saves_shown(picker)
+        if play:
+            picker.query_one("#scenarios", OptionList).focus()
+            await pilot.press("enter", "enter", "w")
+            assert isinstance(app.screen, NegotiationScreen) and app.screen.game.player == name
+            await pilot.press("q")
+    return shown
+
+
+@pilot_test
+async def test_class_members_whose_names_fold_alike_never_see_each_others_games(tmp_path):
+    cls = tmp_path / "class"
+    await class_visit(cls, "Дмитро")
+    assert "no saved games" in await class_visit(cls, "Олена"), "another script is not one shared folder"
+    assert (saves.player_folder(cls, "Дмитро") / "saves").is_dir() and saves.player_folder(cls, "Дмитро").name == "дмитро"
+    await class_visit(cls, "Ana")
+    assert "no saved games" in await class_visit(cls, "ANA", play=False), "a folder shared by case shows only one's own"
+    assert "Ana · seed 7 · round 2" in await class_visit(cls, "Ana", play=False)
+    assert saves.player_folder(cls, "?!") != saves.player_folder(cls, "…"), "names with no letters differ too"
+
+    # A save from a version that put every non-Latin name in "anon" is still its player's own.
+    [mine] = (saves.player_folder(cls, "Дмитро") / "saves").glob("*.json")
+    older = cls / "anon" / "saves"
+    older.mkdir(parents=True)
+    (older / "old.json").write_text(mine.read_text(encoding="utf-8").replace('"round": 1', '"round": 4'),
+                                    encoding="utf-8")
+    assert "round 5" in await class_visit(cls, "Дмитро", play=False)
+    shown = await class_visit(cls, "Олена", play=False)
+    assert "Олена · seed 7" in shown and "Дмитро" not in shown

@@ -8,6 +8,7 @@ with a clear message rather than silently diverging.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -109,9 +110,27 @@ def exports_dir() -> Path:
 
 
 def slug(name: str) -> str:
-    """A player's name as a file-name part: letters, digits and dashes only ("anon" when nothing is left)."""
-    text = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    """A player's name as a file-name part: letters and digits of any script, and dashes ("anon"
+    when nothing is left). An ASCII name keeps the part it had before other scripts were kept."""
+    text = re.sub(r"[\W_]+", "-", name.strip().casefold()).strip("-")
     return text[:40].strip("-") or "anon"
+
+
+def player_folder(class_dir: Path, name: str) -> Path:
+    """A class player's own folder. Names made only of signs (nothing for :func:`slug` to keep)
+    each get one of their own, so no two such players share "anon"."""
+    part = slug(name)
+    if part == "anon" and name:
+        part = "anon-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return class_dir / part
+
+
+def older_player_folder(class_dir: Path, name: str) -> Path | None:
+    """The folder earlier versions gave this name, when it differs: they kept ASCII letters and
+    digits only, so every name in another script shared "anon" (its saves are told apart by name)."""
+    part = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")[:40].strip("-") or "anon"
+    folder = class_dir / part
+    return folder if folder != player_folder(class_dir, name) else None
 
 
 def clean_player(name: str) -> str:
@@ -236,18 +255,19 @@ class SaveInfo:
     round: int = 0
 
 
-def list_saves(scenario_id: str | None = None) -> list[SaveInfo]:
-    """Readable saves, newest first (unreadable ones are skipped)."""
+def list_saves(scenario_id: str | None = None, player: str | None = None,
+               older: Path | None = None) -> list[SaveInfo]:
+    """Readable saves, newest first (unreadable ones are skipped): all of them, or only those of
+    ``player`` (a class: players whose names share a folder never see each other's games), also
+    from the data folder ``older`` (:func:`older_player_folder`)."""
     found = []
-    folder = saves_dir()
-    if not folder.is_dir():
-        return []
-    for p in folder.glob("*.json"):
+    folders = [saves_dir()] + ([older / "saves"] if older is not None else [])
+    for p in (p for folder in folders if folder.is_dir() for p in folder.glob("*.json")):
         try:
             sf = read(p)
         except LoadError:
             continue  # one damaged or foreign file must not hide the others or stop the picker
-        if scenario_id is None or sf.scenario_id == scenario_id:
+        if (scenario_id is None or sf.scenario_id == scenario_id) and (player is None or sf.player == player):
             found.append(SaveInfo(p, sf.scenario_id, sf.seed, len(sf.actions), sf.saved_at, sf.player,
                                   sf.started_at, sf.round))
     found.sort(key=lambda s: (s.saved_at, str(s.path)), reverse=True)

@@ -190,7 +190,7 @@ Type your name first: it goes on your saves and exports, so a class can tell its
         """In a class, the saves (and exports) folder is the one of the name typed."""
         if self.class_dir is not None:
             name = self.player_name
-            saves.use_data_dir(self.class_dir / saves.slug(name) if name else self.class_dir / ".no-name")
+            saves.use_data_dir(saves.player_folder(self.class_dir, name) if name else self.class_dir / ".no-name")
 
     def refresh_saves(self) -> None:
         e = self.entry
@@ -198,7 +198,7 @@ Type your name first: it goes on your saves and exports, so a class can tell its
         ol.clear_options()
         unnamed = self.class_dir is not None and not self.player_name
         playable = e is not None and e.scenario is not None and not unnamed
-        self.save_infos = saves.list_saves(e.scenario.id) if playable and e is not None and e.scenario else []
+        self.save_infos = self.player_saves(e.scenario.id) if playable and e is not None and e.scenario else []
         if not self.save_infos:
             empty = "type your name to see your saved games" if unnamed else "no saved games for this scenario"
             ol.add_option(Option(Content.styled(empty, MUTED), disabled=True))
@@ -209,6 +209,14 @@ Type your name first: it goes on your saves and exports, so a class can tell its
                                       f" · round {info.round + 1} · {info.actions} action(s)", (started, MUTED))
             ol.add_option(Option(prompt, id=str(n)))
         self.update_seed_note()
+
+    def player_saves(self, scenario_id: str) -> list[saves.SaveInfo]:
+        """Every save of the scenario; in a class, only the typed name's own (names that differ only
+        in case or signs share a folder, and older versions put every non-Latin name in one)."""
+        if self.class_dir is None:
+            return saves.list_saves(scenario_id)
+        name = self.player_name
+        return saves.list_saves(scenario_id, player=name, older=saves.older_player_folder(self.class_dir, name))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "player":
