@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -174,30 +175,51 @@ async def classroom(url: str, profile: Path) -> tuple[str, str]:
             chrome.kill()
 
 
-def test_two_browser_visitors_never_see_each_others_games(tmp_path):
-    class_dir = tmp_path / "class"
-    port = free_port()
+@contextlib.contextmanager
+def served(class_dir: Path, port: int, host: str = "127.0.0.1"):
+    """``mediate serve`` for the class folder, stopped afterwards; yields the process (its stdout is piped)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MEDIATE_DATA_DIR", None)  # the class folder decides, as for a real class
     server = subprocess.Popen([sys.executable, "-m", "sim.cli", "serve", "--class-dir", str(class_dir),
-                               "--port", str(port), "--host", "127.0.0.1"],
-                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              start_new_session=True)
+                               "--port", str(port), "--host", host],
+                              cwd=class_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
     try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_http(url, server)
-        alice_sees, bruno_sees = asyncio.run(classroom(url, tmp_path / "profile"))
+        wait_http(f"http://127.0.0.1:{port}/", server)
+        yield server
     finally:
         server.terminate()
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_on_every_interface_each_page_names_the_address_its_visitor_typed(tmp_path):
+    port = free_port()
+    with served(tmp_path / "class", port, host="0.0.0.0") as server:
+        # A student reaches the teacher's machine by some address of its own: the page must send
+        # its browser back there, never to 0.0.0.0 (which, on the student's machine, is itself).
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": f"127.0.0.2:{port}"})
+        with urllib.request.urlopen(request, timeout=WAIT) as r:
+            page = r.read().decode("utf-8")
+        server.terminate()
+        said = " ".join(server.communicate(timeout=30))
+    assert f'data-session-websocket-url="ws://127.0.0.2:{port}/ws"' in page
+    assert f"http://127.0.0.2:{port}/static/js/textual.js" in page and "0.0.0.0" not in page
+    assert f"on every interface, port {port}" in " ".join(said.split()) and "http://0.0.0.0" not in said
+
+
+def test_two_browser_visitors_never_see_each_others_games(tmp_path):
+    class_dir = tmp_path / "class"
+    port = free_port()
+    with served(class_dir, port):
+        alice_sees, bruno_sees = asyncio.run(classroom(f"http://127.0.0.1:{port}/", tmp_path / "profile"))
     # Each saw their own saved game listed, and never the other's name.
     assert "Alice" in alice_sees and "Bruno" not in alice_sees
     assert "Bruno" in bruno_sees and "Alice" not in bruno_sees
     # Each game was saved in its player's own folder, under its player's name.
     for name in ("Alice", "Bruno"):
-        [save] = (class_dir / saves.slug(name) / "saves").glob("*.json")
+        [save] = (saves.player_folder(class_dir, name) / "saves").glob("*.json")
         data = json.loads(save.read_text(encoding="utf-8"))
         assert data["player"] == name and len(data["actions"]) == 1
