@@ -15,7 +15,7 @@ import pytest
 
 from sim.engine.events import Incident
 from sim.engine.session import Session
-from sim.runs import branching, saved
+from sim.runs import branching, compare, saved
 from sim.runs.plugins import play_spec
 from sim.runs.scripts import play_moves
 from sim.scenario import loader, saves
@@ -89,6 +89,9 @@ def test_a_branch_save_records_its_origin_and_resumes_as_a_branch(tmp_path):
     assert branching.origin_of(resumed) == branching.origin_of(branch)
     plain = saved.save(orig, str(FIXTURE), tmp_path / "plain.json")
     assert "branched_from" not in json.loads(plain.read_text()), "a game from the start saves as it always did"
+    # The teacher's table tells the branch from the game it came from.
+    rows = {r.name: r.row()["branched_after"] for r in (compare.load(path), compare.load(plain))}
+    assert rows == {path.stem: 2, "plain": ""}
 
 
 # ------------------------------------------------------------------ CLI
@@ -224,7 +227,9 @@ def test_the_readme_branching_example_says_what_the_flagship_does(tmp_path):
     assert facts == {"history": (3, "energy_pause", 7), "maximal": (17, "energy_pause", 7),
                      "pressure": (17, "energy_pause", 7)}
     r = invoke("compare", *(str(p) for p in ends.values()))
-    rows = {line.split()[1]: line.split() for line in r.output.splitlines() if line.split()[1:2] and
+    assert r.output.count(" branch after round 3 ") == 2, "each branch says where it left the record"
+    rows = {line.split()[1]: line.replace(" branch after round 3", "").split() for line in r.output.splitlines()
+            if line.split()[1:2] and
             line.split()[1] in ("history", "maximal-r3", "pressure-r3")}
     assert [rows[g][4] for g in ("history", "maximal-r3", "pressure-r3")] == ["29.0"] * 3, r.output
     assert [rows[g][9:11] for g in ("history", "maximal-r3", "pressure-r3")] == \

@@ -25,7 +25,8 @@ def game_label(row: dict, scenario_id: str = "") -> str:
     except (TypeError, ValueError):
         name = str(row["name"])
         when = printable(name.removeprefix(f"mediate-{scenario_id}-").removeprefix(f"{scenario_id}-") or name)
-    return when + (" playing" if row["ended"] == "in progress" else "")
+    branch = "" if row.get("branched_after", "") == "" else f" branch after round {row['branched_after']}"
+    return when + (" playing" if row["ended"] == "in progress" else "") + branch
 
 
 def one_per_game(results: list[Result]) -> list[Result]:
@@ -103,7 +104,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None,
         titles = {o.id: o.title for o in s.outcomes}
         out.print(class_table(rows, s), soft_wrap=False)  # fit the terminal (the shared console soft-wraps)
         tiers = "; ".join(f"{n} {t}" for n, t in enumerate(titles.values(), 1))
-        out.print(Text(f"game: when it began (playing: not over yet) · tier: highest outcome tier reached ({tiers}) · "
+        out.print(Text("game: when it began (playing: not over yet; a branch: the rounds it kept as played) · "
+                       f"tier: highest outcome tier reached ({tiers}) · "
                        "days: how long it held · ≠Nash: issues where the final deal differs from the "
                        "full-information Nash package · ±: surplus over the walk-away point", style="dim"))
         counts: dict[str, int] = {}

@@ -16,6 +16,7 @@ from sim.engine.session import Session
 from sim.errors import ReplayError
 from sim.files import read_bytes_bounded
 from sim.runs import rows, saved, transcripts
+from sim.runs.origins import origin_of
 from sim.scenario import loader
 from sim.scenario.loader import LoadError, Problem
 from sim.scenario.model import scenario_hash
@@ -28,12 +29,16 @@ class Result:
     session: Session
     player: str = ""
     started_at: str = ""
+    branched_after: int | None = None
+    """For a branch: the rounds it kept as played (its own moves begin in the next)."""
 
     def row(self) -> dict:
-        """The compare columns of :mod:`sim.runs.rows` for this session, after its name and player."""
+        """The compare columns of :mod:`sim.runs.rows` for this session, after its name, player,
+        start and (for a branch) the rounds it kept."""
         cols = [*rows.COMPARE, *rows.surplus_columns(self.session.scenario)]
         measured = ("days_at_best_tier", *rows.surplus_columns(self.session.scenario))
-        return {"name": self.name, "player": self.player, "started_at": self.started_at,
+        branched = "" if self.branched_after is None else self.branched_after
+        return {"name": self.name, "player": self.player, "started_at": self.started_at, "branched_after": branched,
                 **rows.row(self.session, cols, dict.fromkeys(measured, rows.COMPARE_DIGITS))}
 
 
@@ -66,10 +71,12 @@ def load(path: Path, scenario: str | None = None) -> Result:
         head = None  # maybe a save (indented JSON over many lines): decided below
     if isinstance(head, dict) and head.get("format") in transcripts.READABLE:
         parsed = transcripts.parse_header(name, first, head)
-        return Result(path.stem, _from_transcript(path, parsed, scenario), parsed.player, parsed.started_at)
+        kept = parsed.branched_from.at_round if parsed.branched_from is not None else None
+        return Result(path.stem, _from_transcript(path, parsed, scenario), parsed.player, parsed.started_at, kept)
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
         session, _, game = saved.resume_game(path)
-        return Result(path.stem, session, game.player, game.started_at)
+        origin = origin_of(session)
+        return Result(path.stem, session, game.player, game.started_at, origin.at_round if origin else None)
     raise LoadError([Problem(name, 1, 1, "not a mediate transcript (.jsonl from `run --json` or the debrief's "
                                          "export) or save file")])
 

@@ -16,7 +16,7 @@ from sim.engine.session import Session
 from sim.errors import LoadError, Problem
 from sim.scenario.actions import Action
 from sim.scenario.model import scenario_hash
-from sim.scenario.saves import MAX_ACTIONS, MAX_PLAYER, check_action_count
+from sim.scenario.saves import MAX_ACTIONS, MAX_PLAYER, BranchedFrom, check_action_count
 from sim.text import printable
 
 FORMAT = "mediate-transcript/2"
@@ -69,6 +69,8 @@ class TranscriptHeader(BaseModel):
     player: StrictStr = Field("", max_length=MAX_PLAYER)
     """Who played (added in format 2 without a format change: absent in older transcripts)."""
     started_at: StrictStr = Field("", max_length=40)
+    branched_from: BranchedFrom | None = None
+    """Where a branch's game came from (``run --from … --at-round``, the debrief's branch)."""
 
 
 def _column(line: str, key: object) -> int:
