@@ -72,6 +72,19 @@ def test_new_writes_a_template_that_validates(tmp_path):
     assert target.read_text() == text, "nothing the user made is lost"
 
 
+def test_new_says_truly_whether_it_wrote_the_schema_and_refuses_a_missing_folder(tmp_path):
+    schema = tmp_path / "mediate-scenario.schema.json"
+    r = invoke("new", str(tmp_path / "a.yaml"))
+    assert r.exit_code == 0 and "(and mediate-scenario.schema.json for editor completion)" in r.output
+    schema.write_text("{}", encoding="utf-8")  # the user's own: left alone, and said so
+    r = invoke("new", str(tmp_path / "b.yaml"))
+    assert r.exit_code == 0 and schema.read_text(encoding="utf-8") == "{}"
+    assert "(and mediate" not in r.output and "already there: left as it was" in " ".join(r.output.split())
+    r = invoke("new", f"{tmp_path / 'drafts'}/")
+    assert r.exit_code == 1 and "there is no folder" in r.stderr and "create it first" in r.stderr
+    assert not (tmp_path / "drafts.yaml").exists() and not (tmp_path / "drafts").exists()
+
+
 def test_list_finds_the_flagship():
     r = invoke("list")
     assert r.exit_code == 0 and "energy-truce-2025-03" in r.output

@@ -172,7 +172,7 @@ def test_batch_and_compare_columns_come_from_one_table(tmp_path):
         for p in s.party_ids:
             assert float(line[f"surplus_{p}"]) == round(session.surplus()[p], 4) == session.events[-1].surplus[p]
     row = Result("x", history_session()).row()
-    assert list(row) == ["name", "player", "started_at", *rows.COMPARE, *rows.surplus_columns(s)]
+    assert list(row) == ["name", "player", "started_at", "branched_after", *rows.COMPARE, *rows.surplus_columns(s)]
     assert row["tier_at_end"] == row["best_tier"] == s.outcomes[0].id
     assert row["issues_off_nash"] == len(history_debrief().nash.issues_differ) == 3
     assert row["surplus_russia"] == round(history_debrief().parties[0].surplus, 2)
@@ -197,3 +197,22 @@ def test_the_terminal_result_is_never_cut(width):
             assert p.verdict in " ".join(row.split())
         else:
             assert f"{p.name}: {p.verdict}" in printed.splitlines()
+
+
+def test_party_names_are_escaped_in_every_table(tmp_path, template_text):
+    """A name holding '|' or HTML must stay one cell of plain text, the Nash table included."""
+    name = "River | trust <img src=x>"
+    path = tmp_path / "s.yaml"
+    path.write_text(template_text.replace("name: North town", f'name: "{name}"', 1), encoding="utf-8")
+    out = tmp_path / "p.md"
+    r = CliRunner().invoke(main, ["run", str(path), "--policy", "nash", "-q", "--report", str(out)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    report = out.read_text(encoding="utf-8")
+    nash = report[report.index("## Distance from the Nash bargaining package"):]
+    nash = nash[: nash.index("\n## ", 1)]
+    rows = [row for row in nash.splitlines() if row.startswith("| River")]
+    assert rows, nash
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == 5, row  # four cells: the name's '|' is escaped
+    assert not re.search(r"(?<!\\)<img", nash), "raw HTML never reaches the report (the figures are fenced as text)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -131,12 +132,16 @@ def json_schema() -> dict:
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("target", metavar="PATH", type=click.Path())
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new(path: Path, force: bool) -> None:
+def new(target: str, force: bool) -> None:
     """Write a commented scenario template to PATH (and the JSON Schema beside it)."""
+    path = Path(target)
     if path.is_dir():
         fail(f"{path} is a folder: give a file name, e.g. {path / 'my-scenario.yaml'}")
+    # Path() drops a trailing slash: "drafts/" meant a folder, not a file drafts.yaml.
+    if target.endswith(("/", os.sep)) or (os.altsep and target.endswith(os.altsep)):
+        fail(f"there is no folder {target}: create it first, or give a file name, e.g. {path / 'my-scenario.yaml'}")
     if path.suffix not in (".yaml", ".yml"):
         path = path.with_suffix(".yaml")
     if path.exists() and not force:
@@ -145,9 +150,12 @@ def new(path: Path, force: bool) -> None:
     template = (loader.scenarios_dir() / "_template.yaml").read_text(encoding="utf-8")
     atomic_write(path, template)
     schema_path = path.parent / SCHEMA_FILE
-    if path.is_file() and not schema_path.exists():  # not beside a device such as /dev/null
+    if not path.is_file():  # a device such as /dev/null: nothing beside it
+        also = ""
+    elif schema_path.exists():  # it may be the user's own, or another scenario's: left alone
+        also = f" ({schema_path.name} for editor completion was already there: left as it was)"
+    else:
         atomic_write(schema_path, json.dumps(json_schema(), indent=2) + "\n")
-    out.print(Text.assemble(("✓ ", "green bold"), printable(f"wrote {path} (and {schema_path.name} for editor "
-                                                              "completion)")))
+        also = f" (and {schema_path.name} for editor completion)"
+    out.print(Text.assemble(("✓ ", "green bold"), printable(f"wrote {path}{also}")))
     say(f"next: edit it, then `mediate validate {path}`", console=out)
-

@@ -29,7 +29,7 @@ def nash_distance_text(d: Debrief) -> str:
     lines = [f"Full-information Nash bargaining package (max Π(U − R), R each party's walk-away point) at the end{how}:", ""]
     for i in s.issue_ids:
         if n.nash[i] != s.issue(i).default_option:
-            lines.append(f"- {s.issue(i).title}: {s.issue(i).option(n.nash[i]).label}")
+            lines.append(f"- {_md(s.issue(i).title)}: {_md(s.issue(i).option(n.nash[i]).label)}")
     lines.append("")
     lines.append(f"Issues where your result differs: {len(n.issues_differ)} of {len(s.issues)}. "
                  f"{_md(d.nash_words or '')}")
@@ -40,7 +40,7 @@ def nash_distance_text(d: Debrief) -> str:
         nu = n.nash_utility[p.id]
         gap = n.utility_gap[p.id]
         gap = 0.0 if abs(gap) < 0.05 else gap  # no "-0.0"
-        lines.append(f"| {p.name} | {nu:.1f} | {nu + gap:.1f} | {gap:+.1f} |")
+        lines.append(f"| {_md(p.name)} | {nu:.1f} | {nu + gap:.1f} | {gap:+.1f} |")
     return "\n".join(lines)
 
 

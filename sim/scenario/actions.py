@@ -44,6 +44,8 @@ KINDS = ("propose", "consult", "lever", "wait", "hint", "renew")
 MAX_MOVES = 10_000
 """Most moves a moves file may hold (a whole game is rarely more than a hundred)."""
 MAX_MOVES_BYTES = 1_000_000
+EMPTY_MOVES = ("a moves file lists the mediator's moves under `moves:`, e.g. `moves: [hint, wait]` "
+               "(see docs/authoring.md, section 5)")
 
 
 class Action(BaseModel):
@@ -224,7 +226,7 @@ def load_moves(path: str | FsPath, scenario: Scenario) -> tuple[Moves, Locator]:
     """
     path = FsPath(path)
     name = str(path)
-    data, loc = parse_yaml(read_bounded_text(path, MAX_MOVES_BYTES, "moves file"), name)
+    data, loc = parse_yaml(read_bounded_text(path, MAX_MOVES_BYTES, "moves file"), name, EMPTY_MOVES)
     if isinstance(data, dict) and "issues" in data and "moves" not in data:
         raise LoadError([Problem(name, 1, 1, "this is a scenario, not a moves file: give it as "
                                              "SCENARIO, and a moves file to --script")])

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 from pydantic.json_schema import JsonDict
 
 # Numbers and booleans are strict: `weight: true` or `weight: "3"` is a mistake to report, not
 # a value to convert. Dates and times stay lax: the YAML reader hands them over as strings.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+def _not_blank(text: str) -> str:
+    # min_length counts spaces: "   " would show as an empty title.
+    if not text.strip():
+        raise ValueError("is blank (only spaces): write some text")
+    return text
+
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_not_blank)]
 Points = Annotated[float, Strict(), Field(ge=0, le=100)]
 Unit = Annotated[float, Strict(), Field(ge=0, le=1)]
 Delta = Annotated[float, Strict(), Field(ge=-100, le=100)]

@@ -50,7 +50,9 @@ def load_scenario_located(path: str | FsPath, overrides: Sequence[str] = ()) -> 
         raise LoadError([Problem(str(path), 1, 1, "this is a moves file, not a scenario: play it with "
                                                   f"`mediate run SCENARIO --script {path}`")])
     for item in overrides:
-        apply_override(data, item)
+        done = apply_override(data, item)
+        # Later problems in that value are the argument's, not the file's line holding the old value.
+        loc.arguments[done.path] = (done.where, done.key_col, done.value_col)
     return validate_data(data, loc, Scenario, cross_check), loc
 
 

@@ -16,6 +16,8 @@ class Locator:
     file: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    arguments: dict[Path, tuple[str, int, int]] = field(default_factory=dict)
+    """Paths a ``--set`` argument replaced: the argument, the column of its last key and of its value."""
 
     def at(self, path: Path, at_key: bool = False) -> tuple[int, int]:
         """The mark of ``path``, or of its nearest ancestor the file has (1:1 at worst)."""
@@ -31,6 +33,13 @@ class Locator:
             at_key = False
 
     def problem(self, path: Path, message: str, at_key: bool = False) -> Problem:
+        """The problem at ``path``, located in the file, or at the ``--set`` argument that wrote
+        the value there (the file's line holds the value the argument replaced)."""
+        path = tuple(path)
+        for n in range(len(path), 0, -1):
+            if path[:n] in self.arguments:
+                where, key_col, value_col = self.arguments[path[:n]]
+                return Problem(where, 1, key_col if at_key and n == len(path) else value_col, message)
         line, col = self.at(path, at_key)
         return Problem(self.file, line, col, message)
 

@@ -15,12 +15,18 @@ from typing import Any
 import yaml
 
 from sim.errors import LoadError, Problem
-from sim.scenario.locator import Locator, mark
+from sim.scenario.locator import Locator, describe, mark
 from sim.scenario.refs import Path
 
 MAX_NODES = 100_000
 MAX_ALIASES = 20
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 100
+"""Longest whole number read: no field takes one near 10**100 (and Python refuses to read ints
+past 4,300 digits with a message about its own settings)."""
+MAX_FLOAT_CHARS = 1000
+EMPTY_SCENARIO = "start from `mediate new PATH`"
+"""The advice when a scenario file holds nothing (a moves file gives its own)."""
 
 _TAG = "tag:yaml.org,2002:"
 CORE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -49,17 +55,33 @@ CoreLoader.add_implicit_resolver(
     list("-+.0123456789"))
 
 
+class NumberTooLong(ValueError):
+    """A number literal too long, or too large, for any field."""
+
+
+def _bounded(text: str, limit: int) -> str:
+    if len(text.lstrip("+-")) > limit:
+        raise NumberTooLong(f"the number is too long ({len(text):,} characters), far out of range: write one "
+                            "within the field's range (points run from 0 to 100)")
+    return text
+
+
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    return int(loader.construct_scalar(node), 10)  # decimal only: no octal, hex or underscores
+    # Decimal only: no octal, hex or underscores.
+    return int(_bounded(str(loader.construct_scalar(node)), MAX_INT_DIGITS), 10)
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
-    value = str(loader.construct_scalar(node)).lower()
+    value = _bounded(str(loader.construct_scalar(node)), MAX_FLOAT_CHARS).lower()
     if value.endswith(".inf"):
         return -math.inf if value.startswith("-") else math.inf
     if value == ".nan":
         return math.nan
-    return float(value)
+    number = float(value)
+    if math.isinf(number):  # 1e999 is not the .inf it would silently become
+        raise NumberTooLong(f"the number {value[:20]}{'…' if len(value) > 20 else ''} is too large, far out of "
+                            "range: write one within the field's range (points run from 0 to 100)")
+    return number
 
 
 CoreLoader.add_constructor(_TAG + "int", _construct_int)
@@ -180,7 +202,7 @@ class _Builder:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, (*path, n)) for n, v in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, path)
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -203,7 +225,7 @@ class _Builder:
             out[key] = self.build(vnode, (*path, key))
         return out
 
-    def scalar(self, node: yaml.Node) -> Any:
+    def scalar(self, node: yaml.Node, path: Path) -> Any:
         if node.tag == _TAG + "timestamp":
             return node.value  # pydantic parses dates itself
         if node.tag not in CORE_TAGS:
@@ -215,13 +237,20 @@ class _Builder:
             return None
         try:
             return self.ctor.construct_object(node)
+        except NumberTooLong as exc:
+            self.refuse(node, f"{describe(path)}: {exc}" if path else str(exc))
+            return None
         except (yaml.YAMLError, ValueError) as exc:
             self.refuse(node, f"bad value: {exc}")
             return None
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, Locator]:
-    """Plain data and the marks of a one-document YAML text."""
+def parse_yaml(text: str, name: str, empty: str | None = EMPTY_SCENARIO) -> tuple[Any, Locator]:
+    """Plain data and the marks of a one-document YAML text.
+
+    A text holding nothing, or only ``~``/``null``, is refused as an empty file with the advice
+    ``empty``; with ``empty=None`` (a ``--set`` value) it is read as None.
+    """
     check_characters(text, name)
     _check_events(text, name)
     try:
@@ -232,8 +261,11 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Locator]:
                                  f"YAML error: {exc.problem or exc.context}")]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise LoadError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+    blank = node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null")
+    if blank and empty is not None:
+        raise LoadError([Problem(name, 1, 1, f"the file is empty: {empty}")])
     if node is None:
-        raise LoadError([Problem(name, 1, 1, "the file is empty: start from `mediate new PATH`")])
+        return None, Locator(name)
     b = _Builder(name)
     try:
         data = b.build(node, ())
