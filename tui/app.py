@@ -22,7 +22,7 @@ from .entries import MAX_SEED, Prepared, ScenarioEntry, prepare
 from .messages import OpenSession
 from .screens.briefing import BriefingScreen
 from .screens.debrief import DebriefScreen
-from .screens.help import HelpScreen, HelpSource
+from .screens.help import HelpScreen, HelpSource, section_for
 from .screens.modals import ConfirmModal
 from .screens.negotiation import NegotiationScreen
 from .screens.picker import PickerScreen
@@ -96,7 +96,8 @@ Press **?** (or **f1**) for every key, screen by screen; **ctrl+q** quits at onc
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.HELP_SOURCES, modal_bindings=ConfirmModal.BINDINGS))
+            start = section_for(self.screen_stack, self.HELP_SOURCES)
+            self.push_screen(HelpScreen(self.HELP_SOURCES, modal_bindings=ConfirmModal.BINDINGS, start=start))
 
 
 def run_tui(scenario_ref: str | None = None, seed: int = 0, resume: Path | None = None, *,

@@ -187,6 +187,25 @@ def historical_moves_lines(s: Scenario, moves: tuple[Action, ...] | None) -> lis
     return out
 
 
+def replayed_words(at_round: int) -> str:
+    """What a branch at ``at_round`` (0-based: the rounds before it) keeps of the game."""
+    if at_round == 0:
+        return "from the start"
+    return "round 1 as played" if at_round == 1 else f"rounds 1-{at_round} as played"
+
+
+def branched_words(at_round: int, actions: int, path: Path | None) -> str:
+    """The toast of a new branch. Its save is named ``…-branch-rN`` with N the rounds replayed
+    (docs/model.md, tests/test_branching.py, as ``run --at-round N``), so the toast leads with
+    those rounds ("after round 3" beside "-r3"), then says where play resumes."""
+    if at_round == 0:
+        where = "Branched from the start: you play on from round 1"
+    else:
+        where = (f"Branched after round {at_round} ({replayed_words(at_round)}, {actions} action(s) replayed): "
+                 f"you play on from round {at_round + 1}")
+    return where + (f". Saved as {path.name}" if path is not None else "")
+
+
 COMPUTING = "Computing the debrief (the Nash package and a durability forecast)…"
 
 
@@ -329,8 +348,7 @@ the timeline and play on from there as a new game (the rounds before it replayed
     def action_branch(self) -> None:
         """Offer every round the game reached; the pick starts a branch in the negotiation screen."""
         s = self.scenario
-        options = [Option(f"Round {r + 1} · {round_when(s, r):%d %b}"
-                          + (" (from the start)" if r == 0 else f" (rounds 1-{r} as played)"), id=str(r))
+        options = [Option(f"Round {r + 1} · {round_when(s, r):%d %b} ({replayed_words(r)})", id=str(r))
                    for r in range(self.session.round + 1)]
         self.app.push_screen(ChoiceModal("Play on from which round?", options,
                                          Content.styled("The rounds before it are replayed as they were, "
@@ -350,7 +368,7 @@ the timeline and play on from there as a new game (the rounds before it replayed
             path = saved.save(branch, self.scenario_ref, game=game)
         except MediateError as exc:
             self.notify(f"Could not save the branch: {exc}", title="Save failed", severity="error", markup=False)
-        self.notify(f"Branched at round {int(picked) + 1}: {len(branch.actions)} action(s) replayed", markup=False)
+        self.notify(branched_words(int(picked), len(branch.actions), path), markup=False)
         self.post_message(OpenSession(branch, self.scenario_ref, path, game=game))
 
     def action_new_game(self) -> None:

@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from sim.report.glossary import GLOSSARY
 
@@ -86,21 +86,32 @@ def help_sections(app: App, sources: Sequence[HelpSource],
     return sections
 
 
-def help_renderable(app: App, sections: list[tuple[str, list[Row]]]) -> Group:
-    """A two-column grid per screen (key, what it does), so long descriptions wrap in their column."""
+def section_renderable(app: App, title: str, rows: list[Row]) -> Group:
+    """A screen's title, then a two-column grid (key, what it does), so long descriptions wrap
+    in their column."""
     pal = rich_palette(app)
-    parts: list = []
-    for title, rows in sections:
-        parts.append(Text(title, style="bold underline"))
-        grid = Table.grid(padding=(0, 2), pad_edge=True)
-        grid.add_column(no_wrap=True, style=pal["accent"] + Style(bold=True))
-        grid.add_column(ratio=1)
-        for key, desc in rows:
-            grid.add_row(key, desc)
-        parts += [grid, Text("")]
-    parts.append(Text(f"Marks in the proposal: {MARK_LEGEND}", style=pal["muted"]))
-    parts.append(Text("Elsewhere: ✓ yes · ✗ no · ! warning · ? not known yet", style=pal["muted"]))
-    return Group(*parts)
+    grid = Table.grid(padding=(0, 2), pad_edge=True)
+    grid.add_column(no_wrap=True, style=pal["accent"] + Style(bold=True))
+    grid.add_column(ratio=1)
+    for key, desc in rows:
+        grid.add_row(key, desc)
+    return Group(Text(title, style="bold underline"), grid)
+
+
+def legend_renderable(app: App) -> Group:
+    pal = rich_palette(app)
+    return Group(Text(f"Marks in the proposal: {MARK_LEGEND}", style=pal["muted"]),
+                 Text("Elsewhere: ✓ yes · ✗ no · ! warning · ? not known yet", style=pal["muted"]))
+
+
+def section_for(screens: Sequence[DOMNode], sources: Sequence[HelpSource]) -> str | None:
+    """The section of the screen the help was called from: the topmost of ``screens`` (the
+    stack, its top last) that the help lists (None: the top of the help)."""
+    for screen in reversed(screens):
+        for source in sources:
+            if isinstance(screen, source.screen):
+                return source.title
+    return None
 
 
 def glossary_renderable(app: App) -> Group:
@@ -115,9 +126,16 @@ def glossary_renderable(app: App) -> Group:
 
 
 class HelpScreen(MediateModal[None]):
-    """Every key, screen by screen, and a glossary of the terms (← → change tab)."""
+    """Every key, screen by screen, and a glossary of the terms (← → change tab). It opens at
+    the section of the screen it was called from, with the focus on the text, so ↑ ↓ PgUp PgDn
+    scroll at once."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close"),
+        # Priority: the scrolling text the focus is on would take ← → for itself.
+        Binding("left", "tab(-1)", "Previous tab", show=False, priority=True),
+        Binding("right", "tab(1)", "Next tab", show=False, priority=True),
+    ]
     HELP = """\
 ## Keys
 
@@ -126,10 +144,13 @@ walk-away point, threshold, surplus, Nash package…). **← →** change tab; s
 **esc** closes.
 """
 
-    def __init__(self, sources: Sequence[HelpSource], modal_bindings: Iterable[BindingType] = ()) -> None:
+    def __init__(self, sources: Sequence[HelpSource], modal_bindings: Iterable[BindingType] = (),
+                 start: str | None = None) -> None:
         super().__init__()
         self.sources = tuple(sources)
         self.modal_bindings = tuple(modal_bindings)
+        self.start = start
+        """The title of the section to open at (None: the top)."""
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="help-box", classes="modal-box") as box:
@@ -137,13 +158,32 @@ walk-away point, threshold, surplus, Nash package…). **← →** change tab; s
             box.border_subtitle = "← → tab · esc close"
             with TabPane("Keys", id="help-keys"), VerticalScroll(id="help-keys-scroll", classes="help-scroll"):
                 sections = help_sections(self.app, self.sources, self.modal_bindings)
-                yield Static(help_renderable(self.app, sections), id="help-text")
+                for n, (title, rows) in enumerate(sections):
+                    yield Static(section_renderable(self.app, title, rows), id=f"help-section-{n}",
+                                 classes="help-section", name=title)
+                yield Static(legend_renderable(self.app), id="help-legend")
             with TabPane("Glossary", id="help-glossary"), VerticalScroll(id="help-glossary-scroll",
                                                                          classes="help-scroll"):
                 yield Static(glossary_renderable(self.app), id="glossary-text")
 
     def on_mount(self) -> None:
-        self.query_one("#help-box Tabs").focus()
+        scroll = self.query_one("#help-keys-scroll", VerticalScroll)
+        scroll.focus()
+        section = next((w for w in self.query(".help-section") if w.name == self.start), None)
+        if section is not None:  # once laid out: before that every section is at the top
+            self.call_after_refresh(scroll.scroll_to_widget, section, top=True, animate=False)
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one("#help-box Tabs", Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The new tab's text takes the focus, so the scrolling keys keep working."""
+        if event.pane.id:
+            self.query_one(f"#{event.pane.id}-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

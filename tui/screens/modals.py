@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from sim.engine.view import MediatorView
 from sim.scenario.model import Scenario
 
-from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain, round_fraction
+from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain, round_fraction, span_text
 
 ResultType = TypeVar("ResultType")
 
@@ -97,9 +97,9 @@ def renew_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
         assert view.agreement is not None
         option = iss.option(view.agreement[i])
         options.append(Option(_prompt(f"{iss.title}: {option.label}",
-                                      f"lapses in {max(0.0, left):.0f} h · renewal adds {option.duration_days:g} days"),
+                                      f"lapses in {span_text(left)} · renewal adds {option.duration_days:g} days"),
                               id=i))
-    note = Content.styled(f"Takes {round_fraction(view.renew_cost)} of a round; the parties are not asked again.",
+    note = Content.styled(f"Takes {round_fraction(view.renew_cost)}; the parties are not asked again.",
                           MUTED)
     return ChoiceModal("Renew", options, note)
 
@@ -136,11 +136,13 @@ def lever_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
 class ConfirmModal(MediateModal[bool]):
     """Yes or no: y confirms, n / escape declines."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No"),
+                Binding("left", "move(-1)", "Focus the button to the left", show=False),
+                Binding("right", "move(1)", "Focus the button to the right", show=False)]
     HELP = """\
 ## Confirm
 
-**y** answers yes, **n** or **esc** no; **tab** moves between the buttons.
+**y** answers yes, **n** or **esc** no; **← →** or **tab** move between the buttons.
 """
 
     def __init__(self, title: str, body: Content, yes: str = "Yes", no: str = "No") -> None:
@@ -159,6 +161,13 @@ class ConfirmModal(MediateModal[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def action_move(self, step: int) -> None:
+        """The focus to the next button that way (none past the ends: → then enter is never
+        a surprise)."""
+        buttons = list(self.query(Button))
+        at = buttons.index(self.focused) if self.focused in buttons else 0
+        buttons[max(0, min(len(buttons) - 1, at + step))].focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -95,6 +95,16 @@ def round_fraction(fraction: float) -> str:
     return f"{fraction * 100:.0f} % of a round"
 
 
+def span_text(hours: float) -> str:
+    """A span of time as a person counts it: "18 h" up to two days, then "28 days" or
+    "29 days 4 h" (672 h reads as nothing at a glance)."""
+    whole = max(0, round(hours))
+    if whole < 48:
+        return f"{whole} h"
+    days, rest = divmod(whole, 24)
+    return f"{days} days" + (f" {rest} h" if rest else "")
+
+
 def round_when(scenario: Scenario, round_: int) -> dt.datetime:
     return scenario.clock.start + dt.timedelta(hours=round_ * scenario.clock.round_hours)
 

@@ -23,6 +23,7 @@ from .common import (
     plain,
     round_fraction,
     set_content,
+    span_text,
 )
 
 
@@ -41,8 +42,9 @@ def agreement_line(s: Scenario, view: MediatorView) -> Content:
                                 (f" · outcome tiers reached 0 of {len(s.outcomes)}", MUTED))
     changed = [i for i in s.issue_ids if view.agreement[i] != s.issue(i).default_option]
     terms = "; ".join(f"{s.issue(i).title}: {s.issue(i).option(view.agreement[i]).label}" for i in changed)
-    tier = (Content.assemble((f"{OK} {view.tier_title}", f"{SUCCESS} bold"),
-                             f" (tier {view.tier} of {len(s.outcomes)})") if view.tier
+    # The tier before its title: a long title cut at 60 columns must not take the tier with it.
+    tier = (Content.assemble((f"{OK} tier {view.tier} of {len(s.outcomes)}: ", f"{SUCCESS} bold"),
+                             (view.tier_title or "", "bold")) if view.tier
             else Content.styled("agreement below every outcome tier", MUTED))
     lapse: Content | str = ""
     if view.expires:
@@ -85,7 +87,7 @@ def lapse_warning(s: Scenario, view: MediatorView) -> str:
     if not soon:
         return ""
     names = ", ".join(s.issue(i).title for i, _ in soon)
-    return f"{names} lapses in {max(0.0, soon[0][1]):.0f} h (n renews)"
+    return f"{names} lapses in {span_text(soon[0][1])} (n renews)"
 
 
 class StatusBar(Static):

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Label, Sparkline
 
 from sim.scenario.model import MEDIATOR, Scenario
@@ -67,58 +68,90 @@ def pair_label(s: Scenario, a: str, b: str) -> str:
     return f"{name(a)} → {name(b)}"
 
 
-class TrustChart(Vertical):
-    """Every trust pair: label, start → end numbers, and the sparkline."""
+NUMBERS_WIDTH = 14
+"""Columns of "0.80 ↓ 0.55" and its padding."""
+SPARK_WIDTH = 32
+"""Columns of a sparkline: one bar per round of a 30-round scenario, and the round before."""
+LOW_WIDTH = 9
+"""Columns of " low 0.41"."""
 
-    DEFAULT_CSS = """
-    TrustChart {
+
+class TrustChart(Vertical):
+    """Every trust pair: label, start → end numbers, the sparkline and the lowest value, on one
+    line when they fit, else the sparkline on a line of its own (never a figure cut off)."""
+
+    DEFAULT_CSS = f"""
+    TrustChart {{
         height: auto;
-        .trust-row {
+        .trust-row {{
             height: 2;
-        }
-        .trust-label {
+        }}
+        .trust-row.-stacked {{
+            height: 3;
+        }}
+        .trust-head {{
+            height: 1;
+        }}
+        .trust-label {{
             width: auto;
             max-width: 34;
             text-wrap: nowrap;
             text-overflow: ellipsis;
-        }
-        .trust-numbers {
-            width: 14;
+        }}
+        .trust-numbers {{
+            width: {NUMBERS_WIDTH};
             padding-left: 1;
-        }
-        .trust-spark {
-            width: 32;
+        }}
+        .trust-spark {{
+            width: {SPARK_WIDTH};
             height: 1;
-        }
-        .trust-spark > .sparkline--min-color {
+        }}
+        .-stacked > .trust-spark {{
+            margin-left: 2;
+        }}
+        .trust-spark > .sparkline--min-color {{
             color: $error;
-        }
-        .trust-spark > .sparkline--max-color {
+        }}
+        .trust-spark > .sparkline--max-color {{
             color: $success;
-        }
-        .trust-low {
-            width: auto;
-        }
-    }
+        }}
+        .trust-low {{
+            width: {LOW_WIDTH};
+        }}
+    }}
     """
+
+    stacked: reactive[bool] = reactive(False, recompose=True)
+    """Whether each sparkline takes a line under its pair's numbers (a narrow terminal)."""
 
     def __init__(self, scenario: Scenario, series: dict[tuple[str, str], list[float]], *, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.scenario = scenario
         self.series = series
+        self.label_width = max((len(pair_label(scenario, a, b)) for a, b in series), default=10)
+
+    def on_resize(self) -> None:
+        one_line = min(self.label_width, 34) + NUMBERS_WIDTH + SPARK_WIDTH + LOW_WIDTH
+        self.stacked = self.size.width < one_line
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        width = max((len(pair_label(s, a, b)) for a, b in self.series), default=10)
         for (a, b), vals in self.series.items():
             start = s.party(a).trust.get(b, 0.5)
             end = vals[-1] if vals else start
             low = min([start, *vals])
             arrow = "↓" if end < start - 1e-9 else "↑" if end > start + 1e-9 else "="
-            with Horizontal(classes="trust-row"):
-                yield Label(plain(pair_label(s, a, b).ljust(width)), classes="trust-label", markup=False)
-                yield Label(Content.assemble(f"{start:.2f} {arrow} ", (f"{end:.2f}", level_style(end))),
+            label = Label(plain(pair_label(s, a, b).ljust(self.label_width)), classes="trust-label", markup=False)
+            numbers = Label(Content.assemble(f"{start:.2f} {arrow} ", (f"{end:.2f}", level_style(end))),
                             classes="trust-numbers")
-                yield TrustSparkline(vals, classes="trust-spark")
-                yield Label(Content.styled(f" low {low:.2f}", MUTED), classes="trust-low")
+            spark = TrustSparkline(vals, classes="trust-spark")
+            low_label = Label(Content.styled(f" low {low:.2f}", MUTED), classes="trust-low")
+            if self.stacked:
+                with Vertical(classes="trust-row -stacked"):
+                    with Horizontal(classes="trust-head"):
+                        yield from (label, numbers, low_label)
+                    yield spark
+            else:
+                with Horizontal(classes="trust-row"):
+                    yield from (label, numbers, spark, low_label)
