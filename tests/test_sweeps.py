@@ -87,6 +87,7 @@ def test_a_sweep_summary_is_never_cut_in_a_narrow_terminal(tmp_path, monkeypatch
     from sim.cli import common
 
     monkeypatch.setattr(common.out, "width", width)  # the console's own setter: as if the terminal were this wide
+    monkeypatch.setattr(type(common.out), "is_terminal", property(lambda _: True))  # and a terminal (a pipe's never cut)
     r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "incremental", "--runs", "4",
                                   "--sweep", "parties.north.reservation=30,95", "--sweep", "clock.max_rounds=6:8:2",
                                   "--csv", str(tmp_path / "s.csv")])

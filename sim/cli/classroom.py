@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import atomic_write, check_outputs, fail, friendly, out, wrote
+from sim.cli.common import atomic_write, check_outputs, fail, friendly, input_files, out, wrote
 from sim.runs.compare import Result
 from sim.scenario.loader import LoadError
 from sim.scenario.model import Scenario
@@ -85,22 +85,23 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None,
     import csv
     import io
 
-    from sim.runs.compare import class_files, load
+    from sim.runs.compare import CHANGED_FIX, class_files, load
 
-    check_outputs(csv_out)
-    results, problems = [], []
     expanded = [g for f in files for g in (class_files(f) if f.is_dir() else [f])]
+    check_outputs(csv_out, inputs=input_files([scenario] if scenario else [], files=expanded))
     if not expanded:
         fail("no games found: give transcripts (.jsonl), saves, or a class folder holding them")
+    results, problems = [], []
     for f in expanded:
         try:
-            results.append(load(f, scenario))
+            results.append(load(f, scenario, CHANGED_FIX))
         except LoadError as exc:
             problems += exc.problems
     results = one_per_game(results)
     if results:
         rows = [r.row() for r in results]
         s = results[0].session.scenario
+        ids = plot_pair(s, pair) if plot else None  # a bad --pair stops before anything is shown
         titles = {o.id: o.title for o in s.outcomes}
         out.print(class_table(rows, s), soft_wrap=False)  # fit the terminal (the shared console soft-wraps)
         tiers = "; ".join(f"{n} {t}" for n, t in enumerate(titles.values(), 1))
@@ -112,8 +113,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None,
         for r in rows:
             counts[r["best_tier"]] = counts.get(r["best_tier"], 0) + 1
         out.print(Text("Best tier reached: " + "; ".join(f"{titles.get(k, 'none')} × {v}" for k, v in counts.items())))
-        if plot:
-            draw_deals([r.session for r in results], pair)
+        if ids is not None:
+            draw_deals([r.session for r in results], ids)
         if csv_out is not None:
             buf = io.StringIO()
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -126,15 +127,28 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None,
 
 
 
-def draw_deals(sessions: list, pair: str | None) -> None:
-    """The class's deals on one outcome space, in the terminal (plotext text)."""
+def plot_pair(s: Scenario, pair: str | None) -> tuple[str, str]:
+    """The two parties ``--pair`` names (default: the first two), or a usage error saying what is wrong."""
+    example = f"e.g. --pair {','.join(s.party_ids[:2])}"
+    ids = tuple(x.strip() for x in pair.split(",")) if pair else tuple(s.party_ids[:2])
+    if len(ids) != 2:
+        raise click.UsageError(f"--pair needs two party ids of {s.id}, comma-separated, {example}")
+    unknown = [i for i in ids if i not in s.party_ids]
+    if unknown:
+        raise click.UsageError(f"--pair needs two party ids of {s.id}: there is no party "
+                               f"'{printable(unknown[0])}' (its parties: {', '.join(s.party_ids)}), {example}")
+    if ids[0] == ids[1]:
+        raise click.UsageError(f"--pair names {ids[0]} twice: the plot sets two different parties against each "
+                               f"other, {example}")
+    return ids[0], ids[1]
+
+
+def draw_deals(sessions: list, ids: tuple[str, str]) -> None:
+    """The class's deals on one outcome space of the parties ``ids``, in the terminal (plotext text)."""
     from sim.report import figures
     from sim.report.space import space
 
     s = sessions[0].scenario
-    ids = tuple(x.strip() for x in pair.split(",")) if pair else tuple(s.party_ids[:2])
-    if len(ids) != 2 or any(i not in s.party_ids for i in ids):
-        raise click.UsageError(f"--pair needs two party ids of {s.id}, e.g. --pair {','.join(s.party_ids[:2])}")
     base = space(sessions[0], (ids[0], ids[1]))
     deals = [(str(n), (se.utility(ids[0], dict(se.agreement or s.default_package)),
                        se.utility(ids[1], dict(se.agreement or s.default_package))))

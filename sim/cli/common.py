@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 
 from sim.errors import MAX_SHOWN, MediateError, OutputError
@@ -35,8 +38,32 @@ class Folder(click.Path):
         return path
 
 
+class _Out(Console):
+    """stdout. Into a pipe or file, a table is never cut: rich takes the width of whatever terminal
+    stdin or stderr is (or 80), which says nothing about the reader of the pipe, and would shrink a
+    wide table to ``da…`` cells; there, a table too wide for it is drawn at the narrowest width at
+    which every cell shows whole (wrapping between words). On a terminal, the terminal's width rules."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        need = 0
+        if not self.is_terminal:
+            options = self.options.update_width(10_000)
+            need = max((Measurement.get(self, options, o).minimum for o in objects if isinstance(o, Table)),
+                       default=0)
+        if need <= self.width:
+            super().print(*objects, **kwargs)
+            return
+        # print(width=) can only narrow the console's width, so widen the console for this call.
+        kept = self._width
+        self.width = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = kept
+
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = _Out(highlight=False, soft_wrap=True)
 
 
 def fail(problems: list[Problem] | str) -> None:
@@ -99,14 +126,62 @@ def atomic_write(path: Path, text: str) -> None:
         fail(str(exc))
 
 
-def check_outputs(*paths: Path | None) -> None:
-    """Refuse, before any work starts, output paths that can't be written (a folder, a missing folder)."""
-    for path in paths:
-        if path is not None:
-            try:
-                check_output(Path(path))
-            except OutputError as exc:
-                fail(str(exc))
+def check_outputs(*paths: Path | None, inputs: Iterable[Path | None] = ()) -> None:
+    """Refuse, before any work starts, output paths that can't be written (a folder, a missing folder),
+    that are one of the command's ``inputs`` (writing would replace what it reads), or that name the
+    same file as another of its outputs (one would overwrite the other)."""
+    given = [Path(p) for p in paths if p is not None]
+    for path in given:
+        try:
+            check_output(path)
+        except OutputError as exc:
+            fail(str(exc))
+    sources = [Path(p) for p in inputs if p is not None]
+    for k, path in enumerate(given):
+        source = next((s for s in sources if same_file(path, s)), None)
+        if source is not None:
+            also = "" if str(source) == str(path) else f" (the same file as {printable(str(source))})"
+            fail(f"cannot write {printable(str(path))}: it is one of this command's inputs{also}, and writing "
+                 "it would replace what the command reads: name another output file")
+        twin = next((o for o in given[:k] if same_file(path, o)), None)
+        if twin is not None:
+            also = "" if str(twin) == str(path) else f" ({printable(str(twin))} is the same file)"
+            fail(f"cannot write {printable(str(path))}: two of this command's outputs name it{also}, so one would "
+                 "overwrite the other: give each output its own file")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether writing ``a`` would replace the regular file ``b`` is, or the new file ``b`` will be
+    (symlinks resolved, hard links caught by ``samefile``). A device or FIFO is written through,
+    never replaced, so it is never "the same file" (``--json /dev/stdout --report /dev/stdout`` is fine)."""
+    try:
+        sa: os.stat_result | None = os.stat(a)
+    except OSError:
+        sa = None
+    try:
+        sb: os.stat_result | None = os.stat(b)
+    except OSError:
+        sb = None
+    if sa is not None and sb is not None:
+        return stat.S_ISREG(sa.st_mode) and os.path.samestat(sa, sb)
+    # Neither exists yet: the same path once symlinks are resolved. One exists and one does not: different.
+    return sa is None and sb is None and os.path.realpath(a) == os.path.realpath(b)
+
+
+def input_files(scenarios: Iterable[str] = (), policies: Iterable[str] = (),
+                files: Iterable[Path | None] = ()) -> list[Path]:
+    """The files a command reads, for :func:`check_outputs`: the scenarios named (by path or bundled
+    id), the plug-in policy files, and any other input files given."""
+    from sim.runs.plugins import spec_file
+
+    found = [Path(f) for f in files if f is not None]
+    for name in scenarios:
+        try:
+            found.append(loader.resolve(name))
+        except LoadError:
+            pass  # an unknown scenario is reported when it is opened
+    found += [f for f in (spec_file(p) for p in policies) if f is not None]
+    return found
 
 
 def say(text: str, console: Console = err, style: str = "") -> None:

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from sim.cli.common import atomic_write, check_outputs, err, fail, friendly, open_scenario, out, set_option, wrote
+from sim.cli.common import atomic_write, check_outputs, err, fail, friendly, input_files, open_scenario, out, set_option, wrote
 from sim.scenario import loader
 from sim.scenario.model import Scenario
 
@@ -85,7 +85,8 @@ def run_cmd(scenario: str | None, script: Path | None, policy: str | None, seed:
 
     if (script is None) == (policy is None):
         raise click.UsageError("give exactly one of --script MOVES.yaml or --policy NAME")
-    check_outputs(json_out, report)
+    check_outputs(json_out, report, inputs=input_files([scenario] if scenario else [], [policy] if policy else [],
+                                                       [script, from_file]))
     if from_file is not None or at_round is not None:
         _run_branch(scenario, from_file, at_round, script, policy, seed, overrides, (json_out, report, quiet))
         return
@@ -138,7 +139,7 @@ def _run_branch(scenario: str | None, from_file: Path | None, at_round: int | No
                 outputs: tuple[Path | None, Path | None, bool]) -> None:
     """``run --from GAME --at-round N``: the game's first N rounds as played, then the new moves."""
     from sim.runs import branching
-    from sim.runs.plugins import PluginError, check
+    from sim.runs.plugins import PluginError, check, failure
     from sim.scenario.actions import load_moves
 
     if from_file is None or at_round is None:
@@ -163,8 +164,8 @@ def _run_branch(scenario: str | None, from_file: Path | None, at_round: int | No
             branching.play_on_policy(session, spec)
         except PluginError:
             raise
-        except Exception as exc:  # the plug-in's own bug: name it plainly
-            fail(f"policy {spec} raised during the game: {type(exc).__name__}: {exc}")
+        except Exception as exc:  # the plug-in's own bug: name it plainly, with its line
+            fail(failure(spec, exc, session.seed))
     json_out, report, quiet = outputs
     kept_rounds = f"rounds 1-{at_round} as played" if at_round else "no round kept"
     err.print(Text(f"branch: {kept} action(s) of {from_file} replayed ({kept_rounds}), "
@@ -186,11 +187,11 @@ def print_summary(session: Any) -> None:
 
 def _play_plugin(s: Scenario, policy: str, seed: int) -> Any:
     """A game under ``policy``; a plug-in that raises is reported (exit 1), not a traceback."""
-    from sim.runs.plugins import PluginError, play_spec
+    from sim.runs.plugins import PluginError, failure, play_spec
 
     try:
         return play_spec(s, policy, seed)
     except PluginError:
         raise
-    except Exception as exc:  # the plug-in's own bug: name it plainly
-        fail(f"policy {policy} raised during the game: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # the plug-in's own bug (or its sys.exit): name it plainly, with its line
+        fail(failure(policy, exc, seed))

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.batch import executor_options, open_executor, progress_bar
-from sim.cli.common import check_outputs, friendly, open_scenario, out, say, set_option, wrote
+from sim.cli.common import check_outputs, friendly, input_files, open_scenario, out, say, set_option, wrote
 
 LABELS = {"tier": "tier reached", "days_held": "days held", "nash_distance": "Nash distance",
           "surplus": "surplus", "durability": "durability", "coerced": "coerced deals"}
@@ -46,8 +46,12 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     """Rank mediators on the same seeds of SCENARIO…, with 'no mediator' and random baselines.
 
     Scores: tier reached, days the final agreement held, distance from the Nash point, total
-    surplus and durability. Each policy's paired difference from --against (default: wait)
-    gets a 95% bootstrap interval and a sign-flip test, Holm-corrected across the table.
+    surplus, durability and coerced deals. The ranking is by mean tier reached, then mean days
+    held, then mean surplus (higher first). Each policy's paired difference from --against
+    (default: wait) gets a 95% bootstrap interval and a sign-flip p-value: the p-values are
+    Holm-corrected across the table, the intervals are not adjusted for multiplicity (each is
+    95% on its own). Fewer than 6 runs in all (scenarios × --runs) give a warning: then no
+    p-value can reach 0.05.
 
     \b
     Example:
@@ -64,7 +68,7 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     refuse_repeats(asked, "policy {} is named twice in --policies")
     for p in [*asked, reference]:
         plugins.check(p)
-    check_outputs(csv_out)
+    check_outputs(csv_out, inputs=input_files(scenarios, [*asked, reference]))
     loaded = [open_scenario(name, overrides)[0] for name in scenarios]
     ids = [s.id for s in loaded]
     refuse_repeats(ids, "scenario {} is named twice")
@@ -89,8 +93,24 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     if any(st.failed.values()):
         say("note: failed runs (the policy raised): "
             + ", ".join(f"{p} {n:,}" for p, n in st.failed.items() if n), style="yellow")
+    few = few_runs(runs * len(loaded))
+    if few:
+        say(few, style="yellow")
     if csv_out is not None:
         wrote(csv_out)
+
+
+MIN_PAIRED = 6
+"""Paired runs below which the statistics say little: a sign-flip p can't fall below 2/2^n < 0.05 until n = 6."""
+
+
+def few_runs(n: int) -> str:
+    """The warning for a tournament of ``n`` paired runs a policy (scenarios × --runs), or "" when enough."""
+    if n >= MIN_PAIRED:
+        return ""
+    width = "have no width (one difference: nothing to resample)" if n == 1 else "are unreliable"
+    return (f"warning: only {n} paired run(s) per policy: the bootstrap intervals {width}, and no p-value can "
+            f"reach 0.05; use --runs 30 or more for meaningful intervals")
 
 
 def show(st, metrics: tuple[str, ...], title: str) -> None:  # noqa: ANN001 (Standings; imported lazily)

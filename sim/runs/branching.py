@@ -21,12 +21,15 @@ from sim.errors import MediateError
 from sim.files import read_bytes_bounded
 from sim.runs import compare, transcripts
 from sim.runs.origins import Origin, origin_of, remember, save_path
-from sim.runs.plugins import PluginError, make_policy, resolve
+from sim.runs.plugins import PluginError, PolicyExit, make_policy, resolve
 from sim.runs.policies import mended
 from sim.runs.scripts import play_on_moves
 from sim.scenario import saves
 from sim.scenario.actions import Action, wait
 from sim.text import printable
+
+CHANGED_FIX = "give the version it was played on as SCENARIO: mediate run PATH.yaml --from FILE --at-round N …"
+"""What ``run --from`` says about a transcript whose scenario has changed: its SCENARIO argument says which."""
 
 
 class BranchError(MediateError):
@@ -61,7 +64,7 @@ def open_original(path: Path, scenario: str | None = None) -> Original:
     scenario, a damaged file). ``scenario`` locates a transcript's scenario when it isn't bundled."""
     head = _transcript_header(path)
     # Not a transcript: loading it as a save first says what is wrong with it when it is neither.
-    session = compare.load(path, scenario if head is not None else None).session
+    session = compare.load(path, scenario if head is not None else None, CHANGED_FIX).session
     if head is None and scenario is not None:
         raise BranchError(f"{printable(str(path))} is a save, which names its own scenario: "
                           "leave out SCENARIO")
@@ -101,7 +104,15 @@ def play_on_policy(session: Session, spec: str, max_actions: int = 10_000) -> Se
     """Let the policy ``spec`` play on from where ``session`` stands until the game ends.
 
     The policy is first shown the events so far (through ``observe``), as if it had watched.
+    A plug-in's ``sys.exit()`` is raised as :class:`PolicyExit`, like any other error of its own.
     """
+    try:
+        return _play_on(session, spec, max_actions)
+    except SystemExit as exc:
+        raise PolicyExit(exc) from exc
+
+
+def _play_on(session: Session, spec: str, max_actions: int) -> Session:
     s = session.scenario
     policy = make_policy(spec, s, session.seed)
     builtin = resolve(spec) is None

@@ -55,8 +55,14 @@ def class_files(folder: Path) -> list[Path]:
     return transcripts_found + saves_found
 
 
-def load(path: Path, scenario: str | None = None) -> Result:
-    """A session rebuilt from a JSONL transcript or a save file (LoadError, only, when it can't be)."""
+CHANGED_FIX = "give the version it was played on with --scenario PATH"
+"""What ``mediate compare`` says to do about a transcript whose scenario has changed."""
+
+
+def load(path: Path, scenario: str | None = None, changed_fix: str = "it can't be replayed exactly") -> Result:
+    """A session rebuilt from a JSONL transcript or a save file (LoadError, only, when it can't be).
+    ``changed_fix`` ends the message for a transcript whose scenario has changed: how the calling
+    command is given the version it was played on (the default, for a caller that has no way)."""
     name = str(path)
     raw = read_bytes_bounded(path, transcripts.MAX_BYTES, "transcript or save file")
     try:
@@ -72,7 +78,8 @@ def load(path: Path, scenario: str | None = None) -> Result:
     if isinstance(head, dict) and head.get("format") in transcripts.READABLE:
         parsed = transcripts.parse_header(name, first, head)
         kept = parsed.branched_from.at_round if parsed.branched_from is not None else None
-        return Result(path.stem, _from_transcript(path, parsed, scenario), parsed.player, parsed.started_at, kept)
+        session = _from_transcript(path, parsed, scenario, changed_fix)
+        return Result(path.stem, session, parsed.player, parsed.started_at, kept)
     if text.lstrip().startswith("{") and '"mediate-save/1"' in text:
         session, _, game = saved.resume_game(path)
         origin = origin_of(session)
@@ -81,7 +88,8 @@ def load(path: Path, scenario: str | None = None) -> Result:
                                          "export) or save file")])
 
 
-def _from_transcript(path: Path, head: transcripts.TranscriptHeader, scenario: str | None) -> Session:
+def _from_transcript(path: Path, head: transcripts.TranscriptHeader, scenario: str | None,
+                     changed_fix: str) -> Session:
     name = str(path)
     ref = scenario or head.scenario
     s, _ = loader.load_scenario_located(saved.scenario_path(ref, name), head.overrides)
@@ -90,7 +98,7 @@ def _from_transcript(path: Path, head: transcripts.TranscriptHeader, scenario: s
                                              f"not '{s.id}'")])
     if scenario_hash(s) != head.scenario_hash:
         raise LoadError([Problem(name, 1, 1, f"scenario '{s.id}' has changed since this transcript was made; "
-                                             "give the version it was played on with --scenario PATH")])
+                                             f"{changed_fix}")])
     try:
         return Session(s, head.seed, head.actions, advisor=known_nash_package)
     except ReplayError as exc:

@@ -7,7 +7,9 @@ over best level, 0 with no deal) and coerced deals (1 when the run's last agreem
 coerced into it, ``AgreementReached.coerced``, else 0: its mean is the share of such runs).
 Baselines always play: ``wait`` (no mediator) and ``random``. Each policy is compared with a
 reference (``wait`` unless told) on every measure: the mean paired difference, its bootstrap
-interval and a sign-flip p-value, Holm-corrected across the whole table.
+interval and a sign-flip p-value, Holm-corrected across the whole table. The intervals are not
+adjusted for multiplicity: each is a 95% interval on its own. :meth:`Standings.ranking` orders
+by mean tier reached, then mean days held, then mean surplus.
 """
 
 from __future__ import annotations
