@@ -105,6 +105,13 @@ def check_output(path: Path) -> None:
         raise OutputError(path, f"no permission to create files in folder {real.parent}")
 
 
+def ordinary_mode(path: str | Path) -> None:
+    """Give a file the mode a new file gets here (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 class Output:
     """One output file, written in pieces (for streamed CSV) and then committed or discarded.
 
@@ -150,9 +157,7 @@ class Output:
                 os.fsync(self._fh.fileno())
             self._fh.close()
             if self._tmp is not None:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(self._tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report or save is an ordinary file
+                ordinary_mode(self._tmp)  # mkstemp makes 0600; a report or save is an ordinary file
                 os.replace(self._tmp, self._real)
                 self._tmp = None
         except OSError as exc:

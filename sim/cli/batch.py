@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -16,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import check_outputs, err, friendly, open_scenario, out, say, set_option, wrote
-from sim.errors import LoadError
+from sim.cli.common import check_outputs, err, friendly, input_files, open_scenario, out, say, set_option, wrote
+from sim.errors import LoadError, MediateError
 from sim.scenario.model import Scenario
 
 POLICY_HELP = ("The mediator: a built-in (incremental, maximal, random, nash, pressure, wait), FILE.py:ClassName, "
@@ -79,6 +80,7 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
 
 def make_cells(scenario: str, policy: str, overrides: tuple[str, ...], points: list) -> list:
     from sim.runs.batch import Cell
+    from sim.runs.sweeps import typed
 
     cells = []
     for point in points:
@@ -89,25 +91,46 @@ def make_cells(scenario: str, policy: str, overrides: tuple[str, ...], points: l
             # A point's what-ifs are the user's --sweep values: say so, not --set.
             swept = {f"--set {e}": f"--sweep {e}" for e in extra}
             raise LoadError([replace(p, file=swept.get(p.file, p.file)) for p in exc.problems]) from None
-        cells.append(Cell(s, policy, (*overrides, *extra), tuple(point)))
+        cells.append(Cell(s, policy, (*overrides, *extra), tuple((k, typed(v)) for k, v in point)))
     return cells
+
+
+@contextmanager
+def term_as_interrupt() -> Iterator[None]:
+    """SIGTERM (what a scheduler or ``timeout`` sends) ends the batch as Ctrl-C does, keeping the
+    finished rows, instead of killing the process with the rows still in a temp file."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def ignore_interrupts() -> None:
+    """From the first interrupt on, a second Ctrl-C (or SIGTERM) must not cut short the commit of
+    the finished rows or the pool's shutdown: it would lose the rows, or hang at exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: bool, executor: Any,
                label: str, on_row: Callable[[dict], None] | None = None) -> list:
-    """Play the cells, streaming rows to ``path``; on Ctrl-C keep the finished rows and exit 130."""
-    from sim.runs.batch import columns, run_batch
-    from sim.runs.tables import open_table, read_done
+    """Play the cells, streaming rows to ``path``; on Ctrl-C or SIGTERM keep the finished rows and exit 130."""
+    from sim.runs.batch import columns, resumable, run_batch
+    from sim.runs.tables import open_table, read_done_lines
 
     header = columns(cells[0])
-    done = list(read_done(path, header)) if resume and path is not None else []
+    done = resumable(cells, runs, seed, read_done_lines(path, header), str(path)) if resume and path else []
     skip = {r["id"] for r in done}
     table = open_table(path, header, resume) if path is not None else None
-    total = len(cells) * runs - sum(1 for _ in skip)
+    total = len(cells) * runs - len(skip)
     if resume and path is not None:
-        say(f"resuming {path}: {len(skip):,} run(s) already there, {max(0, total):,} to play")
+        say(f"resuming {path}: {len(skip):,} run(s) already there, {total:,} to play")
     try:
-        with progress_bar(label, max(0, total)) as step:
+        with term_as_interrupt(), progress_bar(label, total) as step:
             def row_out(row: dict) -> None:
                 if table is not None:
                     table.write(row)
@@ -117,6 +140,7 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
 
             sums = run_batch(cells, "", runs, seed, executor, row_out, skip, done)
     except KeyboardInterrupt:
+        ignore_interrupts()
         if table is not None:
             table.commit()
             say(f"interrupted: the runs done so far are in {path}; finish with the same command and --resume")
@@ -130,9 +154,11 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
     return sums
 
 
-def output_path(csv_out: Path | None, parquet_out: Path | None, table_out: Path | None) -> Path | None:
+def output_path(csv_out: Path | None, parquet_out: Path | None, table_out: Path | None,
+                inputs: list[Path] | None = None) -> Path | None:
     """The one output file of ``--csv``, ``--parquet`` or ``--out`` (the format follows the file's
-    name, so the first two must be named for theirs), checked writable before any run is played."""
+    name, so the first two must be named for theirs), checked writable, and not one of the
+    batch's ``inputs``, before any run is played."""
     from sim.runs.tables import is_parquet, require_pyarrow
 
     given = [p for p in (csv_out, parquet_out, table_out) if p is not None]
@@ -143,7 +169,7 @@ def output_path(csv_out: Path | None, parquet_out: Path | None, table_out: Path 
     if parquet_out is not None and not is_parquet(parquet_out):
         raise click.UsageError(f"--parquet {parquet_out}: name the file .parquet (or .pq)")
     path = given[0] if given else None
-    check_outputs(path)
+    check_outputs(path, inputs=inputs or ())
     if path is not None and is_parquet(path):
         require_pyarrow()
     return path
@@ -179,20 +205,33 @@ def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None
     Examples:
       mediate batch energy-truce-2025-03 --policy incremental --runs 2000 --workers 2 --csv runs.csv
       mediate batch S --policy nash --runs 200 --sweep parties.russia.reservation=40:80:10 --out sweep.csv
-      mediate batch S --policy nash --runs 100 --design lhs --samples 20 --sweep max_rounds=8:20 --out lhs.csv
+      mediate batch S --policy nash --runs 100 --design lhs --samples 20 --sweep clock.max_rounds=8:20 --out lhs.csv
       mediate batch S --policy nash --runs 100000 --csv big.csv --resume      (after Ctrl-C: carry on)
     """
     from sim.runs import plugins
     from sim.runs import sweeps as sweeps_
 
-    path = output_path(csv_out, parquet_out, table_out)
+    path = output_path(csv_out, parquet_out, table_out, input_files([scenario], [policy]))
     if resume and path is None:
         raise click.UsageError("--resume needs the output file to carry on: --csv, --parquet or --out FILE")
     plugins.check(policy)
     points = sweeps_.design(list(sweeps), design, samples, seed)
+    refuse_set_and_sweep(overrides, points)
     cells = make_cells(scenario, policy, overrides, points)
+    first_error: list[str] = []
+
+    def note_error(row: dict) -> None:
+        if row.get("status") == "failed" and not first_error:
+            first_error.append(row.get("error", ""))
+
     with open_executor(executor_kind, workers, scheduler) as ex:
-        sums = write_rows(cells, runs, seed, path, resume, ex, f"{cells[0].scenario.id} · {policy}")
+        sums = write_rows(cells, runs, seed, path, resume, ex, f"{cells[0].scenario.id} · {policy}", note_error)
+    if path is not None:
+        wrote(path)
+    failed = sum(s.failed for s in sums)
+    if not any(s.n for s in sums):
+        # Nothing to summarise: a table of 0 runs would only show "nan".
+        raise MediateError(f"every run failed (the policy raised): {first_error[0] if first_error else 'see the error column'}")
     what_if = f"; {', '.join(overrides)}" if overrides else ""
     if sweeps:
         print_sweep(cells, sums, f"{len(cells)} points × {runs:,} runs of {cells[0].scenario.id} with '{policy}' "
@@ -200,11 +239,18 @@ def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None
     else:
         print_one(cells[0].scenario, sums[0], f"{sums[0].n:,} runs of {cells[0].scenario.id} with '{policy}' "
                                                f"(root seed {seed}{what_if})")
-    failed = sum(s.failed for s in sums)
     if failed:
         say(f"note: {failed:,} run(s) failed (the policy raised): see the status and error columns", style="yellow")
-    if path is not None:
-        wrote(path)
+
+
+def refuse_set_and_sweep(overrides: tuple[str, ...], points: list) -> None:
+    """A field given by --set and swept too would be swept silently over the --set (and the
+    title would name the --set): say so instead."""
+    swept = {k for point in points[:1] for k, _ in point}
+    for item in overrides:
+        field = item.partition("=")[0].strip()
+        if field in swept:
+            raise click.UsageError(f"--set {item} and --sweep {field}=… change the same field: drop one of them")
 
 
 def print_one(s: Scenario, summary: Any, title: str) -> None:

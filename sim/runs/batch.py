@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.session import Session
+from sim.errors import LoadError, Problem
 from sim.runs import rows as rows_
 from sim.runs.executors import local, ordered
 from sim.runs.plugins import play_spec
@@ -203,6 +204,55 @@ class Summary:
     def reached(self, level: int) -> int:
         """Runs whose best tier was ``level`` or higher."""
         return sum(v for k, v in self.best.items() if k and self.tiers.index(k) + 1 >= level)
+
+
+NUMBERS = ("run", "rounds", "days_in_force", "violations", "disputes", "suspensions", "denunciations",
+           "mediator_utility")
+"""Columns a finished run's row holds numbers in (with its ``surplus_*``), checked on resume."""
+
+
+MEND = "mend or remove the row (a removed run is played again)"
+
+
+def resumable(cells: list[Cell], runs: int, root: int, done: Iterable[tuple[int, dict[str, Any]]],
+              name: str) -> list[dict[str, Any]]:
+    """The rows read back from ``name`` for a resume, each checked to be a run of this batch,
+    there once, with numbers where the summaries add them up and tiers the scenario has: a
+    table mended by hand, or written by another batch, is a located error, never a wrong sum."""
+    cell_of = {c.run_id(run_seed(root, i)): c for c in cells for i in range(runs)}
+    kept: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for line, row in done:
+        wrong = _not_resumable(row, cell_of, seen)
+        if wrong is not None:
+            raise LoadError([Problem(name, line, 1, f"cannot resume: {wrong[0]}: {wrong[1]}")])
+        seen.add(row["id"])
+        kept.append(row)
+    return kept
+
+
+def _not_resumable(row: dict[str, Any], cell_of: dict[str, Cell], seen: set[str]) -> tuple[str, str] | None:
+    """(what is wrong, the fix) for a row read back that a resume cannot count, else None."""
+    rid = row.get("id")
+    cell = cell_of.get(rid) if isinstance(rid, str) else None
+    if cell is None:
+        return (f"run {rid!r} is not one of this batch's", "give the policy, root seed, scenario, --set, --sweep "
+                "and --runs the table was begun with, or name a new output file")
+    if rid in seen:
+        return f"run {rid!r} is there twice", MEND
+    if row.get("status", "ok") != "ok":
+        return None
+    for key in (*NUMBERS, *(k for k in row if k.startswith("surplus_"))):
+        value = row.get(key, "")
+        try:
+            _ = value in ("", None) or float(value)
+        except (TypeError, ValueError):
+            return f"{key} is {str(value)!r}, not a number", MEND
+    tiers = {"", *(o.id for o in cell.scenario.outcomes)}
+    for key in ("tier", "best_tier"):
+        if (row.get(key) or "") not in tiers:
+            return f"{key} is {row.get(key)!r}, not a tier of {cell.scenario.id}", MEND
+    return None
 
 
 def summaries(cells: list[Cell]) -> list[Summary]:

@@ -7,6 +7,7 @@ so the rows of a batch are the same, in the same order, whichever executor ran t
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import sys
 import threading
 from collections import deque
@@ -50,6 +51,14 @@ def start_method() -> str:
     return "fork"
 
 
+def _leave_signals_to_the_parent() -> None:
+    """A worker ignores Ctrl-C and SIGTERM (a terminal and a scheduler signal the whole process
+    group): the parent keeps the finished rows and shuts the pool down; a worker that died of
+    the signal would break the pool, and with it the rows not yet written."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 @contextmanager
 def local(workers: int) -> Iterator[Executor | None]:
     """None (run here) for one worker, else a pool of ``workers`` processes (see :func:`start_method`)."""
@@ -57,7 +66,7 @@ def local(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     method = start_method()
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method))
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_leave_signals_to_the_parent)
     try:
         if method == "fork":
             # The first submit forks every worker: do it now, before the caller starts any

@@ -52,6 +52,19 @@ def _is_int(text: str) -> bool:
     return text.strip().lstrip("+-").isdigit()
 
 
+def typed(text: str) -> int | float | str:
+    """A swept value as a row's column holds it: a number where the text is one written as
+    Python writes it back (so a CSV's text is unchanged and a Parquet column is numeric)."""
+    for kind in (int, float):
+        try:
+            value = kind(text)
+        except ValueError:
+            continue
+        if str(value) == text:
+            return value
+    return text
+
+
 def parse(item: str) -> Axis:
     """One ``--sweep PATH=…`` argument."""
     path, sep, raw = item.partition("=")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import MediateError, OutputError
-from sim.files import Output
+from sim.files import Output, ordinary_mode
 
 BATCH_ROWS = 1024
 
@@ -52,6 +52,13 @@ def _existing(path: Path) -> bool:
 
 def read_done(path: Path, header: list[str]) -> Iterator[dict[str, Any]]:
     """The rows of the table at ``path`` (none if it does not exist yet), checked against ``header``."""
+    for _, row in read_done_lines(path, header):
+        yield row
+
+
+def read_done_lines(path: Path, header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, row) for each row of the table at ``path``: the CSV line it ends on, or for
+    Parquet its row number counting the header as 1, so a message can point at it."""
     path = Path(path)
     if not _existing(path):
         return
@@ -61,8 +68,11 @@ def read_done(path: Path, header: list[str]) -> Iterator[dict[str, Any]]:
         if table.column_names != header:
             raise TableError(f"cannot resume {path}: its columns are not this batch's (another scenario, "
                              f"sweep or policy?): name a new output file")
+        number = 1
         for batch in table.to_batches():
-            yield from batch.to_pylist()
+            for row in batch.to_pylist():
+                number += 1
+                yield number, row
         return
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
@@ -72,9 +82,9 @@ def read_done(path: Path, header: list[str]) -> Iterator[dict[str, Any]]:
         if first != header:
             raise TableError(f"cannot resume {path}: its columns are not this batch's (another scenario, "
                              f"sweep or policy?): name a new output file")
-        for line in reader:
-            if len(line) == len(header):  # a line cut short is not a finished run
-                yield dict(zip(header, line, strict=True))
+        for fields in reader:
+            if len(fields) == len(header):  # a line cut short is not a finished run
+                yield reader.line_num, dict(zip(header, fields, strict=True))
 
 
 class CsvTable:
@@ -133,6 +143,7 @@ class ParquetTable:
         real = Path(os.path.realpath(self.path))
         fd, self._tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         os.close(fd)
+        ordinary_mode(self._tmp)  # mkstemp makes 0600: a table is an ordinary file, as a CSV is
         self._real = real
         if resume and self._old:
             self._schema = self.pa.parquet.read_schema(self.path)
