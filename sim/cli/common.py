@@ -42,11 +42,12 @@ class _Out(Console):
     """stdout. Into a pipe or file, a table is never cut: rich takes the width of whatever terminal
     stdin or stderr is (or 80), which says nothing about the reader of the pipe, and would shrink a
     wide table to ``da…`` cells; there, a table too wide for it is drawn at the narrowest width at
-    which every cell shows whole (wrapping between words). On a terminal, the terminal's width rules."""
+    which every cell shows whole (wrapping between words). On a terminal, or with COLUMNS set, that
+width rules."""
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         need = 0
-        if not self.is_terminal:
+        if not self.is_terminal and "COLUMNS" not in os.environ:  # a width asked for is kept
             options = self.options.update_width(10_000)
             need = max((Measurement.get(self, options, o).minimum for o in objects if isinstance(o, Table)),
                        default=0)
