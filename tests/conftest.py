@@ -33,6 +33,20 @@ def transcript(tmp_path) -> Path:
 
 
 @pytest.fixture
+def edit(tmp_path, monkeypatch, template_text):
+    """Write the template with one change as s.yaml in the working folder; returns its text."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(old: str, new: str, name: str = "s.yaml") -> str:
+        assert old in template_text, old
+        text = template_text.replace(old, new, 1)
+        Path(name).write_text(text, encoding="utf-8")
+        return text
+
+    return make
+
+
+@pytest.fixture
 def template_text() -> str:
     return TEMPLATE.read_text(encoding="utf-8")
 

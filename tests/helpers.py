@@ -43,3 +43,22 @@ def count_calls(monkeypatch, real: Callable[..., Any], name: str, *modules: obje
     for module in modules:
         monkeypatch.setattr(module, name, spy)
     return calls
+
+
+def refused(r, where: str, *fix: str) -> str:
+    """Assert a located refusal; returns stderr with Rich's line wrapping undone."""
+    text = " ".join(r.stderr.split())
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "Traceback" not in r.stderr, r.stderr
+    assert f"{where}: error:" in text, text
+    for part in fix:
+        assert part in text, text
+    assert "✓" not in r.output, "a refused file is never reported valid"
+    return text
+
+
+def line_col(text: str, needle: str, offset: int = 0) -> str:
+    """'line:col' (1-based) of ``needle`` in ``text``, plus ``offset`` columns."""
+    at = text.index(needle)
+    line = text.count("\n", 0, at) + 1
+    return f"{line}:{at - (text.rfind(chr(10), 0, at) + 1) + 1 + offset}"

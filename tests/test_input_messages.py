@@ -10,22 +10,7 @@ import pytest
 
 from sim.scenario.loader import load_scenario_located
 from tests.conftest import FLAGSHIP
-from tests.helpers import invoke
-from tests.test_scenario_inputs import line_col, refused
-
-
-@pytest.fixture
-def edit(tmp_path, monkeypatch, template_text):
-    """Write the template with one change as s.yaml in the working folder; returns its text."""
-    monkeypatch.chdir(tmp_path)
-
-    def make(old: str, new: str, name: str = "s.yaml") -> str:
-        assert old in template_text, old
-        text = template_text.replace(old, new, 1)
-        Path(name).write_text(text, encoding="utf-8")
-        return text
-
-    return make
+from tests.helpers import invoke, line_col, refused
 
 
 def run_set(*sets: str):

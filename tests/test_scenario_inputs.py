@@ -12,41 +12,7 @@ from sim.scenario.actions import MAX_MOVES
 from sim.scenario.checks import MAX_INCIDENT_CANDIDATES, MAX_SPAN_HOURS
 from sim.scenario.loader import load_scenario
 from tests.conftest import FLAGSHIP
-from tests.helpers import invoke
-
-
-def refused(r, where: str, *fix: str) -> str:
-    """Assert a located refusal; returns stderr with Rich's line wrapping undone."""
-    text = " ".join(r.stderr.split())
-    assert r.exit_code == 1, r.output
-    assert "Traceback" not in r.output and "Traceback" not in r.stderr, r.stderr
-    assert f"{where}: error:" in text, text
-    for part in fix:
-        assert part in text, text
-    assert "✓" not in r.output, "a refused file is never reported valid"
-    return text
-
-
-def line_col(text: str, needle: str, offset: int = 0) -> str:
-    """'line:col' (1-based) of ``needle`` in ``text``, plus ``offset`` columns."""
-    at = text.index(needle)
-    line = text.count("\n", 0, at) + 1
-    return f"{line}:{at - (text.rfind(chr(10), 0, at) + 1) + 1 + offset}"
-
-
-@pytest.fixture
-def edit(tmp_path, monkeypatch, template_text):
-    """Write the template with one change as s.yaml in the working folder; returns its text."""
-    monkeypatch.chdir(tmp_path)
-
-    def make(old: str, new: str, name: str = "s.yaml") -> str:
-        assert old in template_text, old
-        text = template_text.replace(old, new, 1)
-        Path(name).write_text(text, encoding="utf-8")
-        return text
-
-    return make
-
+from tests.helpers import invoke, line_col, refused
 
 # ---------------------------------------------------------------- YAML 1.2 numbers
 
