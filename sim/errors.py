@@ -51,6 +51,9 @@ class OutputError(MediateError, OSError):
 
 ARGUMENT = "--"
 """How a :class:`Problem`'s ``file`` starts when it names a command-line argument, not a file."""
+NAMED = 0
+"""A :class:`Problem`'s line when its ``file`` is a name the user gave that is no file (an
+unknown bundled scenario id): there is no position to show."""
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +70,8 @@ class Problem:
         # File names carry text from users' files: never let it reach a terminal raw.
         if self.file.startswith(ARGUMENT):
             return f"{printable(self.file)} (column {self.col})"
+        if self.line == NAMED:
+            return printable(self.file)
         return f"{printable(self.file)}:{self.line}:{self.col}"
 
     def __str__(self) -> str:

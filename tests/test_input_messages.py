@@ -122,3 +122,10 @@ def test_a_repeated_hint_in_a_moves_file_says_hints_take_no_time(tmp_path, monke
     out = refused(invoke("run", "s.yaml", "--script", "mv.yaml"), "mv.yaml:2:11",
                   "moves[0].hint: takes no value: write `- hint` alone", "can't repeat")
     assert "should be True" not in out
+
+
+def test_an_unknown_scenario_id_is_named_without_a_file_position():
+    r = invoke("validate", "energy-truce")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("energy-truce: error: no bundled scenario 'energy-truce'"), r.stderr
+    assert "energy-truce:1:1" not in r.stderr, "a name given is not a file with lines"

@@ -44,7 +44,7 @@ def test_latin_hypercube_puts_one_point_in_every_stratum():
     whole = design(["n=4:12"], "lhs", 4, root=0)
     assert all(dict(p)["n"].isdigit() for p in whole), "whole-number ends give whole numbers"
     assert sorted(int(dict(p)["n"]) for p in design(["n=0:9"], "lhs", 10, root=1)) == list(range(10))
-    with pytest.raises(SweepError, match="only 10 whole numbers"):
+    with pytest.raises(SweepError, match="0:9 holds only 10 whole number"):
         design(["n=0:9"], "lhs", 11)
     with pytest.raises(SweepError, match="interval"):
         design(["x=1,2"], "lhs", 3)

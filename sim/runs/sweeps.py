@@ -123,7 +123,7 @@ def latin_hypercube(axes: list[Axis], samples: int, root: int) -> list[tuple[tup
         if a.whole:  # the integers lo..hi cut into disjoint runs, one per stratum: values never repeat
             width = int(a.high - a.low) + 1
             if samples > width:
-                raise SweepError(f"--sweep {a.path}: only {width} whole numbers in {int(a.low)}:{int(a.high)}; "
+                raise SweepError(f"--sweep {a.path}: {int(a.low)}:{int(a.high)} holds only {width} whole number(s); "
                                  f"ask for fewer --samples or write decimal ends")
             start, end = k * width // samples, (k + 1) * width // samples
             cols.append([str(int(a.low) + int(s + math.floor(x * (e - s)))) for s, e, x in zip(start, end, r, strict=True)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path as FsPath
 
-from sim.errors import LoadError, Problem
+from sim.errors import NAMED, LoadError, Problem
 from sim.scenario.refs import suggest
 
 DEFAULT_SCENARIO = "energy-truce-2025-03"
@@ -35,5 +35,5 @@ def resolve(name: str) -> FsPath:
     if cand.exists():
         return cand
     ids = [b.stem for b in bundled()]
-    raise LoadError([Problem(name, 1, 1, f"no bundled scenario '{name}'{suggest(name, ids)}; "
+    raise LoadError([Problem(name, NAMED, 0, f"no bundled scenario '{name}'{suggest(name, ids)}; "
                                          "give a path to a .yaml file or see `mediate list`")])
