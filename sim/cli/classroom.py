@@ -107,7 +107,8 @@ def compare(files: tuple[Path, ...], scenario: str | None, csv_out: Path | None,
         tiers = "; ".join(f"{n} {t}" for n, t in enumerate(titles.values(), 1))
         out.print(Text("game: when it began (playing: not over yet; a branch: the rounds it kept as played) · "
                        f"tier: highest outcome tier reached ({tiers}) · "
-                       "days: how long it held · ≠Nash: issues where the final deal differs from the "
+                       "days: days at that tier or above, over the whole game (run's 'in force at the end' counts "
+                       "the last agreement only) · ≠Nash: issues where the final deal differs from the "
                        "full-information Nash package · ±: surplus over the walk-away point", style="dim"))
         counts: dict[str, int] = {}
         for r in rows:
