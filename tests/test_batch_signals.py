@@ -19,12 +19,15 @@ from tests.conftest import ROOT
 WAIT = 120
 
 
-def start(out: Path) -> subprocess.Popen:
-    """A long two-worker batch in its own process group, as a shell starts a job."""
+BATCH = ("batch", "energy-truce-2025-03", "--policy", "random", "--runs", "200000")
+
+
+def start(out: Path, command: tuple[str, ...] = BATCH) -> subprocess.Popen:
+    """A long two-worker batch (or tournament) in its own process group, as a shell starts a job."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "sim.cli", "batch", "energy-truce-2025-03", "--policy", "random",
-                             "--runs", "200000", "--workers", "2", "--csv", str(out)], cwd=out.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen([sys.executable, "-m", "sim.cli", *command, "--workers", "2", "--csv", str(out)],
+                            cwd=out.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def rows_begun(out: Path, proc: subprocess.Popen) -> None:
@@ -46,10 +49,10 @@ def kept(out: Path, proc: subprocess.Popen) -> list[dict]:
         os.killpg(proc.pid, signal.SIGKILL)
         raise AssertionError("the batch hung after the signal") from None
     assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr and "--resume" in stderr, stderr
+    assert "Traceback" not in stderr and f"the runs finished so far are in {out}" in stderr, stderr
     assert not list(out.parent.glob(f".{out.name}.*")), "no temp file is left behind"
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
-    assert rows and [int(r["run"]) for r in rows] == list(range(len(rows))), "whole rows, in order"
+    assert rows and all(r["status"] == "ok" for r in rows), "whole rows"
     return rows
 
 
@@ -63,6 +66,15 @@ def test_a_stopped_batch_keeps_its_finished_rows(tmp_path, signals):
         if n:
             time.sleep(0.05)  # an impatient second press, while the first is being handled
         os.killpg(proc.pid, sig)  # the whole group: the workers get it too, as from a terminal
+    rows = kept(out, proc)
+    assert [int(r["run"]) for r in rows] == list(range(len(rows))), "in order"
+
+
+def test_a_stopped_tournament_keeps_the_runs_it_played(tmp_path):
+    out = tmp_path / "t.csv"
+    proc = start(out, ("tournament", "energy-truce-2025-03", "--policies", "nash", "--runs", "100000"))
+    rows_begun(out, proc)
+    os.killpg(proc.pid, signal.SIGINT)
     kept(out, proc)
 
 

@@ -143,7 +143,7 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
         ignore_interrupts()
         if table is not None:
             table.commit()
-            say(f"interrupted: the runs done so far are in {path}; finish with the same command and --resume")
+            say(f"interrupted: the runs finished so far are in {path}; finish with the same command and --resume")
         sys.exit(130)
     except BaseException:
         if table is not None:
