@@ -100,3 +100,13 @@ def test_parquet_has_the_usual_mode_and_numeric_sweep_columns(tmp_path):
     table = pq.read_table(out)
     for column in ("parties.north.reservation", "parties.north.concession"):
         assert str(table.schema.field(column).type) in ("int64", "double"), table.schema
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--samples", "4"), "--samples goes with --design lhs"),
+    (("--design", "lhs", "--sweep", "parties.north.reservation=30:60"), "--design lhs needs --samples N"),
+    (("--design", "lhs", "--samples", "4"), "--design lhs needs at least one --sweep"),
+])
+def test_options_that_do_not_go_together_are_a_usage_error(options, message):
+    r = invoke(*BATCH, *options)
+    assert r.exit_code == 2 and message in r.output, r.output

@@ -112,7 +112,7 @@ def test_an_lhs_sweep_from_the_command_line(tmp_path):
     assert len(rows) == 15 and len(values) == 5 and all(20 <= v <= 90 for v in values)
     r = CliRunner().invoke(main, ["batch", str(TEMPLATE), "--policy", "nash", "--runs", "3", "--design", "lhs",
                                   "--sweep", "parties.north.reservation=20:90"])
-    assert r.exit_code == 1 and "--samples" in r.stderr
+    assert r.exit_code == 2 and "--samples" in r.output, "options that do not go together: a usage error"
 
 
 def test_a_sweep_of_a_field_that_does_not_exist_is_located():

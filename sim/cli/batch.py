@@ -215,7 +215,10 @@ def batch(scenario: str, policy: str, runs: int, seed: int, csv_out: Path | None
     if resume and path is None:
         raise click.UsageError("--resume needs the output file to carry on: --csv, --parquet or --out FILE")
     plugins.check(policy)
-    points = sweeps_.design(list(sweeps), design, samples, seed)
+    try:
+        points = sweeps_.design(list(sweeps), design, samples, seed)
+    except sweeps_.SweepOptionsError as exc:
+        raise click.UsageError(str(exc)) from None
     refuse_set_and_sweep(overrides, points)
     cells = make_cells(scenario, policy, overrides, points)
     first_error: list[str] = []

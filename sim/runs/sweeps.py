@@ -25,6 +25,11 @@ class SweepError(MediateError):
     """A --sweep or --design that cannot be read."""
 
 
+class SweepOptionsError(SweepError):
+    """Options that do not go together (``--samples`` without ``--design lhs``, …): a usage error,
+    where a bad value is bad input."""
+
+
 @dataclass(frozen=True)
 class Axis:
     path: str
@@ -141,12 +146,12 @@ def design(items: list[str], kind: str = "grid", samples: int | None = None,
         raise SweepError(f"--sweep names {sorted({p for p in paths if paths.count(p) > 1})[0]} twice")
     if kind == "lhs":
         if not axes:
-            raise SweepError("--design lhs needs at least one --sweep PATH=lo:hi")
+            raise SweepOptionsError("--design lhs needs at least one --sweep PATH=lo:hi")
         if samples is None:
-            raise SweepError("--design lhs needs --samples N")
+            raise SweepOptionsError("--design lhs needs --samples N")
         return latin_hypercube(axes, samples, root)
     if samples is not None:
-        raise SweepError("--samples goes with --design lhs")
+        raise SweepOptionsError("--samples goes with --design lhs")
     points: list[tuple[tuple[str, str], ...]] = grid(axes) if axes else [()]
     for a in axes:
         if len(set(a.values)) != len(a.values):
