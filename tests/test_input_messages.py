@@ -129,3 +129,18 @@ def test_an_unknown_scenario_id_is_named_without_a_file_position():
     assert r.exit_code == 1
     assert r.stderr.startswith("energy-truce: error: no bundled scenario 'energy-truce'"), r.stderr
     assert "energy-truce:1:1" not in r.stderr, "a name given is not a file with lines"
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2067"])
+def test_a_bidirectional_control_in_scenario_text_is_refused_located(edit, char):
+    # It would reorder the rest of a terminal line: a party named with one reads backwards on screen.
+    text = edit("title: A harbour dispute (example)", f'title: "A harbour {char}dispute"')
+    r = invoke("validate", "s.yaml")
+    at = line_col(text, '"A harbour')  # the text it is in
+    refused(r, f"s.yaml:{at}", f"bidirectional control U+{ord(char):04X} in text", "remove it")
+
+
+def test_right_to_left_text_itself_is_welcome(edit):
+    edit("title: A harbour dispute (example)", "title: نزاع الميناء (A harbour dispute)")
+    r = invoke("validate", "s.yaml")
+    assert r.exit_code == 0, r.stderr
