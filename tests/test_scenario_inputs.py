@@ -178,6 +178,16 @@ def test_source_symlink_leading_out_of_the_folder_is_refused(edit, tmp_path):
     refused(r, f"s.yaml:{line_col(text, 'file: gazette.txt', 6)}", "is outside src")
 
 
+def test_a_source_found_by_its_id_that_links_out_of_the_folder_is_named(edit, tmp_path, template_text):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "gazette.txt").symlink_to("/etc/hostname")
+    line = next(ln for ln in template_text.splitlines(keepends=True) if ln.strip().startswith("file: gazette.txt"))
+    text = edit(line, "")  # no file: the source is looked up as gazette.*
+    r = invoke("validate", "s.yaml", "--sources", "src")
+    refused(r, f"s.yaml:{line_col(text, 'id: gazette', 4)}", "gazette.txt links outside src",
+            "copy the article's text into the folder")
+
+
 # ---------------------------------------------------------------- what the engine can simulate
 
 

@@ -33,12 +33,15 @@ def _source_file(src: Source, n: int, loc: Locator, sources: FsPath) -> FsPath |
                                                        "name a file inside the --sources folder")
         if cand.exists():
             return cand  # the bounded read refuses it if it is not a regular file
-    found = next((c for c in sorted(sources.glob(f"{src.id}.*")) if c.is_file() and c.resolve().is_relative_to(root)),
-                 None)
+    named = [c for c in sorted(sources.glob(f"{src.id}.*")) if c.is_file()]
+    found = next((c for c in named if c.resolve().is_relative_to(root)), None)
     if found is None:
-        want = src.file or f"{src.id}.txt"
-        return loc.problem(("sources", n, "file" if src.file else "id"),
-                           f"source '{src.id}': no file '{want}' in {sources}; set its 'file' field")
+        at = ("sources", n, "file" if src.file else "id")
+        if named:  # there, but a link out of the folder: say so, not "no file"
+            return loc.problem(at, f"source '{src.id}': {named[0].name} links outside {sources}: "
+                                   "copy the article's text into the folder")
+        want = f"'{src.file}' (nor {src.id}.*)" if src.file else f"{src.id}.* (e.g. {src.id}.txt)"
+        return loc.problem(at, f"source '{src.id}': no file {want} in {sources}; set its 'file' field")
     return found
 
 
