@@ -283,3 +283,19 @@ async def test_class_members_whose_names_fold_alike_never_see_each_others_games(
     assert "round 5" in await class_visit(cls, "Дмитро", play=False)
     shown = await class_visit(cls, "Олена", play=False)
     assert "Олена · seed 7" in shown and "Дмитро" not in shown
+
+
+@pilot_test
+async def test_the_picker_marks_a_finished_game_finished():
+    over = history_session()
+    assert over.ended
+    done = saved.save(over, str(FLAGSHIP), game=Game("Ana", "2026-12-02T15:00:00+00:00"))
+    on = saved.save(Session(over.scenario, over.seed, over.actions[:2]), str(FLAGSHIP),
+                    game=Game("Ben", "2026-12-02T16:00:00+00:00"))
+    assert json.loads(done.read_text(encoding="utf-8"))["ended"] is True
+    assert "ended" not in json.loads(on.read_text(encoding="utf-8")), "a game still on saves as it always did"
+    app = new_app()
+    async with app.run_test(size=SIZE):
+        shown = saves_shown(app.screen)
+    assert f"Ana · seed {over.seed} · finished · {len(over.actions)} action(s)" in shown
+    assert f"Ben · seed {over.seed} · round " in shown

@@ -59,7 +59,7 @@ def save(session: Session, scenario_ref: str, path: Path | None = None, game: Ga
     data = saves.SaveFile(format=saves.FORMAT, scenario=scenario_ref, scenario_id=session.scenario.id,
                           scenario_hash=scenario_hash(session.scenario), seed=session.seed,
                           saved_at=saves.now_iso(), actions=tuple(session.actions), player=game.player,
-                          started_at=game.started_at, round=session.round,
+                          started_at=game.started_at, round=session.round, ended=session.ended,
                           branched_from=saves.BranchedFrom(**origin.to_data()) if origin is not None else None)
     return saves.write(path, data)
 

@@ -66,6 +66,8 @@ class SaveFile(BaseModel):
     """The round the game had reached when saved, for the picker's list (resuming replays the actions)."""
     branched_from: BranchedFrom | None = None
     """Set for a game branched from another (left out of the file otherwise)."""
+    ended: bool = False
+    """Whether the game was over when saved, for the picker's list (left out of the file otherwise)."""
 
 
 _folders: dict[str, Path] = {}
@@ -190,6 +192,8 @@ def write(path: Path, data: SaveFile) -> Path:
     payload["actions"] = [a.to_data() for a in data.actions]
     if payload.get("branched_from") is None:
         payload.pop("branched_from", None)  # a game from the start: its save reads as it always did
+    if not payload.get("ended"):
+        payload.pop("ended", None)  # nor does a game still on
     if path.parent == saves_dir():
         # The saves folder is mediate's own, made on first save; a folder the user names must exist.
         try:
@@ -253,6 +257,7 @@ class SaveInfo:
     player: str = ""
     started_at: str = ""
     round: int = 0
+    ended: bool = False
 
 
 def list_saves(scenario_id: str | None = None, player: str | None = None,
@@ -269,7 +274,7 @@ def list_saves(scenario_id: str | None = None, player: str | None = None,
             continue  # one damaged or foreign file must not hide the others or stop the picker
         if (scenario_id is None or sf.scenario_id == scenario_id) and (player is None or sf.player == player):
             found.append(SaveInfo(p, sf.scenario_id, sf.seed, len(sf.actions), sf.saved_at, sf.player,
-                                  sf.started_at, sf.round))
+                                  sf.started_at, sf.round, sf.ended))
     found.sort(key=lambda s: (s.saved_at, str(s.path)), reverse=True)
     return found
 

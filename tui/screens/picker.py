@@ -206,7 +206,8 @@ Type your name first: it goes on your saves and exports, so a class can tell its
             started = f" · started {saved_when(info.started_at)}" if info.started_at else \
                 f" · saved {saved_when(info.saved_at)}"
             prompt = Content.assemble(Content.styled(info.player or "(no name)", "bold"), f" · seed {info.seed}",
-                                      f" · round {info.round + 1} · {info.actions} action(s)", (started, MUTED))
+                                      " · finished" if info.ended else f" · round {info.round + 1}",
+                                      f" · {info.actions} action(s)", (started, MUTED))
             ol.add_option(Option(prompt, id=str(n)))
         self.update_seed_note()
 
