@@ -216,3 +216,10 @@ def test_party_names_are_escaped_in_every_table(tmp_path, template_text):
     for row in rows:
         assert len(re.findall(r"(?<!\\)\|", row)) == 5, row  # four cells: the name's '|' is escaped
     assert not re.search(r"(?<!\\)<img", nash), "raw HTML never reaches the report (the figures are fenced as text)"
+
+
+def test_a_name_ending_in_s_takes_the_apostrophe_alone():
+    from sim.report.glossary import possessive
+
+    assert [possessive(n) for n in ("Russia", "United States", "Millford mill owners")] == \
+        ["Russia's", "United States'", "Millford mill owners'"]

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.common import fail, friendly, open_scenario, out, set_option
+from sim.report.glossary import possessive
 from sim.scenario.model import Scenario
 
 
@@ -120,7 +121,7 @@ def render_analysis(s: Scenario, r: dict) -> None:
             out.print(Text(coercion_sentence(s, f["coerced"], f["coerced_denounce_per_day"]), style="yellow"))
         for x in f["red_lines"]:
             label = s.issue(x["issue"]).option(x["option"]).label
-            out.print(Text(f"! warning: this package crosses {names[x['party']]}'s red line on {x['issue']} "
+            out.print(Text(f"! warning: this package crosses {possessive(names[x['party']])} red line on {x['issue']} "
                            f"({x['option']}: {label}); proposed, {names[x['party']]} would refuse it", style="yellow"))
     out.print(Text(f"analysed in {r['seconds'] * 1000:.0f} ms", style="dim"))
 

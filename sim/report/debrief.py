@@ -15,6 +15,7 @@ from sim.analysis.forecast import Durability, durability
 from sim.analysis.scenario_domains import nash_distance
 from sim.engine.events import Ended, Event, Hinted, Rejoined, Suspended, TrustChanged, Walkout
 from sim.engine.session import Session
+from sim.report.glossary import possessive
 from sim.report.reveal import Reveal, reveal
 from sim.report.space import Offer, Space, offers, pairs, space
 from sim.scenario.model import MEDIATOR, HistoryEntry, Scenario
@@ -157,7 +158,7 @@ def mediator_stake(session: Session) -> MediatorStake | None:
 
 def describe_mediator_stake(m: MediatorStake) -> str:
     """The mediator's own stake in one sentence (shown beside the parties' results)."""
-    return (f"{m.name}'s own stake: {m.utility:.1f} by its stances ({m.gain:+.1f} against no deal). "
+    return (f"{possessive(m.name)} own stake: {m.utility:.1f} by its stances ({m.gain:+.1f} against no deal). "
             "A mediator with interests of its own may steer the talks towards them.")
 
 

@@ -47,6 +47,11 @@ UNNAMED_OUTLET = "News report (the article names no outlet)"
 """How a source whose article names no outlet is cited: a description a teacher can cite."""
 
 
+def possessive(name: str) -> str:
+    """"Russia's", but "United States'": a name ending in s takes the apostrophe alone."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def outlet(scenario: Scenario, source_id: str) -> str:
     """The outlet a source cites, or a plain description where the article names none (a scenario
     may leave ``outlet`` empty-ish, e.g. "Unattributed (seed 004)", when the text has no byline)."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sim.engine import events as ev
+from sim.report.glossary import possessive
 from sim.scenario import requires
 from sim.scenario.model import MEDIATOR, Scenario
 
@@ -69,7 +70,7 @@ def mediator_stake(s: Scenario, e: ev.Ended) -> str:
     """The mediator's own stake in the outcome, when it holds one ('' otherwise)."""
     if e.mediator_utility is None or e.mediator_status_quo is None:
         return ""
-    return (f"; {s.mediator.name}'s own stake: {e.mediator_utility:.1f} "
+    return (f"; {possessive(s.mediator.name)} own stake: {e.mediator_utility:.1f} "
             f"({e.mediator_utility - e.mediator_status_quo:+.1f} vs no deal)")
 
 
@@ -208,15 +209,15 @@ def _shift(s: Scenario, e: ev.Shifted, known: Known | None = None) -> str:
     x, y = e.before, e.after
     who = name_of(s, e.party)
     if e.what == "credibility":
-        return f"  {s.mediator.name}'s credibility {x:.2f} → {y:.2f}"
+        return f"  {possessive(s.mediator.name)} credibility {x:.2f} → {y:.2f}"
     if e.what == "weight":
         if known is not None and _private(s, e.party, e.issue) and (e.party, e.issue) not in known.stances:
-            return f"  {who}'s priorities shift"  # the issue itself is a concern not yet revealed
+            return f"  {possessive(who)} priorities shift"  # the issue itself is a concern not yet revealed
         return f"  {who} cares {'more' if y > x else 'less'} about {s.issue(e.issue).title}"
     if known is not None and e.party not in known.reservations:
         # A lower walk-away point means the party settles for less: its position weakens.
-        return f"  {who}'s position {'strengthens' if y > x else 'weakens'}"
-    return f"  {who}'s walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
+        return f"  {possessive(who)} position {'strengthens' if y > x else 'weakens'}"
+    return f"  {possessive(who)} walk-away point moves {'up' if y > x else 'down'} ({x:.0f} → {y:.0f})"
 
 
 def _private(s: Scenario, party: str, issue: str) -> bool:
@@ -250,5 +251,5 @@ def _reciprocity(s: Scenario, e: ev.Event) -> str | None:
             end = f" (until {(s.clock.start + timedelta(hours=u)):%d %b %H:%M})" if u is not None else ""
             return f"◆ PLEDGE by {name_of(s, p)}: {text}{end}"
         case ev.PledgeLapsed(party=p, pledge=pl):
-            return f"! {name_of(s, p)}'s pledge '{pl}' has lapsed"
+            return f"! {possessive(name_of(s, p))} pledge '{pl}' has lapsed"
     return None

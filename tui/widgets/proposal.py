@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from sim.engine.view import MediatorView
+from sim.report.glossary import possessive
 from sim.scenario import requires
 from sim.scenario.model import Issue, Scenario
 
@@ -74,7 +75,7 @@ def package_line(s: Scenario, view: MediatorView, package: dict[str, str]) -> Co
     if u is not None:
         sq = view.mediator_utility(s.default_package)
         gain = f" ({u - sq:+.0f} vs no deal)" if sq is not None else ""
-        parts.append(Content.assemble(plain(f"{s.mediator.name}'s own stake: "), (f"{u:.0f}", "bold"), gain))
+        parts.append(Content.assemble(plain(f"{possessive(s.mediator.name)} own stake: "), (f"{u:.0f}", "bold"), gain))
     return Content("   ").join(parts)
 
 
