@@ -91,6 +91,9 @@ def test_analyze_agreement_forecast():
     # The energy pause runs 30 days: it holds a week and has lapsed by day 30 unless renewed.
     assert f["in_force"]["7"]["share"] == 1.0 and f["in_force"]["30"]["share"] == 0.0
     assert f["ended_by"]["lapse"] == 20
+    r = invoke("analyze", "energy-truce-2025-03", "--agreement", "truce_scope=energy", "--runs", "20")
+    assert "Durability of truce_scope=energy agreed now, over 20 runs" in " ".join(r.output.split()), \
+        "the package as it was given, not a Python dict"
     r = CliRunner().invoke(main, ["analyze", "energy-truce-2025-03", "--agreement", "truce_scop=energy"])
     assert r.exit_code == 2 and "did you mean 'truce_scope'" in r.output
 

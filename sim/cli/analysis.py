@@ -114,7 +114,8 @@ def render_analysis(s: Scenario, r: dict) -> None:
         f = r["forecast"]
         parts = [f"{v['share']:.0%} after {d} days (95% {v['low']:.0%}–{v['high']:.0%})" for d, v in f["in_force"].items()]
         why = ", ".join(f"{k} in {v} runs" for k, v in f["ended_by"].items() if v)
-        out.print(Text.assemble(("Durability ", "bold"), f"of {f['package']} agreed now, over {f['runs']} runs: ",
+        changed = "; ".join(f"{i}={o}" for i, o in f["package"].items()) or "the status quo"
+        out.print(Text.assemble(("Durability ", "bold"), f"of {changed} agreed now, over {f['runs']} runs: ",
                                 "still in force " + "; ".join(parts), f" (ended by {why})" if why else ""))
         if f["coerced"]:
             from sim.report.debrief import coercion_sentence
