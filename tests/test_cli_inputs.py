@@ -236,3 +236,20 @@ def test_one_run_warns_that_the_intervals_need_more():
     assert r.exit_code == 0 and "intervals have no width" in r.stderr and "--runs 30" in r.stderr
     r = run("tournament", TEMPLATE, "--policies", "nash", "--runs", "6")
     assert r.exit_code == 0 and "warning: only" not in r.stderr
+
+
+def test_a_damaged_transcript_header_is_located_and_a_bom_is_forgiven(tmp_path):
+    good = tmp_path / "g.jsonl"
+    assert run("run", "energy-truce-2025-03", "--policy", "nash", "-q", "--json", good).exit_code == 0
+    text = good.read_text(encoding="utf-8")
+    bom = tmp_path / "bom.jsonl"
+    bom.write_text("\ufeff" + text, encoding="utf-8")
+    assert run("compare", bom).exit_code == 0, "an editor's byte-order mark is no reason to refuse it"
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text(text[:60], encoding="utf-8")
+    r = run("compare", cut)
+    assert r.exit_code == 1 and f"{cut}:1:61: error: the transcript's first line is not valid JSON" in r.stderr
+    newer = tmp_path / "newer.jsonl"
+    newer.write_text(text.replace("mediate-transcript/2", "mediate-transcript/9", 1), encoding="utf-8")
+    r = run("compare", newer)
+    assert r.exit_code == 1 and "'mediate-transcript/9' is not one this mediate reads" in r.stderr

@@ -70,11 +70,21 @@ def load(path: Path, scenario: str | None = None, changed_fix: str = "it can't b
     except UnicodeDecodeError as exc:
         raise LoadError([Problem(name, 1, 1, f"not UTF-8 text (byte {exc.start + 1}): give a transcript (.jsonl) "
                                              "or a save file")]) from None
+    text = text.removeprefix("\ufeff")  # an editor's byte-order mark is no reason to refuse a file
     first = text.lstrip().split("\n", 1)[0]
     try:
         head = json.loads(first)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError) as exc:
         head = None  # maybe a save (indented JSON over many lines): decided below
+        if '"mediate-transcript/' in first:  # a transcript's header, damaged: say where
+            col = exc.colno if isinstance(exc, json.JSONDecodeError) else 1
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise LoadError([Problem(name, 1, col, f"the transcript's first line is not valid JSON ({why}): "
+                                                   "restore the file from where it came, or export it again")]) from None
+    if isinstance(head, dict) and str(head.get("format", "")).startswith("mediate-transcript/") \
+            and head.get("format") not in transcripts.READABLE:
+        raise LoadError([Problem(name, 1, 1, f"format {printable(head['format'])!r} is not one this mediate reads "
+                                             f"({', '.join(transcripts.READABLE)}): was it made by a newer mediate?")])
     if isinstance(head, dict) and head.get("format") in transcripts.READABLE:
         parsed = transcripts.parse_header(name, first, head)
         kept = parsed.branched_from.at_round if parsed.branched_from is not None else None
