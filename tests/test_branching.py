@@ -74,8 +74,11 @@ def test_a_long_wait_across_the_branch_point_is_cut_there():
 
 def test_round_past_the_end_is_refused():
     orig = original()
-    with pytest.raises(branching.BranchError, match="past the game's end"):
+    with pytest.raises(branching.BranchError, match=f"past the game's end.*give --at-round 0 to {orig.round} "):
         branching.start(orig, orig.round + 1)
+    fresh = Session(orig.scenario, SEED)  # no round finished yet: only 0 can be kept
+    with pytest.raises(branching.BranchError, match=r"give --at-round 0 \(it has no finished round to keep\)"):
+        branching.start(fresh, 1)
 
 
 def test_a_branch_save_records_its_origin_and_resumes_as_a_branch(tmp_path):

@@ -78,8 +78,10 @@ def check_round(session: Session, at_round: int) -> None:
     last = session.round  # 0-based: the round the game ended in (or is in now)
     if at_round < 0 or at_round > last:
         state = "ended" if session.ended else "is"
+        keep = "--at-round 0 (it has no finished round to keep)" if last == 0 else \
+            f"--at-round 0 to {last} (0 replays nothing)"
         raise BranchError(f"--at-round {at_round} is past the game's end: it {state} in round {last + 1}, so "
-                          f"keep 0 to {last} rounds (0 replays nothing)")
+                          f"give {keep}")
 
 
 def start(original: Session, at_round: int, source: str = "") -> Session:
