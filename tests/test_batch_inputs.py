@@ -110,3 +110,8 @@ def test_parquet_has_the_usual_mode_and_numeric_sweep_columns(tmp_path):
 def test_options_that_do_not_go_together_are_a_usage_error(options, message):
     r = invoke(*BATCH, *options)
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_a_field_set_twice_is_a_usage_error():
+    r = invoke(*BATCH, "--set", "parties.north.reservation=60", "--set", "parties.north.reservation=70")
+    assert r.exit_code == 2 and "parties.north.reservation is set twice" in r.output

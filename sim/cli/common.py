@@ -109,10 +109,19 @@ def open_scenario(name: str, overrides: tuple[str, ...] = ()) -> tuple[Scenario,
     return scenario, loc, path
 
 
+def _one_set_per_field(_ctx: click.Context, _param: click.Parameter, items: tuple[str, ...]) -> tuple[str, ...]:
+    """Two --set of one field: the last would win silently, and a title naming both would mislead."""
+    fields = [item.partition("=")[0].strip() for item in items]
+    for n, field in enumerate(fields):
+        if field and field in fields[:n]:
+            raise click.BadParameter(f"{field} is set twice: keep one --set {field}=…")
+    return items
+
+
 def set_option(fn: Callable) -> Callable:
-    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", callback=_one_set_per_field,
                         help="What-if: change one scenario field before the run, e.g. "
-                             "--set parties.russia.reservation=60 (repeatable).")(fn)
+                             "--set parties.russia.reservation=60 (repeatable, one per field).")(fn)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
