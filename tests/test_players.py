@@ -171,6 +171,7 @@ def test_compare_reads_a_class_folder_and_tells_players_apart_at_80_columns(tmp_
     header = next(line for line in table if "player" in line)
     assert "…" not in header and all(col in header for col in ("seed", "tier", "days", "hints"))
     assert "±Russia" in header and "±Ukraine" in header, "every party's column is there"
+    assert "±Europe" in " ".join(table[:6]), "the third party's too (its name wraps above the header)"
     assert all(len(line.rstrip()) <= 80 for line in table[:8])
     starts = [line.split()[0] for line in table if line.strip()]
     assert "Ana" in starts and "Ben" in starts

@@ -47,7 +47,7 @@ def class_table(rows: list[dict], s: Scenario) -> Table:
 
     level = {o.id: n for n, o in enumerate(s.outcomes, start=1)}
     table = Table(title=Text(f"{len(rows)} game(s) of {s.title}", style="table.title"), title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+                  box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0))  # the box's space divides columns
     table.add_column("player", justify="left", overflow="fold", min_width=6)
     table.add_column("game", justify="left", overflow="fold", min_width=8)  # a long file name folds, never "…"
     for col in ("seed", "tier", "days", "viol", "disp", "≠Nash", "hints"):
