@@ -128,8 +128,10 @@ async def test_export_goes_to_the_chosen_folder_and_asks_before_replacing(tmp_pa
         head = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])
         assert head["player"] == "Ana" and head["started_at"] == game.started_at
         md.write_text("kept\n", encoding="utf-8")
+        assert app._notifications, "the export said where it wrote"
         await pilot.press("e")  # again: both files exist
         assert isinstance(app.screen, ConfirmModal)
+        assert not app._notifications, "no toast left over the question's buttons"
         await pilot.press("n")
         await app.workers.wait_for_complete()
         assert md.read_text(encoding="utf-8") == "kept\n", "declined: the file is untouched"

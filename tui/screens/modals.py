@@ -183,6 +183,7 @@ def confirm(screen: Screen, title: str, body: Content, then: Callable[[], object
         if ok:
             then()
 
+    screen.app.clear_notifications()  # in a small terminal a toast would cover the dialog's buttons
     screen.app.push_screen(ConfirmModal(title, body, yes=yes, no=no), answered)
 
 
