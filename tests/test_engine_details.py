@@ -118,4 +118,4 @@ def test_compare_reads_transcripts_of_format_1_and_2(tmp_path, mini):
     r = CliRunner().invoke(main, ["compare", "--scenario", str(scen), str(new), str(tmp_path / "old.jsonl")])
     assert r.exit_code == 0 and "2 game(s)" in r.output, r.output
     r = CliRunner().invoke(main, ["compare", "--scenario", str(scen), str(tmp_path / "odd.jsonl")])
-    assert r.exit_code == 1 and "not a mediate transcript" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "'mediate-transcript/9' is not one this mediate reads" in r.output and "Traceback" not in r.output
