@@ -253,3 +253,10 @@ def test_a_damaged_transcript_header_is_located_and_a_bom_is_forgiven(tmp_path):
     newer.write_text(text.replace("mediate-transcript/2", "mediate-transcript/9", 1), encoding="utf-8")
     r = run("compare", newer)
     assert r.exit_code == 1 and "'mediate-transcript/9' is not one this mediate reads" in r.stderr
+
+
+def test_dash_is_not_taken_for_a_file_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("run", "energy-truce-2025-03", "--policy", "nash", "-q", "--json", "-")
+    assert r.exit_code == 1 and "a file named '-' is not written" in r.stderr and "/dev/stdout" in r.stderr
+    assert not (tmp_path / "-").exists()

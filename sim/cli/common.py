@@ -142,6 +142,8 @@ def check_outputs(*paths: Path | None, inputs: Iterable[Path | None] = ()) -> No
     same file as another of its outputs (one would overwrite the other)."""
     given = [Path(p) for p in paths if p is not None]
     for path in given:
+        if str(path) == "-":  # many tools read it as stdout; a file named "-" would surprise
+            fail("cannot write -: a file named '-' is not written: name a file, or /dev/stdout for the terminal")
         try:
             check_output(path)
         except OutputError as exc:
