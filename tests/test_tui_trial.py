@@ -235,3 +235,14 @@ async def test_the_tier_in_force_stays_in_the_header_at_60x20(tmp_path):
         header = lines(app)[1]
         assert neg.view.tier == 1 and "tier 1 of 4" in header, header
         assert header.rstrip().endswith("…"), "the title is what gets cut"
+
+
+@pilot_test
+async def test_the_lever_dialog_says_the_mediators_credibility_in_good_english():
+    app = new_app(flagship_ref())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await negotiation(app, pilot)
+        await pilot.press("l")
+        assert isinstance(app.screen, ChoiceModal)
+        # "United States' credibility", as a name ending in s takes it (it read "United States credibility").
+        assert f"{flagship().mediator.name}' credibility now 0.70" in "\n".join(lines(app))

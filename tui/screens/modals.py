@@ -18,6 +18,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim.engine.view import MediatorView
+from sim.report.glossary import possessive
 from sim.scenario.model import Scenario
 
 from ..widgets.common import ERROR, MUTED, NO, OK, UNKNOWN, WARN, WARNING, plain, round_fraction, span_text
@@ -129,7 +130,7 @@ def lever_modal(s: Scenario, view: MediatorView) -> ChoiceModal:
         options.append(Option(_prompt(lv.label, meta, lv.description or "", dim=lv.uses_left <= 0), id=lv.id,
                               disabled=lv.uses_left <= 0))
     note = Content.assemble(time_note(view), "\n",
-                            (f"{s.mediator.name} credibility now {view.credibility:.2f}", MUTED))
+                            (f"{possessive(s.mediator.name)} credibility now {view.credibility:.2f}", MUTED))
     return ChoiceModal("Use a lever", options, note)
 
 
