@@ -96,24 +96,36 @@ def make_cells(scenario: str, policy: str, overrides: tuple[str, ...], points: l
 
 
 @contextmanager
-def term_as_interrupt() -> Iterator[None]:
-    """SIGTERM (what a scheduler or ``timeout`` sends) ends the batch as Ctrl-C does, keeping the
-    finished rows, instead of killing the process with the rows still in a temp file."""
+def streamed(table: Any, interrupted: str) -> Iterator[None]:
+    """Rows streamed into ``table`` (or None): committed at the end, and also on Ctrl-C or SIGTERM
+    (then ``interrupted`` is said and the exit is 130); discarded on any other error.
+
+    SIGTERM (what a scheduler or ``timeout`` sends) would otherwise kill the process with the rows
+    still in a temp file. From the first interrupt on, further signals are ignored: a second
+    Ctrl-C would cut short the commit (losing the rows) or the pool's shutdown (hanging at exit).
+    """
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if table is not None:
+            table.commit()
+            say(interrupted)
+        sys.exit(130)
+    except BaseException:
+        if table is not None:
+            table.discard()
+        raise
     finally:
-        signal.signal(signal.SIGTERM, old)
-
-
-def ignore_interrupts() -> None:
-    """From the first interrupt on, a second Ctrl-C (or SIGTERM) must not cut short the commit of
-    the finished rows or the pool's shutdown: it would lose the rows, or hang at exit."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if signal.getsignal(signal.SIGTERM) is interrupt:  # not once interrupted: then ignored to the exit
+            signal.signal(signal.SIGTERM, old)
+    if table is not None:
+        table.commit()
 
 
 def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: bool, executor: Any,
@@ -129,29 +141,16 @@ def write_rows(cells: list, runs: int, seed: int, path: Path | None, resume: boo
     total = len(cells) * runs - len(skip)
     if resume and path is not None:
         say(f"resuming {path}: {len(skip):,} run(s) already there, {total:,} to play")
-    try:
-        with term_as_interrupt(), progress_bar(label, total) as step:
-            def row_out(row: dict) -> None:
-                if table is not None:
-                    table.write(row)
-                if on_row is not None:
-                    on_row(row)
-                step()
+    interrupted = f"interrupted: the runs finished so far are in {path}; finish with the same command and --resume"
+    with streamed(table, interrupted), progress_bar(label, total) as step:
+        def row_out(row: dict) -> None:
+            if table is not None:
+                table.write(row)
+            if on_row is not None:
+                on_row(row)
+            step()
 
-            sums = run_batch(cells, "", runs, seed, executor, row_out, skip, done)
-    except KeyboardInterrupt:
-        ignore_interrupts()
-        if table is not None:
-            table.commit()
-            say(f"interrupted: the runs finished so far are in {path}; finish with the same command and --resume")
-        sys.exit(130)
-    except BaseException:
-        if table is not None:
-            table.discard()
-        raise
-    if table is not None:
-        table.commit()
-    return sums
+        return run_batch(cells, "", runs, seed, executor, row_out, skip, done)
 
 
 def output_path(csv_out: Path | None, parquet_out: Path | None, table_out: Path | None,

@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.batch import executor_options, ignore_interrupts, open_executor, progress_bar, term_as_interrupt
+from sim.cli.batch import executor_options, open_executor, progress_bar, streamed
 from sim.cli.common import check_outputs, friendly, input_files, open_scenario, out, say, set_option, wrote
 
 LABELS = {"tier": "tier reached", "days_held": "days held", "nash_distance": "Nash distance",
@@ -74,28 +74,17 @@ def tournament(scenarios: tuple[str, ...], policies: str, runs: int, seed: int, 
     refuse_repeats(ids, "scenario {} is named twice")
     names = lineup([*asked, reference])
     sink = CsvTable(csv_out, columns(cells(loaded[:1], names[:1])[0])) if csv_out is not None else None
-    try:
-        with open_executor(executor_kind, workers, scheduler) as ex, term_as_interrupt(), \
-                progress_bar(f"tournament · {len(names)} policies", len(loaded) * len(names) * runs) as step:
-            def on_row(row: dict) -> None:
-                if sink is not None:
-                    sink.write(row)
-                step()
+    # Interrupted, the runs played are kept; a ranking needs every policy on every seed.
+    interrupted = (f"interrupted: the runs finished so far are in {csv_out}; no ranking, since not every policy "
+                   "played every seed (run it again for one)")
+    with streamed(sink, interrupted), open_executor(executor_kind, workers, scheduler) as ex, \
+            progress_bar(f"tournament · {len(names)} policies", len(loaded) * len(names) * runs) as step:
+        def on_row(row: dict) -> None:
+            if sink is not None:
+                sink.write(row)
+            step()
 
-            st = run_tournament(loaded, asked, runs, seed, ex, on_row, reference, overrides)
-    except KeyboardInterrupt:
-        ignore_interrupts()
-        if sink is not None:  # the runs played are kept; a ranking needs every policy on every seed
-            sink.commit()
-            say(f"interrupted: the runs finished so far are in {csv_out}; no ranking, since not every policy "
-                "played every seed (run it again for one)")
-        raise SystemExit(130) from None
-    except BaseException:
-        if sink is not None:
-            sink.discard()
-        raise
-    if sink is not None:
-        sink.commit()
+        st = run_tournament(loaded, asked, runs, seed, ex, on_row, reference, overrides)
     show(st, METRICS, f"{', '.join(ids)} · {runs:,} seeds each (root seed {seed})")
     if any(st.failed.values()):
         say("note: failed runs (the policy raised): "
