@@ -211,6 +211,11 @@ NUMBERS = ("run", "rounds", "days_in_force", "violations", "disputes", "suspensi
 """Columns a finished run's row holds numbers in (with its ``surplus_*``), checked on resume."""
 
 
+def run_index(cells: list[Cell], runs: int, root: int) -> dict[str, int]:
+    """Every run id of the batch -> the number of its cell."""
+    return {c.run_id(run_seed(root, i)): n for n, c in enumerate(cells) for i in range(runs)}
+
+
 MEND = "mend or remove the row (a removed run is played again)"
 
 
@@ -219,7 +224,7 @@ def resumable(cells: list[Cell], runs: int, root: int, done: Iterable[tuple[int,
     """The rows read back from ``name`` for a resume, each checked to be a run of this batch,
     there once, with numbers where the summaries add them up and tiers the scenario has: a
     table mended by hand, or written by another batch, is a located error, never a wrong sum."""
-    cell_of = {c.run_id(run_seed(root, i)): c for c in cells for i in range(runs)}
+    cell_of = {rid: cells[n] for rid, n in run_index(cells, runs, root).items()}
     kept: list[dict[str, Any]] = []
     seen: set[str] = set()
     for line, row in done:
@@ -271,7 +276,7 @@ def run_batch(cells: list[Cell] | Scenario, policy: str, runs: int, root: int = 
         with local(executor) as pool:
             return run_batch(cells, policy, runs, root, pool, on_row, skip, done)
     sums = summaries(cells)
-    index = {c.run_id(run_seed(root, i)): n for n, c in enumerate(cells) for i in range(runs)} if done else {}
+    index = run_index(cells, runs, root) if done else {}
     for row in done:
         if row.get("id") in index:
             sums[index[row["id"]]].add(row)
