@@ -211,7 +211,7 @@ def test_sys_exit_in_decide_fails_the_run_not_the_command(tmp_path, monkeypatch)
 
 def test_a_piped_tournament_table_is_never_cut(monkeypatch):
     # The width rich took from a narrow terminal on stdin or stderr, while stdout is a pipe.
-    monkeypatch.setattr(common.out, "_width", 50)
+    monkeypatch.setattr(common.out, "width", 50)  # the console's own setter
     monkeypatch.delenv("COLUMNS", raising=False)  # the tests' own default width; a user's COLUMNS is kept
     r = run("tournament", TEMPLATE, "--policies", "nash", "--runs", "6")
     assert r.exit_code == 0, r.output

@@ -55,12 +55,12 @@ width rules."""
             super().print(*objects, **kwargs)
             return
         # print(width=) can only narrow the console's width, so widen the console for this call.
-        kept = self._width
+        kept = self.width
         self.width = need
         try:
             super().print(*objects, **kwargs)
         finally:
-            self._width = kept
+            self.width = kept
 
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
