@@ -103,11 +103,13 @@ def _fast_loader() -> Any:
 
 FastLoader = _fast_loader()
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"
+"""The bidirectional embeddings, overrides and isolates: they reorder how the text around them is
+shown (in a terminal, the rest of the line), and right-to-left text needs none of them."""
+_BIDI = re.compile(f"[{_BIDI_CHARS}]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CHARS}]")
 """Control characters other than tab and newline (and CR, which YAML folds away), and the
-bidirectional embeddings, overrides and isolates, which reorder how the text around them is
-shown (in a terminal, the rest of the line): right-to-left text needs none of them."""
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+bidirectional ones."""
 _UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML forbids in a file's raw text (PyYAML would report them at 1:1)."""
 _SHOWN_CHARS = 20
