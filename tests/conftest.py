@@ -25,6 +25,13 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def in_tmp_cwd(tmp_path, monkeypatch) -> Path:
+    """The test's own folder as the working folder (the TUI writes exports and saves relative to it)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def transcript(tmp_path) -> Path:
     """A flagship game's transcript in the test's folder (the hostile-input tests corrupt it)."""
     from tests.hostile import write_transcript

@@ -37,9 +37,7 @@ from tui.widgets.trust_chart import TrustSparkline
 SIZE = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def _cwd(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("in_tmp_cwd")
 
 
 # ---------------------------------------------------------------- a whole game

@@ -30,9 +30,7 @@ def text_of(screen, selector: str) -> str:
     return norm(str(screen.query_one(selector, Static).render()))
 
 
-@pytest.fixture(autouse=True)
-def _cwd(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("in_tmp_cwd")
 
 
 @pytest.fixture

@@ -30,9 +30,7 @@ from tui.screens.picker import PickerScreen
 SIZE = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def _cwd(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("in_tmp_cwd")
 
 
 @pilot_test

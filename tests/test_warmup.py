@@ -8,7 +8,6 @@ import functools
 import re
 from collections import Counter
 
-import pytest
 from textual.widgets import OptionList, Static
 
 from sim.engine import events as ev
@@ -183,13 +182,8 @@ def test_history_runs_by_name_from_the_cli():
 # ---------------------------------------------------------------- the TUI
 
 
-@pytest.fixture
-def _cwd(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-
 @pilot_test
-async def test_the_tui_lists_opens_and_plays_it(_cwd):
+async def test_the_tui_lists_opens_and_plays_it(in_tmp_cwd):
     s = warmup()
     app = MediateApp()
     app.animation_level = "none"
